@@ -1,0 +1,11 @@
+//! One file per subcommand. Each starts with its usage text (the clap `Args`
+//! doc comments) and is a thin layer over library code.
+
+pub mod answer;
+pub mod build;
+pub mod check;
+pub mod coverage;
+pub mod eval;
+pub mod inspect;
+pub mod search;
+pub mod tsc;

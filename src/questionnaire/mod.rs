@@ -1,0 +1,1 @@
+//! Reading questionnaires of any layout and writing answers back in place.
