@@ -1,0 +1,61 @@
+//! Tiny helpers shared by the integration tests: run the real `vouch` binary
+//! in a temp dir, find `../shared`, copy fixture projects.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root (where Cargo.toml lives).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared` beside the checkout (read-only evaluation data and questionnaires).
+pub fn shared() -> PathBuf {
+    repo_root().join("..").join("shared")
+}
+
+/// A `vouch` command for the binary under test, with a clean environment for output.
+pub fn vouch() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vouch"));
+    cmd.env_remove("SOURCE_DATE_EPOCH");
+    cmd
+}
+
+/// Runs `vouch ARGS` in `dir` and returns its output.
+pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    vouch()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("failed to start the vouch binary")
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Copies a directory tree into a fresh temp dir and returns the temp dir
+/// (the copy is at its root).
+pub fn copy_to_temp(src: &Path) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy_dir(src, tmp.path());
+    tmp
+}
+
+pub fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for entry in std::fs::read_dir(src).unwrap() {
+        let entry = entry.unwrap();
+        let target = dst.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
