@@ -1,0 +1,859 @@
+//! Layout detection: for one sheet, find the header row, the question,
+//! answer, comment and id columns, and the rows that hold questions.
+//!
+//! General heuristics only, no rules for particular files:
+//! - header keywords (question/requirement; answer/response; comment/notes/
+//!   evidence; id/ref/#), with analyst/internal/guidance columns penalised;
+//! - column text statistics: the question column holds long texts ending in
+//!   `?` or starting with an imperative or interrogative word;
+//! - a list data validation on a column covering the question rows marks the
+//!   answer column (hidden columns never qualify);
+//! - rows that are titles, instructions, section headings, repeated headers,
+//!   end markers or copyright notices are skipped.
+
+use super::sheet::{col_index, Grid, ValidationIndex};
+
+/// User overrides (`--header-row`, `--question-col`, ...).
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub header_row: Option<u32>,
+    pub question_col: Option<String>,
+    pub answer_col: Option<String>,
+    pub comment_col: Option<String>,
+    /// Only used by fixed layouts (VSAQ); users never need it.
+    pub id_col: Option<String>,
+    pub include_hidden: bool,
+}
+
+/// What was found on one sheet.
+#[derive(Debug, Clone, Default)]
+pub struct Detection {
+    pub header_row: Option<u32>,
+    pub id_col: Option<u32>,
+    pub question_col: Option<u32>,
+    pub answer_col: Option<u32>,
+    pub comment_col: Option<u32>,
+    /// Values of the dropdown on the answer column.
+    pub vocabulary: Vec<String>,
+    pub rows: Vec<DetectedRow>,
+    pub skipped_reason: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DetectedRow {
+    pub row: u32,
+    pub id: Option<String>,
+    pub text: String,
+    pub existing_answer: Option<String>,
+}
+
+/// How far down a header row is looked for.
+const HEADER_SEARCH_ROWS: u32 = 100;
+
+pub fn detect(grid: &Grid, ov: &Overrides) -> Result<Detection, String> {
+    let header_row = match ov.header_row {
+        Some(0) => None,
+        Some(r) => Some(r),
+        None => find_header_row(grid, ov.include_hidden),
+    };
+    if header_row.is_none() && ov.question_col.is_none() {
+        return Ok(skipped("no header row found"));
+    }
+    let first_data = header_row.map_or(1, |h| h + 1);
+    let headers = |c: u32| header_row.map_or("", |h| grid.cell(h, c));
+    let visible = |c: u32| ov.include_hidden || !grid.is_col_hidden(c);
+    let width = grid.width();
+    let data_rows: Vec<u32> = (first_data..=grid.height())
+        .filter(|&r| ov.include_hidden || !grid.is_row_hidden(r))
+        .collect();
+    let stats: Vec<ColStats> = (0..width)
+        .map(|c| ColStats::collect(grid, c, &data_rows))
+        .collect();
+    let content_rows = data_rows
+        .iter()
+        .filter(|&&r| (0..width).any(|c| visible(c) && !grid.cell(r, c).trim().is_empty()))
+        .count()
+        .max(1) as f64;
+
+    let question_col = match &ov.question_col {
+        Some(spec) => Some(resolve_col(grid, header_row, spec, "--question-col")?),
+        None => pick_question_col(width, &stats, content_rows, headers, visible),
+    };
+    let Some(qcol) = question_col else {
+        return Ok(Detection {
+            header_row,
+            ..skipped("no question column found")
+        });
+    };
+    let candidate_rows: Vec<u32> = data_rows
+        .iter()
+        .copied()
+        .filter(|&r| is_texty(grid.cell(r, qcol)))
+        .collect();
+    let dv_index = grid.validation_index();
+    let answer_col = match &ov.answer_col {
+        Some(spec) => Some(resolve_col(grid, header_row, spec, "--answer-col")?),
+        None => pick_answer_col(
+            grid,
+            qcol,
+            &candidate_rows,
+            &stats,
+            &dv_index,
+            headers,
+            visible,
+        ),
+    };
+    let comment_col = match &ov.comment_col {
+        Some(spec) => Some(resolve_col(grid, header_row, spec, "--comment-col")?),
+        None => pick_comment_col(width, qcol, answer_col, &stats, headers, visible),
+    };
+    let id_col = match &ov.id_col {
+        Some(spec) => Some(resolve_col(grid, header_row, spec, "id column")?),
+        None => pick_id_col(
+            width,
+            qcol,
+            answer_col,
+            comment_col,
+            &stats,
+            content_rows,
+            headers,
+            visible,
+        ),
+    };
+    let layout = Layout {
+        header_row,
+        qcol,
+        acol: answer_col,
+        ccol: comment_col,
+        idcol: id_col,
+    };
+    let rows = question_rows(grid, &layout, &data_rows, &dv_index, &visible);
+    let vocabulary = answer_vocabulary(grid, answer_col, &rows, &dv_index);
+    let skipped_reason = rows.is_empty().then(|| "no question rows found".to_owned());
+    Ok(Detection {
+        header_row,
+        id_col,
+        question_col: Some(qcol),
+        answer_col,
+        comment_col,
+        vocabulary,
+        rows,
+        skipped_reason,
+    })
+}
+
+fn skipped(reason: &str) -> Detection {
+    Detection {
+        skipped_reason: Some(reason.to_owned()),
+        ..Detection::default()
+    }
+}
+
+/// A column given as letters (`D`) or as header text (`Response`).
+fn resolve_col(grid: &Grid, header: Option<u32>, spec: &str, flag: &str) -> Result<u32, String> {
+    let wanted = spec.trim().to_lowercase();
+    if let Some(h) = header {
+        let width = grid.width();
+        let exact = (0..width).find(|&c| grid.cell(h, c).trim().to_lowercase() == wanted);
+        let partial = || (0..width).find(|&c| grid.cell(h, c).to_lowercase().contains(&wanted));
+        if let Some(c) = exact {
+            return Ok(c);
+        }
+        if let Some(c) = col_index(spec) {
+            return Ok(c);
+        }
+        if let Some(c) = partial() {
+            return Ok(c);
+        }
+    } else if let Some(c) = col_index(spec) {
+        return Ok(c);
+    }
+    Err(format!(
+        "{flag} {spec:?}: neither a column letter nor a header of sheet '{}'",
+        grid.name
+    ))
+}
+
+// ---------------------------------------------------------------- keywords
+
+/// Lower-cased header text with punctuation turned into spaces (`#` and `/`
+/// kept, they carry meaning in headers).
+fn norm(h: &str) -> String {
+    let mapped: String = h
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '#' || c == '/' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    mapped.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn has_word(n: &str, words: &[&str]) -> bool {
+    n.split(' ').any(|w| words.contains(&w))
+}
+
+fn kw_id(h: &str) -> f64 {
+    let n = norm(h);
+    const EXACT: &[&str] = &[
+        "#",
+        "id",
+        "ref",
+        "no",
+        "number",
+        "reference",
+        "qid",
+        "item",
+        "item #",
+        "item no",
+        "s/n",
+        "sl no",
+        "sr no",
+        "question #",
+        "question no",
+        "q #",
+        "ref #",
+        "ref no",
+        "nr",
+    ];
+    if EXACT.contains(&n.as_str()) {
+        1.0
+    } else if has_word(&n, &["id", "ref", "#", "number", "no", "identifier"]) {
+        0.8
+    } else {
+        0.0
+    }
+}
+
+fn kw_question(h: &str) -> f64 {
+    let n = norm(h);
+    if n.is_empty() {
+        return 0.0;
+    }
+    if kw_id(h) >= 0.8 {
+        return 0.1;
+    }
+    if n.contains("question") || n.contains("requirement") || n.contains("query") {
+        1.0
+    } else if has_word(&n, &["control", "controls"])
+        && has_word(&n, &["description", "statement", "text", "objective"])
+    {
+        0.8
+    } else if has_word(
+        &n,
+        &[
+            "description",
+            "criteria",
+            "criterion",
+            "control",
+            "item",
+            "topic",
+            "request",
+            "ask",
+        ],
+    ) {
+        0.4
+    } else {
+        0.0
+    }
+}
+
+fn kw_answer(h: &str) -> f64 {
+    let n = norm(h);
+    if n.contains("answer")
+        || n.contains("response")
+        || n.contains("reply")
+        || n.contains("yes/no")
+        || n.contains("y/n")
+        || n.contains("yes no")
+    {
+        if kw_comment(h) >= 1.0 {
+            0.5
+        } else {
+            1.0
+        }
+    } else if has_word(&n, &["compliant", "compliance", "implemented", "selection"]) {
+        0.5
+    } else {
+        0.0
+    }
+}
+
+fn kw_comment(h: &str) -> f64 {
+    let n = norm(h);
+    const STRONG: &[&str] = &[
+        "comment",
+        "notes",
+        "note",
+        "explanation",
+        "additional information",
+        "additional info",
+        "additional detail",
+        "evidence",
+        "remark",
+        "details",
+        "justification",
+        "elaboration",
+        "explain",
+        "supporting",
+        "citation",
+        "clarification",
+    ];
+    if STRONG.iter().any(|k| n.contains(k)) {
+        1.0
+    } else if has_word(&n, &["description", "context", "rationale"]) {
+        0.6
+    } else {
+        0.0
+    }
+}
+
+/// Columns meant for the customer's own analysts, or for bookkeeping: never
+/// the vendor's answer or comment.
+fn negative(h: &str) -> bool {
+    let n = norm(h);
+    const BAD: &[&str] = &[
+        "analyst",
+        "internal",
+        "guidance",
+        "scoring",
+        "score",
+        "weight",
+        "weighting",
+        "reviewer",
+        "evaluator",
+        "assessor",
+        "office",
+        "csc",
+        "auditor",
+        "owner",
+        "verified",
+        "date",
+        "risk",
+        "institution",
+        "customer use",
+    ];
+    BAD.iter()
+        .any(|b| has_word(&n, &[b]) || (b.contains(' ') && n.contains(b)))
+}
+
+// ---------------------------------------------------------------- text shape
+
+const LEAD_WORDS: &[&str] = &[
+    "describe",
+    "provide",
+    "list",
+    "explain",
+    "please",
+    "confirm",
+    "indicate",
+    "state",
+    "specify",
+    "identify",
+    "attach",
+    "outline",
+    "detail",
+    "summarize",
+    "summarise",
+    "upload",
+    "include",
+    "share",
+    "document",
+    "how",
+    "what",
+    "who",
+    "when",
+    "where",
+    "which",
+    "why",
+    "do",
+    "does",
+    "did",
+    "is",
+    "are",
+    "can",
+    "could",
+    "will",
+    "would",
+    "has",
+    "have",
+    "was",
+    "were",
+    "should",
+    "may",
+    "must",
+    "shall",
+    "if",
+];
+
+/// Strips a leading reference such as `4.2.1`, `AM-1.`, `BCM-01:` or `Q17)`.
+fn strip_reference(t: &str) -> &str {
+    let mut words = t.splitn(2, char::is_whitespace);
+    let first = words.next().unwrap_or("");
+    let rest = words.next().unwrap_or("");
+    let looks_like_ref = first.chars().any(|c| c.is_ascii_digit())
+        && first
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-:)(_/".contains(c));
+    if looks_like_ref && !rest.is_empty() {
+        rest.trim_start()
+    } else {
+        t
+    }
+}
+
+/// How much a cell reads like a question: 1.0 for `...?`, 0.6 for an
+/// imperative/interrogative start or a long sentence, else 0.
+pub fn question_weight(text: &str) -> f64 {
+    let t = text.trim().trim_end_matches(['*', ' ', '\n']);
+    if t.len() < 6 {
+        return 0.0;
+    }
+    if t.ends_with('?') {
+        return 1.0;
+    }
+    let body = strip_reference(t);
+    let first = body
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    if LEAD_WORDS.contains(&first.as_str()) || body.split_whitespace().count() >= 8 {
+        0.6
+    } else {
+        0.0
+    }
+}
+
+fn is_texty(t: &str) -> bool {
+    let t = t.trim();
+    t.chars().filter(|c| c.is_alphabetic()).count() >= 2
+}
+
+fn is_yes_no(v: &str) -> bool {
+    matches!(
+        norm(v).as_str(),
+        "yes"
+            | "no"
+            | "y"
+            | "n"
+            | "n/a"
+            | "na"
+            | "n a"
+            | "not applicable"
+            | "true"
+            | "false"
+            | "partial"
+            | "partially"
+            | "yes/no"
+    )
+}
+
+fn is_end_marker(t: &str) -> bool {
+    let l = t.trim().to_lowercase();
+    (l.starts_with("end of") && l.split_whitespace().count() <= 6)
+        || l.contains('©')
+        || l.contains("copyright")
+        || l.contains("all rights reserved")
+}
+
+// ---------------------------------------------------------------- header row
+
+fn find_header_row(grid: &Grid, include_hidden: bool) -> Option<u32> {
+    let mut best: Option<(f64, u32)> = None;
+    for r in 1..=grid.height().min(HEADER_SEARCH_ROWS) {
+        if !include_hidden && grid.is_row_hidden(r) {
+            continue;
+        }
+        let cells: Vec<&str> = (0..grid.width())
+            .filter(|&c| include_hidden || !grid.is_col_hidden(c))
+            .map(|c| grid.cell(r, c).trim())
+            .filter(|t| !t.is_empty())
+            .collect();
+        if cells.len() < 2
+            || cells
+                .iter()
+                .any(|t| t.len() > 120 || t.ends_with('?') || is_yes_no(t))
+        {
+            continue;
+        }
+        let max = |f: fn(&str) -> f64| cells.iter().map(|t| f(t)).fold(0.0, f64::max);
+        let (q, a, c, id) = (
+            max(kw_question),
+            max(kw_answer),
+            max(kw_comment),
+            max(kw_id),
+        );
+        if q < 0.8 && a < 0.8 {
+            continue;
+        }
+        let score = q + a + 0.5 * c + 0.5 * id;
+        if score >= 1.0 && best.is_none_or(|(s, _)| score > s + 1e-9) {
+            best = Some((score, r));
+        }
+    }
+    best.map(|(_, r)| r)
+}
+
+// ---------------------------------------------------------------- columns
+
+#[derive(Debug, Default, Clone)]
+struct ColStats {
+    filled: usize,
+    question_weight: f64,
+    total_len: usize,
+    yes_no: usize,
+    short: usize,
+    with_digit: usize,
+}
+
+impl ColStats {
+    fn collect(grid: &Grid, col: u32, rows: &[u32]) -> Self {
+        let mut s = ColStats::default();
+        for &r in rows {
+            let t = grid.cell(r, col).trim();
+            if t.is_empty() {
+                continue;
+            }
+            s.filled += 1;
+            s.question_weight += question_weight(t);
+            s.total_len += t.chars().count().min(300);
+            s.yes_no += usize::from(is_yes_no(t));
+            s.short += usize::from(t.chars().count() <= 24);
+            s.with_digit += usize::from(t.chars().any(|c| c.is_ascii_digit()));
+        }
+        s
+    }
+
+    fn avg_len(&self) -> f64 {
+        if self.filled == 0 {
+            0.0
+        } else {
+            self.total_len as f64 / self.filled as f64
+        }
+    }
+
+    fn frac(&self, n: usize) -> f64 {
+        if self.filled == 0 {
+            0.0
+        } else {
+            n as f64 / self.filled as f64
+        }
+    }
+}
+
+fn pick_question_col<'a>(
+    width: u32,
+    stats: &[ColStats],
+    content_rows: f64,
+    headers: impl Fn(u32) -> &'a str,
+    visible: impl Fn(u32) -> bool,
+) -> Option<u32> {
+    let mut best: Option<(f64, u32)> = None;
+    for c in 0..width {
+        let s = &stats[c as usize];
+        let h = headers(c);
+        let kq = kw_question(h);
+        if !visible(c) || s.filled == 0 || (s.question_weight < 1.0 && kq < 1.0) {
+            continue;
+        }
+        let mut score = 2.0 * kq
+            + 4.0 * (s.question_weight / content_rows).min(1.0)
+            + s.avg_len().min(150.0) / 150.0;
+        if kw_id(h) >= 0.8 {
+            score -= 2.0;
+        }
+        if negative(h) {
+            score -= 1.0;
+        }
+        if best.is_none_or(|(b, _)| score > b + 1e-9) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+fn pick_answer_col<'a>(
+    grid: &Grid,
+    qcol: u32,
+    rows: &[u32],
+    stats: &[ColStats],
+    dv: &ValidationIndex,
+    headers: impl Fn(u32) -> &'a str,
+    visible: impl Fn(u32) -> bool,
+) -> Option<u32> {
+    let n = rows.len().max(1) as f64;
+    // Look a little beyond the used range: an empty answer column with
+    // only a dropdown has no cells at all.
+    let width = grid.width().max(qcol + 1) + 4;
+    let mut best: Option<(f64, u32)> = None;
+    for c in 0..width {
+        if c == qcol || !visible(c) || grid.is_col_hidden(c) {
+            continue;
+        }
+        let h = headers(c);
+        let s = stats.get(c as usize).cloned().unwrap_or_default();
+        let covered: Vec<usize> = rows.iter().filter_map(|&r| dv.at(r, c)).collect();
+        let coverage = covered.len() as f64 / n;
+        let yes_no_list = covered
+            .first()
+            .map(|&i| grid.validations[i].values.iter().any(|v| is_yes_no(v)))
+            .unwrap_or(false);
+        let mut score = 3.0 * kw_answer(h) + 4.0 * coverage;
+        if yes_no_list {
+            score += 1.0;
+        }
+        if s.filled >= 3 {
+            score += 2.0 * s.frac(s.yes_no);
+        }
+        score += if c > qcol { 0.5 } else { -0.5 };
+        score -= 0.02 * f64::from(c.abs_diff(qcol));
+        if negative(h) {
+            score -= 3.0;
+        }
+        if kw_answer(h) < 1.0 {
+            score -= 1.5 * kw_comment(h);
+        }
+        if kw_id(h) >= 0.8 {
+            score -= 2.0;
+        }
+        score -= 3.0 * (s.question_weight / n).min(1.0);
+        if score >= 1.5 && best.is_none_or(|(b, _)| score > b + 1e-9) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+fn pick_comment_col<'a>(
+    width: u32,
+    qcol: u32,
+    acol: Option<u32>,
+    stats: &[ColStats],
+    headers: impl Fn(u32) -> &'a str,
+    visible: impl Fn(u32) -> bool,
+) -> Option<u32> {
+    let anchor = acol.unwrap_or(qcol);
+    let mut best: Option<(f64, u32)> = None;
+    for c in 0..width.max(anchor + 1) {
+        if c == qcol || Some(c) == acol || !visible(c) {
+            continue;
+        }
+        let h = headers(c);
+        let kc = kw_comment(h);
+        if kc < 0.6 {
+            continue;
+        }
+        let s = stats.get(c as usize).cloned().unwrap_or_default();
+        let mut score = 3.0 * kc + if c > anchor { 0.5 } else { 0.0 };
+        score -= 0.05 * f64::from(c.abs_diff(anchor));
+        if negative(h) {
+            score -= 3.0;
+        }
+        if s.filled > 0 && s.question_weight / s.filled as f64 > 0.8 {
+            score -= 1.0;
+        }
+        if score > 1.0 && best.is_none_or(|(b, _)| score > b + 1e-9) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn pick_id_col<'a>(
+    width: u32,
+    qcol: u32,
+    acol: Option<u32>,
+    ccol: Option<u32>,
+    stats: &[ColStats],
+    content_rows: f64,
+    headers: impl Fn(u32) -> &'a str,
+    visible: impl Fn(u32) -> bool,
+) -> Option<u32> {
+    let mut best: Option<(f64, u32)> = None;
+    for c in 0..width {
+        if c == qcol || Some(c) == acol || Some(c) == ccol || !visible(c) {
+            continue;
+        }
+        let s = &stats[c as usize];
+        let h = headers(c);
+        let filled = s.filled as f64 / content_rows;
+        let short = s.frac(s.short);
+        let digits = s.frac(s.with_digit);
+        if filled < 0.5 || short < 0.8 || (kw_id(h) < 0.8 && digits < 0.8) {
+            continue;
+        }
+        let mut score = 2.0 * kw_id(h) + 2.0 * short * filled.min(1.0) + digits;
+        if c < qcol {
+            score += 0.5;
+        }
+        if best.is_none_or(|(b, _)| score > b + 1e-9) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+// ---------------------------------------------------------------- rows
+
+struct Layout {
+    header_row: Option<u32>,
+    qcol: u32,
+    acol: Option<u32>,
+    ccol: Option<u32>,
+    idcol: Option<u32>,
+}
+
+fn clean(t: &str) -> String {
+    t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn question_rows(
+    grid: &Grid,
+    layout: &Layout,
+    data_rows: &[u32],
+    dv: &ValidationIndex,
+    visible: &dyn Fn(u32) -> bool,
+) -> Vec<DetectedRow> {
+    let width = grid.width();
+    let header_cells: Vec<String> = match layout.header_row {
+        Some(h) => (0..width).map(|c| norm(grid.cell(h, c))).collect(),
+        None => Vec::new(),
+    };
+    let id_of = |r: u32| {
+        layout
+            .idcol
+            .map(|c| grid.cell(r, c).trim().to_owned())
+            .filter(|s| !s.is_empty())
+    };
+    let mut out = Vec::new();
+    for (i, &r) in data_rows.iter().enumerate() {
+        let text = grid.cell(r, layout.qcol).trim();
+        if !is_texty(text) {
+            continue;
+        }
+        let filled: Vec<u32> = (0..width)
+            .filter(|&c| visible(c) && !grid.cell(r, c).trim().is_empty())
+            .collect();
+        if filled.iter().any(|&c| is_end_marker(grid.cell(r, c))) {
+            continue;
+        }
+        if is_repeated_header(grid, r, layout, &header_cells) {
+            continue;
+        }
+        let covered = layout.acol.is_some_and(|a| dv.at(r, a).is_some());
+        let weight = question_weight(text);
+        if !covered && weight == 0.0 {
+            let only_cell = filled.len() == 1;
+            let merged_across = grid
+                .merges
+                .iter()
+                .any(|m| m.contains(r, layout.qcol) && m.c2 > m.c1);
+            let id = id_of(r);
+            let next_id = data_rows.get(i + 1).and_then(|&n| id_of(n));
+            let section_id = match (&id, &next_id) {
+                (Some(a), Some(b)) => {
+                    let stem = a.trim_end_matches(['.', ' ']);
+                    b.len() > a.len() && b.starts_with(stem)
+                }
+                _ => false,
+            };
+            if only_cell || merged_across || section_id {
+                continue;
+            }
+        }
+        let existing_answer = layout
+            .acol
+            .map(|c| grid.cell(r, c).trim())
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned);
+        out.push(DetectedRow {
+            row: r,
+            id: id_of(r),
+            text: clean(text),
+            existing_answer,
+        });
+    }
+    out
+}
+
+/// A row that repeats the header (or a section header in the header's
+/// shape: "Documentation | Answer | Additional Information").
+fn is_repeated_header(grid: &Grid, r: u32, layout: &Layout, header_cells: &[String]) -> bool {
+    let same_as_header = header_cells
+        .iter()
+        .enumerate()
+        .filter(|(c, h)| !h.is_empty() && norm(grid.cell(r, *c as u32)) == **h)
+        .count();
+    if same_as_header >= 2 {
+        return true;
+    }
+    let Some(a) = layout.acol else {
+        return false;
+    };
+    let answer_cell = grid.cell(r, a);
+    if kw_answer(answer_cell) >= 1.0 && answer_cell.trim().len() <= 40 && !is_yes_no(answer_cell) {
+        return true;
+    }
+    let comment_is_header = layout
+        .ccol
+        .is_some_and(|c| kw_comment(grid.cell(r, c)) >= 1.0 && grid.cell(r, c).len() <= 40);
+    comment_is_header && kw_answer(answer_cell) > 0.0
+}
+
+/// The values of the dropdown that covers most question rows of the answer
+/// column.
+fn answer_vocabulary(
+    grid: &Grid,
+    acol: Option<u32>,
+    rows: &[DetectedRow],
+    dv: &ValidationIndex,
+) -> Vec<String> {
+    let Some(a) = acol else {
+        return Vec::new();
+    };
+    let mut counts: std::collections::HashMap<usize, usize> = Default::default();
+    for row in rows {
+        if let Some(i) = dv.at(row.row, a) {
+            *counts.entry(i).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)))
+        .map(|(i, _)| grid.validations[i].values.clone())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords() {
+        assert!(kw_question("Question") > 0.9);
+        assert!(kw_question("Question ID") < 0.5);
+        assert!(kw_id("Question ID") >= 0.8);
+        assert!(kw_answer("Response (Yes/No/N/A)") > 0.9);
+        assert!(kw_answer("CSP CAIQ Answer") > 0.9);
+        assert!(kw_comment("Supporting Comments") > 0.9);
+        assert!(negative("Analyst Notes"));
+        assert!(negative("Risk Weighting (internal)"));
+        assert!(!negative("Additional Information"));
+    }
+
+    #[test]
+    fn question_shapes() {
+        assert_eq!(question_weight("Do you encrypt data at rest?"), 1.0);
+        assert_eq!(question_weight("Do you encrypt data at rest?*"), 1.0);
+        assert!(question_weight("4.2.1 Describe your backup process.") > 0.5);
+        assert_eq!(question_weight("Access Control"), 0.0);
+        assert!(is_end_marker("End of Standard"));
+        assert!(is_end_marker("© Copyright 2021 Cloud Security Alliance"));
+    }
+}

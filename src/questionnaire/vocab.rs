@@ -1,0 +1,112 @@
+//! Canonical answers (`Yes`, `No`, `N/A`) and a sheet's own spelling of
+//! them (`NA`, `Y`/`N`, `Yes - fully implemented`).
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Yes,
+    No,
+    NotApplicable,
+}
+
+fn norm(v: &str) -> String {
+    v.trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| !matches!(c, '.' | ' ' | '-' | '_'))
+        .collect()
+}
+
+/// The kind of a whole answer (`Y`, `yes`, `N/A`, `not applicable`).
+pub fn kind_of(v: &str) -> Option<Kind> {
+    match norm(v).as_str() {
+        "yes" | "y" | "true" | "oui" | "ja" | "si" => Some(Kind::Yes),
+        "no" | "n" | "false" | "non" | "nein" => Some(Kind::No),
+        "n/a" | "na" | "notapplicable" | "n/ a" | "nonapplicable" => Some(Kind::NotApplicable),
+        _ => None,
+    }
+}
+
+/// The kind of a dropdown entry, also when it carries a qualifier
+/// (`Yes - fully implemented`, `No (planned)`).
+fn kind_of_entry(v: &str) -> Option<Kind> {
+    kind_of(v).or_else(|| {
+        let first = v
+            .split(|c: char| !(c.is_alphanumeric() || c == '/'))
+            .find(|w| !w.is_empty())?;
+        kind_of(first)
+    })
+}
+
+/// Writes `answer` in the sheet's vocabulary when it has one: an exact
+/// (case-insensitive) entry first, then an entry of the same kind.
+pub fn map_answer(answer: &str, vocabulary: &[String]) -> String {
+    if vocabulary.is_empty() {
+        return answer.to_owned();
+    }
+    let trimmed = answer.trim();
+    if let Some(v) = vocabulary
+        .iter()
+        .find(|v| v.trim().eq_ignore_ascii_case(trimmed))
+    {
+        return v.clone();
+    }
+    if let Some(kind) = kind_of(trimmed) {
+        if let Some(v) = vocabulary.iter().find(|v| kind_of(v) == Some(kind)) {
+            return v.clone();
+        }
+        if let Some(v) = vocabulary.iter().find(|v| kind_of_entry(v) == Some(kind)) {
+            return v.clone();
+        }
+    }
+    answer.to_owned()
+}
+
+/// Whether `value` is one of the vocabulary entries.
+pub fn in_vocabulary(value: &str, vocabulary: &[String]) -> bool {
+    vocabulary.iter().any(|v| v.trim() == value.trim())
+}
+
+/// A vocabulary inferred from answers already in the column (a filled
+/// questionnaire without a dropdown: `Y`/`N`).
+pub fn infer_from_answers<'a>(answers: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for a in answers {
+        let a = a.trim();
+        if let Some(kind) = kind_of(a) {
+            if !out.iter().any(|v| kind_of(v) == Some(kind)) {
+                out.push(a.to_owned());
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn maps_onto_sheet_vocabulary() {
+        assert_eq!(map_answer("N/A", &v(&["Yes", "No", "NA"])), "NA");
+        assert_eq!(map_answer("Yes", &v(&["Y", "N"])), "Y");
+        assert_eq!(map_answer("yes", &v(&["Yes", "No"])), "Yes");
+        assert_eq!(
+            map_answer("No", &v(&["Yes - fully", "No - not in place"])),
+            "No - not in place"
+        );
+        assert_eq!(map_answer("Partially", &v(&["Yes", "No"])), "Partially");
+        assert_eq!(map_answer("N/A", &[]), "N/A");
+    }
+
+    #[test]
+    fn infers() {
+        assert_eq!(
+            infer_from_answers(["Y", "N ", "Y", "x"].into_iter()),
+            v(&["Y", "N"])
+        );
+    }
+}
