@@ -490,6 +490,7 @@ pub fn write_filled_with(
         notes: Vec::new(),
     };
     let edits = plan_edits(q, fills, opts, &mut summary);
+    let planned_skips = summary.skipped.len();
     match &q.source {
         Source::Csv { grid, dialect } => {
             let bytes = csv_out::render(grid, dialect, &edits);
@@ -509,30 +510,17 @@ pub fn write_filled_with(
             summary.output = out;
         }
     }
-    let (answers, comments) =
-        edits.iter().fold(
-            (0, 0),
-            |(a, c), e| {
-                if e.is_answer {
-                    (a + 1, c)
-                } else {
-                    (a, c + 1)
-                }
-            },
-        );
-    // Cells the patcher refused are in `skipped`, subtract them.
-    let refused_answers = summary
-        .skipped
+    // Cells the writer refused (formulas, locked comments) were planned
+    // edits: they are not written.
+    let refused = &summary.skipped[planned_skips..];
+    let refused_answers = refused
         .iter()
         .filter(|s| s.reason.starts_with("answer:"))
         .count();
-    let refused_comments = summary
-        .skipped
-        .iter()
-        .filter(|s| s.reason.starts_with("comment:"))
-        .count();
-    summary.answers_written = answers - refused_answers.min(answers);
-    summary.comments_written = comments - refused_comments.min(comments);
+    let refused_comments = refused.len() - refused_answers;
+    let answers = edits.iter().filter(|e| e.is_answer).count();
+    summary.answers_written = answers.saturating_sub(refused_answers);
+    summary.comments_written = (edits.len() - answers).saturating_sub(refused_comments);
     Ok(summary)
 }
 

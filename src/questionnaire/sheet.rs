@@ -123,15 +123,18 @@ impl Grid {
     }
 }
 
+/// Sorted, non-overlapping row intervals (inclusive).
+type Intervals = Vec<(u32, u32)>;
+
 /// Per column, the sorted and merged row intervals of each validation.
 #[derive(Debug, Default)]
 pub struct ValidationIndex {
-    by_col: BTreeMap<u32, Vec<(usize, Vec<(u32, u32)>)>>,
+    by_col: BTreeMap<u32, Vec<(usize, Intervals)>>,
 }
 
 impl ValidationIndex {
     fn new(validations: &[ListValidation]) -> Self {
-        let mut raw: BTreeMap<(u32, usize), Vec<(u32, u32)>> = BTreeMap::new();
+        let mut raw: BTreeMap<(u32, usize), Intervals> = BTreeMap::new();
         for (i, dv) in validations.iter().enumerate() {
             for r in &dv.ranges {
                 // Whole-row validations (A1:XFD1) are never a dropdown column.
@@ -144,10 +147,10 @@ impl ValidationIndex {
                 }
             }
         }
-        let mut by_col: BTreeMap<u32, Vec<(usize, Vec<(u32, u32)>)>> = BTreeMap::new();
+        let mut by_col: BTreeMap<u32, Vec<(usize, Intervals)>> = BTreeMap::new();
         for ((col, dv), mut ivs) in raw {
             ivs.sort_unstable();
-            let mut merged: Vec<(u32, u32)> = Vec::with_capacity(ivs.len());
+            let mut merged: Intervals = Vec::with_capacity(ivs.len());
             for (a, b) in ivs {
                 match merged.last_mut() {
                     Some(last) if a <= last.1.saturating_add(1) => last.1 = last.1.max(b),

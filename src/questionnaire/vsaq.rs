@@ -95,11 +95,13 @@ fn walk(value: &Value, section: &str, grid: &mut Grid) {
                             .join(" | ")
                     })
                     .unwrap_or_default();
+                let id = map
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| choice_stem(map.get("choices")));
                 grid.rows.push(vec![
-                    map.get("id")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_owned(),
+                    id,
                     kind.to_owned(),
                     section.to_owned(),
                     // A checkgroup may carry no text: its choices are the question.
@@ -121,6 +123,41 @@ fn walk(value: &Value, section: &str, grid: &mut Grid) {
             }
         }
         _ => {}
+    }
+}
+
+/// An id for an item that has none: the common stem of its choice ids
+/// (`application_custom_auth_storage_plain`, `..._hashed` ->
+/// `application_custom_auth_storage`).
+fn choice_stem(choices: Option<&Value>) -> String {
+    let ids: Vec<&str> = choices
+        .and_then(Value::as_array)
+        .map(|cs| {
+            cs.iter()
+                .filter_map(Value::as_object)
+                .flat_map(|o| o.keys().map(String::as_str))
+                .collect()
+        })
+        .unwrap_or_default();
+    let Some(first) = ids.first() else {
+        return String::new();
+    };
+    let mut len = first.len();
+    for id in &ids[1..] {
+        len = first
+            .bytes()
+            .zip(id.bytes())
+            .take(len)
+            .take_while(|(a, b)| a == b)
+            .count();
+    }
+    let prefix = &first[..len];
+    if ids.len() == 1 {
+        return prefix.to_owned();
+    }
+    match prefix.rfind('_') {
+        Some(i) => prefix[..i].to_owned(),
+        None => prefix.to_owned(),
     }
 }
 
