@@ -35,12 +35,28 @@ fn rfp_like(path: &Path) {
         ["Ref", "Question", "Answer"],
         ["2.1.", "Information Security Policy", ""],
         ["2.1.00", "Policy Management", ""],
-        ["2.1.00-01\n\n", "Is there an information security policy approved by management?", "Y"],
+        [
+            "2.1.00-01\n\n",
+            "Is there an information security policy approved by management?",
+            "Y",
+        ],
         ["2.1.00-02", "Is the policy reviewed annually?", "N "],
-        ["2.1.01-01a", "How many security incidents occurred last year?", "1 to 2 a year"],
+        [
+            "2.1.01-01a",
+            "How many security incidents occurred last year?",
+            "1 to 2 a year",
+        ],
         ["2.2.", "Human Resources", ""],
-        ["2.2.00-01", "Are background checks performed on new hires?", ""],
-        ["2.2.00-02", "Describe your security awareness training", "Don't know"],
+        [
+            "2.2.00-01",
+            "Are background checks performed on new hires?",
+            "",
+        ],
+        [
+            "2.2.00-02",
+            "Describe your security awareness training",
+            "Don't know",
+        ],
     ];
     for (r, cells) in rows.iter().enumerate() {
         for (c, v) in cells.iter().enumerate() {
@@ -61,7 +77,11 @@ fn rfp_responder_like() {
     let q = questionnaire::read(&path, &ReadOptions::default()).unwrap();
     let rows: Vec<u32> = q.questions.iter().map(|x| x.row).collect();
     assert_eq!(rows, vec![4, 5, 6, 8, 9], "heading rows skipped");
-    assert_eq!(q.questions[0].id.as_deref(), Some("2.1.00-01"), "id trimmed");
+    assert_eq!(
+        q.questions[0].id.as_deref(),
+        Some("2.1.00-01"),
+        "id trimmed"
+    );
     assert_eq!(q.questions[1].existing_answer.as_deref(), Some("N"));
     let hidden: Vec<&str> = q
         .sheets
@@ -82,7 +102,10 @@ fn rfp_responder_like() {
     assert_eq!(summary.answers_written, 1);
     let cells = qs::cells(&out);
     assert_eq!(cells[&("sheet1".to_owned(), 8, 2)], "Y");
-    assert_eq!(cells[&("sheet1".to_owned(), 8, 3)], "Checks run before day one.");
+    assert_eq!(
+        cells[&("sheet1".to_owned(), 8, 3)],
+        "Checks run before day one."
+    );
 }
 
 #[test]
@@ -94,7 +117,8 @@ fn hidden_rows_are_skipped_unless_asked() {
     s.write_string(0, 0, "Question").unwrap();
     s.write_string(0, 1, "Response").unwrap();
     for r in 1..=4u32 {
-        s.write_string(r, 0, format!("Do you run control number {r}?")).unwrap();
+        s.write_string(r, 0, format!("Do you run control number {r}?"))
+            .unwrap();
     }
     s.set_row_hidden(2).unwrap();
     book.save(&path).unwrap();
@@ -148,10 +172,11 @@ fn ods(path: &Path) {
     );
     let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let stored = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored);
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     w.start_file("mimetype", stored).unwrap();
-    w.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+    w.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
     let deflated = zip::write::SimpleFileOptions::default();
     w.start_file("META-INF/manifest.xml", deflated).unwrap();
     w.write_all(manifest.as_bytes()).unwrap();
@@ -174,7 +199,10 @@ fn ods_is_read_and_written_as_xlsx() {
     let out = dir.path().join("vendor-filled.ods");
     let summary = questionnaire::write_filled(
         &q,
-        &[fill("Vendor", 2, "Yes", Some("TLS 1.2+")), fill("Vendor", 3, "No", None)],
+        &[
+            fill("Vendor", 2, "Yes", Some("TLS 1.2+")),
+            fill("Vendor", 3, "No", None),
+        ],
         &out,
     )
     .unwrap();
@@ -186,7 +214,10 @@ fn ods_is_read_and_written_as_xlsx() {
     let cells = qs::cells(&summary.output);
     assert_eq!(cells[&("Vendor".to_owned(), 2, 2)], "Yes");
     assert_eq!(cells[&("Vendor".to_owned(), 2, 3)], "TLS 1.2+");
-    assert_eq!(cells[&("Vendor".to_owned(), 3, 1)], "Do you have a disaster recovery plan?");
+    assert_eq!(
+        cells[&("Vendor".to_owned(), 3, 1)],
+        "Do you have a disaster recovery plan?"
+    );
 }
 
 #[test]
@@ -212,7 +243,12 @@ fn review_workbook() {
         .collect();
     questionnaire::write_review_xlsx(&rows, &path).unwrap();
     let cells = qs::cells(&path);
-    let get = |r: u32, c: u32| cells.get(&("Review".to_owned(), r, c)).cloned().unwrap_or_default();
+    let get = |r: u32, c: u32| {
+        cells
+            .get(&("Review".to_owned(), r, c))
+            .cloned()
+            .unwrap_or_default()
+    };
     assert_eq!(get(1, 0), "Sheet");
     assert_eq!(get(1, 6), "Tier");
     assert_eq!(get(2, 2), "Question 0?");
@@ -220,10 +256,13 @@ fn review_workbook() {
     assert_eq!(get(3, 8), "yes");
     assert_eq!(get(4, 3), "");
     assert_eq!(get(2, 9), "C-1, C-2");
-    let xml = String::from_utf8(qs::zip_entries(&path)["xl/worksheets/sheet1.xml"].clone()).unwrap();
+    let xml =
+        String::from_utf8(qs::zip_entries(&path)["xl/worksheets/sheet1.xml"].clone()).unwrap();
     assert!(xml.contains("<autoFilter ref=\"A1:K4\""), "autofilter");
     assert!(xml.contains("state=\"frozen\""), "frozen header");
     assert!(xml.contains("<col "), "widths");
     let styles = String::from_utf8(qs::zip_entries(&path)["xl/styles.xml"].clone()).unwrap();
-    assert!(styles.contains("FFC6EFCE") && styles.contains("FFFFEB9C") && styles.contains("FFFFC7CE"));
+    assert!(
+        styles.contains("FFC6EFCE") && styles.contains("FFFFEB9C") && styles.contains("FFFFC7CE")
+    );
 }

@@ -477,7 +477,7 @@ fn find_header_row(grid: &Grid, include_hidden: bool) -> Option<u32> {
         if cells.len() < 2
             || cells
                 .iter()
-                .any(|t| t.len() > 120 || t.ends_with('?') || is_yes_no(t))
+                .any(|t| t.len() > 120 || t.ends_with('?') || (is_yes_no(t) && kw_id(t) < 0.8))
         {
             continue;
         }
@@ -845,6 +845,117 @@ mod tests {
         assert!(negative("Analyst Notes"));
         assert!(negative("Risk Weighting (internal)"));
         assert!(!negative("Additional Information"));
+    }
+
+    fn grid(rows: &[&[&str]]) -> Grid {
+        let mut g = Grid::new("S");
+        for (r, cells) in rows.iter().enumerate() {
+            for (c, v) in cells.iter().enumerate() {
+                if !v.is_empty() {
+                    g.set(r as u32 + 1, c as u32, v.to_string());
+                }
+            }
+        }
+        g
+    }
+
+    fn letters(d: &Detection) -> [Option<String>; 4] {
+        use crate::questionnaire::sheet::col_letter;
+        [d.id_col, d.question_col, d.answer_col, d.comment_col].map(|c| c.map(col_letter))
+    }
+
+    #[test]
+    fn requirement_style_headers() {
+        let g = grid(&[
+            &["Supplier security requirements"],
+            &[],
+            &["No.", "Requirement", "Compliance (Y/N)", "Remarks"],
+            &[
+                "1",
+                "The supplier shall encrypt data at rest using strong algorithms.",
+                "",
+                "",
+            ],
+            &["2", "Describe how privileged access is reviewed.", "", ""],
+            &["3", "Is there a documented incident response plan?", "", ""],
+        ]);
+        let d = detect(&g, &Overrides::default()).unwrap();
+        assert_eq!(d.header_row, Some(3));
+        let l = letters(&d);
+        assert_eq!(
+            l,
+            [
+                Some("A".into()),
+                Some("B".into()),
+                Some("C".into()),
+                Some("D".into())
+            ]
+        );
+        assert_eq!(d.rows.len(), 3);
+    }
+
+    #[test]
+    fn control_description_headers() {
+        let g = grid(&[
+            &[
+                "Control Domain",
+                "Control ID",
+                "Control Description",
+                "Vendor Response",
+                "Evidence",
+            ],
+            &[
+                "Access",
+                "AC-1",
+                "Access to production is reviewed quarterly by system owners.",
+                "",
+                "",
+            ],
+            &[
+                "Access",
+                "AC-2",
+                "Multi-factor authentication is enforced for all administrators.",
+                "",
+                "",
+            ],
+            &[
+                "Access",
+                "AC-3",
+                "Do you remove access within one day of termination?",
+                "",
+                "",
+            ],
+        ]);
+        let d = detect(&g, &Overrides::default()).unwrap();
+        let l = letters(&d);
+        assert_eq!(
+            l,
+            [
+                Some("B".into()),
+                Some("C".into()),
+                Some("D".into()),
+                Some("E".into())
+            ]
+        );
+        assert_eq!(d.rows.len(), 3);
+    }
+
+    #[test]
+    fn section_rows_and_end_rows_are_skipped() {
+        let g = grid(&[
+            &["#", "Question", "Answer", "Comments"],
+            &["", "Access Control"],
+            &["1", "Do you enforce MFA for administrators?", "", ""],
+            &["", "Encryption"],
+            &["2", "Is data encrypted at rest?", "", ""],
+            &["#", "Question", "Answer", "Comments"],
+            &["3", "Are keys rotated yearly?", "", ""],
+            &["End of Questionnaire"],
+            &["© 2024 Example Corp. All rights reserved."],
+        ]);
+        let d = detect(&g, &Overrides::default()).unwrap();
+        let rows: Vec<u32> = d.rows.iter().map(|r| r.row).collect();
+        assert_eq!(rows, vec![3, 5, 7]);
     }
 
     #[test]
