@@ -731,6 +731,16 @@ fn question_rows(
             .map(|c| grid.cell(r, c).trim().to_owned())
             .filter(|s| !s.is_empty())
     };
+    // Whether the answer column's dropdown covers most question-like rows.
+    let dv_on_answer = layout.acol.is_some_and(|a| {
+        let texty: Vec<u32> = data_rows
+            .iter()
+            .copied()
+            .filter(|&r| is_texty(grid.cell(r, layout.qcol)))
+            .collect();
+        let covered = texty.iter().filter(|&&r| dv.at(r, a).is_some()).count();
+        !texty.is_empty() && covered * 2 >= texty.len()
+    });
     let mut out = Vec::new();
     for (i, &r) in data_rows.iter().enumerate() {
         let text = grid.cell(r, layout.qcol).trim();
@@ -748,13 +758,28 @@ fn question_rows(
         }
         let covered = layout.acol.is_some_and(|a| dv.at(r, a).is_some());
         let weight = question_weight(text);
+        let merged_over_answer = layout.acol.is_some_and(|a| {
+            grid.merges
+                .iter()
+                .any(|m| m.contains(r, layout.qcol) && m.contains(r, a))
+        });
+        if merged_over_answer {
+            continue;
+        }
+        let id = id_of(r);
+        // An instruction line under the header: no id where the others have
+        // one, not a `?` question, and outside the answer dropdown (or alone
+        // on its row).
+        let id_missing = layout.idcol.is_some() && id.is_none();
+        if !covered && weight < 1.0 && id_missing && (filled.len() == 1 || dv_on_answer) {
+            continue;
+        }
         if !covered && weight == 0.0 {
             let only_cell = filled.len() == 1;
             let merged_across = grid
                 .merges
                 .iter()
                 .any(|m| m.contains(r, layout.qcol) && m.c2 > m.c1);
-            let id = id_of(r);
             let next_id = data_rows.get(i + 1).and_then(|&n| id_of(n));
             let section_id = match (&id, &next_id) {
                 (Some(a), Some(b)) => {
@@ -774,7 +799,7 @@ fn question_rows(
             .map(str::to_owned);
         out.push(DetectedRow {
             row: r,
-            id: id_of(r),
+            id,
             text: clean(text),
             existing_answer,
         });
@@ -797,13 +822,21 @@ fn is_repeated_header(grid: &Grid, r: u32, layout: &Layout, header_cells: &[Stri
         return false;
     };
     let answer_cell = grid.cell(r, a);
-    if kw_answer(answer_cell) >= 1.0 && answer_cell.trim().len() <= 40 && !is_yes_no(answer_cell) {
-        return true;
+    // A section header row: a heading where the question would be and
+    // header words ("Answer", "Additional Information") in the answer and
+    // comment columns. A real answer ("Response time is 4h") is longer or
+    // sits next to a question.
+    if question_weight(grid.cell(r, layout.qcol)) > 0.0 {
+        return false;
     }
-    let comment_is_header = layout
-        .ccol
-        .is_some_and(|c| kw_comment(grid.cell(r, c)) >= 1.0 && grid.cell(r, c).len() <= 40);
-    comment_is_header && kw_answer(answer_cell) > 0.0
+    let header_like = |t: &str, kw: f64| kw >= 1.0 && t.split_whitespace().count() <= 3;
+    let answer_is_header =
+        header_like(answer_cell, kw_answer(answer_cell)) && !is_yes_no(answer_cell);
+    let comment_is_header = layout.ccol.is_some_and(|c| {
+        let t = grid.cell(r, c);
+        header_like(t, kw_comment(t))
+    });
+    answer_is_header || (comment_is_header && kw_answer(answer_cell) > 0.0)
 }
 
 /// The values of the dropdown that covers most question rows of the answer
@@ -956,6 +989,28 @@ mod tests {
         let d = detect(&g, &Overrides::default()).unwrap();
         let rows: Vec<u32> = d.rows.iter().map(|r| r.row).collect();
         assert_eq!(rows, vec![3, 5, 7]);
+    }
+
+    #[test]
+    fn instruction_rows_under_the_header_are_skipped() {
+        let g = grid(&[
+            &["Ref", "Question", "Response", "Comments"],
+            &[
+                "",
+                "Please answer every question below and explain any No answers.",
+            ],
+            &["1.1", "Do you enforce MFA for administrators?", "", ""],
+            &[
+                "1.2",
+                "Describe your backup process.",
+                "Response time is 4h",
+                "",
+            ],
+            &["1.3", "Is data encrypted at rest?", "Yes", ""],
+        ]);
+        let d = detect(&g, &Overrides::default()).unwrap();
+        let rows: Vec<u32> = d.rows.iter().map(|r| r.row).collect();
+        assert_eq!(rows, vec![3, 4, 5]);
     }
 
     #[test]
