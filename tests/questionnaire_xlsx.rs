@@ -128,6 +128,7 @@ fn caiq_like_fill_in_place_changes_only_targets() {
         xml.contains(r#"<c r="C3" s=""#)
             && xml.contains(r#"t="inlineStr"><is><t>Yes</t></is></c>"#)
     );
+    qs::assert_well_formed(xml.as_bytes());
     assert!(xml.contains("<sheetProtection"), "protection kept");
     assert!(xml.contains("<mergeCell "), "merges kept");
     assert!(xml.contains("<dataValidation "), "validations kept");
@@ -278,6 +279,7 @@ fn hecvat_like_fill_keeps_x14_validations_and_formulas() {
     let xml = String::from_utf8(qs::zip_entries(&out)["xl/worksheets/sheet2.xml"].clone()).unwrap();
     assert!(xml.contains("<xm:f>'Auto Responses'!$J$3:$J$5</xm:f>"));
     assert!(xml.contains("VLOOKUP"), "formulas kept");
+    qs::assert_well_formed(xml.as_bytes());
     let again = read(&out);
     assert_eq!(again.questions.len(), 12);
     assert!(again

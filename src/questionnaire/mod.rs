@@ -581,7 +581,7 @@ fn plan_edits(
                     skip(
                         summary,
                         String::new(),
-                        "answer: the sheet has no answer column".into(),
+                        "answer: the sheet has no answer column (use --answer-col)".into(),
                     );
                 } else {
                     summary.comments_without_column += 1;

@@ -407,3 +407,20 @@ pub fn assert_only_targets_changed(
         assert_eq!(before.get(key), after.get(key), "cell {key:?} changed");
     }
 }
+
+/// Parses an XML document fully (end names checked); panics when it is not
+/// well-formed.
+pub fn assert_well_formed(xml: &[u8]) {
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut depth = 0i64;
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Start(_)) => depth += 1,
+            Ok(quick_xml::events::Event::End(_)) => depth -= 1,
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("not well-formed at {}: {e}", reader.buffer_position()),
+        }
+    }
+    assert_eq!(depth, 0, "unbalanced elements");
+}
