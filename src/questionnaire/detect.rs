@@ -435,6 +435,9 @@ fn is_texty(t: &str) -> bool {
 }
 
 fn is_yes_no(v: &str) -> bool {
+    if v.trim().len() > 16 {
+        return false;
+    }
     matches!(
         norm(v).as_str(),
         "yes"
@@ -454,11 +457,23 @@ fn is_yes_no(v: &str) -> bool {
 }
 
 fn is_end_marker(t: &str) -> bool {
-    let l = t.trim().to_lowercase();
-    (l.starts_with("end of") && l.split_whitespace().count() <= 6)
-        || l.contains('©')
-        || l.contains("copyright")
-        || l.contains("all rights reserved")
+    let t = t.trim();
+    let starts_with_end = t
+        .get(..6)
+        .is_some_and(|p| p.eq_ignore_ascii_case("end of"));
+    (starts_with_end && t.split_whitespace().count() <= 6)
+        || t.contains('©')
+        || contains_ignore_case(t, "copyright")
+        || contains_ignore_case(t, "all rights reserved")
+}
+
+/// ASCII case-insensitive substring test without allocating.
+fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    let n = needle.as_bytes();
+    haystack
+        .as_bytes()
+        .windows(n.len())
+        .any(|w| w.eq_ignore_ascii_case(n))
 }
 
 // ---------------------------------------------------------------- header row
@@ -813,7 +828,11 @@ fn is_repeated_header(grid: &Grid, r: u32, layout: &Layout, header_cells: &[Stri
     let same_as_header = header_cells
         .iter()
         .enumerate()
-        .filter(|(c, h)| !h.is_empty() && norm(grid.cell(r, *c as u32)) == **h)
+        .filter(|(c, h)| {
+            let cell = grid.cell(r, *c as u32);
+            // Cheap length test first: most cells are far from any header.
+            !h.is_empty() && cell.len() <= 2 * h.len() + 8 && norm(cell) == **h
+        })
         .count();
     if same_as_header >= 2 {
         return true;
