@@ -232,6 +232,17 @@ fn hecvat_like_detection() {
         assert_eq!(s.skipped_reason.as_deref(), Some("hidden sheet"));
     }
     assert!(layout(&q, "START HERE").skipped_reason.is_some());
+    let analyst = layout(&q, "Institution Evaluation");
+    assert_eq!(analyst.answer_col.as_deref(), Some("C"));
+    assert!(
+        analyst
+            .skipped_reason
+            .as_deref()
+            .unwrap_or("")
+            .contains("formulas"),
+        "{:?}",
+        analyst.skipped_reason
+    );
     // Question text comes from the formulas' cached values.
     let texts: Vec<&str> = q
         .questions

@@ -129,7 +129,13 @@ pub fn detect(grid: &Grid, ov: &Overrides) -> Result<Detection, String> {
     };
     let rows = question_rows(grid, &layout, &data_rows, &dv_index, &visible);
     let vocabulary = answer_vocabulary(grid, answer_col, &rows, &dv_index);
-    let skipped_reason = rows.is_empty().then(|| "no question rows found".to_owned());
+    let mut rows = rows;
+    let mut skipped_reason = rows.is_empty().then(|| "no question rows found".to_owned());
+    if answer_is_computed(grid, answer_col, &rows) {
+        rows.clear();
+        skipped_reason =
+            Some("the answer column holds formulas (a summary or analyst sheet)".to_owned());
+    }
     Ok(Detection {
         header_row,
         id_col,
@@ -458,9 +464,7 @@ fn is_yes_no(v: &str) -> bool {
 
 fn is_end_marker(t: &str) -> bool {
     let t = t.trim();
-    let starts_with_end = t
-        .get(..6)
-        .is_some_and(|p| p.eq_ignore_ascii_case("end of"));
+    let starts_with_end = t.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("end of"));
     (starts_with_end && t.split_whitespace().count() <= 6)
         || t.contains('©')
         || contains_ignore_case(t, "copyright")
@@ -856,6 +860,19 @@ fn is_repeated_header(grid: &Grid, r: u32, layout: &Layout, header_cells: &[Stri
         header_like(t, kw_comment(t))
     });
     answer_is_header || (comment_is_header && kw_answer(answer_cell) > 0.0)
+}
+
+/// Most answer cells are formulas: answers are pulled from another sheet
+/// (HECVAT's analyst and summary sheets), so this is not where to answer.
+fn answer_is_computed(grid: &Grid, acol: Option<u32>, rows: &[DetectedRow]) -> bool {
+    let Some(a) = acol else {
+        return false;
+    };
+    let computed = rows
+        .iter()
+        .filter(|r| grid.formula_cells.contains(&(r.row, a)))
+        .count();
+    !rows.is_empty() && computed * 2 > rows.len()
 }
 
 /// The values of the dropdown that covers most question rows of the answer

@@ -47,6 +47,8 @@ pub struct Grid {
     pub validations: Vec<ListValidation>,
     /// `<sheetProtection sheet="1">` is present.
     pub protected: bool,
+    /// Cells holding a formula, (row, col). Only known for XLSX/XLSM.
+    pub formula_cells: HashSet<(u32, u32)>,
 }
 
 impl Grid {

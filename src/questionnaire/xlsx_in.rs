@@ -13,7 +13,7 @@ use calamine::{Data, Reader, SheetVisible};
 use quick_xml::events::Event;
 
 use super::ooxml::{read_workbook, WorkbookInfo};
-use super::sheet::{parse_range, CellRange, Grid};
+use super::sheet::{parse_cell_ref, parse_range, CellRange, Grid};
 use super::validation::{resolve_validations, RawValidation};
 use super::xml::{attr, local, push_ref, qname, read_entry_from};
 use super::Format;
@@ -150,6 +150,8 @@ fn scan_sheet_meta(xml: &[u8], grid: &mut Grid) -> Result<Vec<RawValidation>> {
     // Which text we are collecting inside a validation: formula1 or sqref.
     let mut collecting: Option<&'static str> = None;
     let mut next_row: u32 = 1;
+    let mut next_col: u32 = 0;
+    let mut current_cell: (u32, u32) = (0, 0);
     loop {
         let event = reader.read_event()?;
         match event {
@@ -161,11 +163,22 @@ fn scan_sheet_meta(xml: &[u8], grid: &mut Grid) -> Result<Vec<RawValidation>> {
                             .and_then(|v| v.parse().ok())
                             .unwrap_or(next_row);
                         next_row = r + 1;
+                        next_col = 0;
                         if is_true(attr(e, "hidden")) {
                             grid.hidden_rows.insert(r);
                         }
                     }
-                    "c" => {}
+                    "c" => {
+                        let col = attr(e, "r")
+                            .and_then(|r| parse_cell_ref(&r))
+                            .map(|(_, c)| c)
+                            .unwrap_or(next_col);
+                        next_col = col + 1;
+                        current_cell = (next_row - 1, col);
+                    }
+                    "f" if current.is_none() => {
+                        grid.formula_cells.insert(current_cell);
+                    }
                     "col" => scan_col(e, grid),
                     "mergeCell" => {
                         if let Some(r) = attr(e, "ref").as_deref().and_then(parse_range) {

@@ -253,6 +253,32 @@ pub fn hecvat_like(path: &Path) {
             sheet.add_data_validation(11, 2, 13, 2, &dv).unwrap();
         }
     }
+    // An analyst sheet: the answers are pulled in by formulas.
+    let analyst = book.add_worksheet();
+    analyst.set_name("Institution Evaluation").unwrap();
+    for (c, h) in ["ID", "Question", "Vendor Answer", "Score"]
+        .iter()
+        .enumerate()
+    {
+        analyst.write_string(0, c as u16, *h).unwrap();
+    }
+    for (k, q) in questions.iter().enumerate() {
+        let r = k as u32 + 1;
+        analyst
+            .write_string(r, 0, format!("DOCU-{:02}", k + 1))
+            .unwrap();
+        analyst.write_string(r, 1, q).unwrap();
+        analyst
+            .write_formula(
+                r,
+                2,
+                Formula::new(format!("=Organization!C{}", 8 + k)).set_result(""),
+            )
+            .unwrap();
+        analyst
+            .write_formula(r, 3, Formula::new("=IF(C2=\"Yes\",1,0)").set_result("0"))
+            .unwrap();
+    }
     let master = book.add_worksheet();
     master.set_name("Questions").unwrap();
     master.write_string(0, 0, "New ID").unwrap();
