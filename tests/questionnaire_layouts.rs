@@ -3,6 +3,7 @@
 //! ODS file (read-only: written back as .xlsx), and the review workbook.
 
 mod questionnaire_support;
+mod util;
 
 use std::io::{Cursor, Write};
 use std::path::Path;
@@ -264,5 +265,51 @@ fn review_workbook() {
     let styles = String::from_utf8(qs::zip_entries(&path)["xl/styles.xml"].clone()).unwrap();
     assert!(
         styles.contains("FFC6EFCE") && styles.contains("FFFFEB9C") && styles.contains("FFFFC7CE")
+    );
+}
+
+/// `tests/fixtures/questionnaire_legacy.xls` was made with Python's xlwt
+/// 1.3.0 (no Rust crate writes BIFF8): a hidden sheet `Values` (Yes/No/N/A)
+/// and a sheet `Vendor Questionnaire` with a title in A1, the header
+/// `Ref | Question | Response | Comments` in row 3, three questions in rows
+/// 4–6 and an existing answer `Yes` in C5.
+#[test]
+fn xls_is_read_and_written_as_xlsx() {
+    let path = util::repo_root().join("tests/fixtures/questionnaire_legacy.xls");
+    let q = questionnaire::read(&path, &ReadOptions::default()).unwrap();
+    assert_eq!(q.format, Format::Xls);
+    let rows: Vec<u32> = q.questions.iter().map(|x| x.row).collect();
+    assert_eq!(rows, vec![4, 5, 6]);
+    assert!(q.sheets.iter().any(|s| s.name == "Values" && s.hidden));
+    assert_eq!(q.questions[1].existing_answer.as_deref(), Some("Yes"));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("filled.xls");
+    let sheet = "Vendor Questionnaire";
+    let summary = questionnaire::write_filled(
+        &q,
+        &[
+            fill(sheet, 4, "Yes", Some("AES-256")),
+            fill(sheet, 5, "No", None),
+            fill(sheet, 6, "N/A", None),
+        ],
+        &out,
+    )
+    .unwrap();
+    assert_eq!(summary.converted_from, Some(Format::Xls));
+    assert_eq!(summary.output, dir.path().join("filled.xlsx"));
+    assert_eq!(summary.answers_written, 2, "the existing answer is kept");
+    let cells = qs::cells(&summary.output);
+    let get = |r: u32, c: u32| cells.get(&(sheet.to_owned(), r, c)).cloned();
+    assert_eq!(get(4, 2).as_deref(), Some("Yes"));
+    assert_eq!(get(4, 3).as_deref(), Some("AES-256"));
+    assert_eq!(get(5, 2).as_deref(), Some("Yes"));
+    assert_eq!(get(6, 2).as_deref(), Some("N/A"));
+    assert_eq!(
+        get(1, 0).as_deref(),
+        Some("Acme Corp - Vendor Security Questionnaire")
+    );
+    assert!(
+        cells.contains_key(&("Values".to_owned(), 1, 0)),
+        "all sheets carried over"
     );
 }

@@ -104,5 +104,9 @@ fn to_xlsx(grids: &[Grid], edits: &[CellEdit]) -> Result<Vec<u8>> {
             sheet.set_hidden(true);
         }
     }
+    // Excel will not show a workbook whose active sheet is hidden.
+    if let Some(first_visible) = grids.iter().position(|g| !g.hidden) {
+        book.worksheet_from_index(first_visible)?.set_active(true);
+    }
     Ok(book.save_to_buffer()?)
 }
