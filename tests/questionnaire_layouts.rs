@@ -313,3 +313,23 @@ fn xls_is_read_and_written_as_xlsx() {
         "all sheets carried over"
     );
 }
+
+#[test]
+fn xlsm_is_patched_in_place_like_xlsx() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("macro.xlsm");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let s = book.add_worksheet();
+    s.write_string(0, 0, "Question").unwrap();
+    s.write_string(0, 1, "Answer").unwrap();
+    s.write_string(1, 0, "Do you scan containers for vulnerabilities?")
+        .unwrap();
+    book.save(&path).unwrap();
+    let q = questionnaire::read(&path, &ReadOptions::default()).unwrap();
+    assert_eq!(q.format, Format::Xlsm);
+    let out = dir.path().join("macro-filled.xlsm");
+    let summary = questionnaire::write_filled(&q, &[fill("Sheet1", 2, "Yes", None)], &out).unwrap();
+    assert_eq!(summary.format, Format::Xlsm);
+    assert_eq!(summary.converted_from, None);
+    assert_eq!(qs::cells(&out)[&("Sheet1".to_owned(), 2, 1)], "Yes");
+}
