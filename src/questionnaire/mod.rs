@@ -234,7 +234,42 @@ pub struct WriteSummary {
 pub fn read(path: &Path, opts: &ReadOptions) -> Result<Questionnaire> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let format = sniff::sniff(path, &bytes, opts.max_decompressed_bytes)?;
-    let (source, forced) = match format {
+    let (source, fixed_layout) = load_source(path, bytes, format)?;
+    let grids = source.grids();
+    let selected = select_sheet(path, grids, opts)?;
+    let overrides = fixed_layout.unwrap_or_else(|| Overrides {
+        header_row: opts.header_row,
+        question_col: opts.question_col.clone(),
+        answer_col: opts.answer_col.clone(),
+        comment_col: opts.comment_col.clone(),
+        id_col: None,
+        include_hidden: opts.include_hidden,
+    });
+    let mut sheets = Vec::new();
+    let mut questions = Vec::new();
+    let mut targets = Vec::new();
+    for (i, grid) in grids.iter().enumerate() {
+        let (layout, found, target) = detect_sheet(path, grid, i, selected, opts, &overrides)?;
+        questions.extend(found);
+        targets.extend(target);
+        sheets.push(layout);
+    }
+    if questions.is_empty() {
+        bail!("{}", no_questions_message(path, grids, &sheets));
+    }
+    Ok(Questionnaire {
+        path: path.to_path_buf(),
+        format,
+        sheets,
+        questions,
+        source,
+        targets,
+    })
+}
+
+/// Parses the file into grids. VSAQ files come with a fixed layout.
+fn load_source(path: &Path, bytes: Vec<u8>, format: Format) -> Result<(Source, Option<Overrides>)> {
+    Ok(match format {
         Format::Csv => {
             let (grid, dialect) = csv_in::read_csv(path, &bytes)?;
             (Source::Csv { grid, dialect }, None)
@@ -258,43 +293,16 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Questionnaire> {
             };
             (source, None)
         }
-    };
-    let grids: &[Grid] = match &source {
-        Source::Csv { grid, .. } => std::slice::from_ref(grid),
-        Source::Xlsx { grids, .. } | Source::Values { grids } => grids,
-    };
-    let selected = select_sheet(path, grids, opts)?;
-    let mut sheets = Vec::new();
-    let mut questions = Vec::new();
-    let mut targets = Vec::new();
-    for (i, grid) in grids.iter().enumerate() {
-        let overrides = forced.clone().unwrap_or_else(|| Overrides {
-            header_row: opts.header_row,
-            question_col: opts.question_col.clone(),
-            answer_col: opts.answer_col.clone(),
-            comment_col: opts.comment_col.clone(),
-            id_col: None,
-            include_hidden: opts.include_hidden,
-        });
-        let layout = detect_sheet(path, grid, i, selected, opts, &overrides)?;
-        let (layout, found, target) = layout;
-        questions.extend(found);
-        if let Some(t) = target {
-            targets.push(t);
-        }
-        sheets.push(layout);
-    }
-    if questions.is_empty() {
-        bail!("{}", no_questions_message(path, grids, &sheets));
-    }
-    Ok(Questionnaire {
-        path: path.to_path_buf(),
-        format,
-        sheets,
-        questions,
-        source,
-        targets,
     })
+}
+
+impl Source {
+    fn grids(&self) -> &[Grid] {
+        match self {
+            Source::Csv { grid, .. } => std::slice::from_ref(grid),
+            Source::Xlsx { grids, .. } | Source::Values { grids } => grids,
+        }
+    }
 }
 
 fn select_sheet(path: &Path, grids: &[Grid], opts: &ReadOptions) -> Result<Option<usize>> {
@@ -539,10 +547,7 @@ fn plan_edits(
     opts: &WriteOptions,
     summary: &mut WriteSummary,
 ) -> Vec<CellEdit> {
-    let grids: &[Grid] = match &q.source {
-        Source::Csv { grid, .. } => std::slice::from_ref(grid),
-        Source::Xlsx { grids, .. } | Source::Values { grids } => grids,
-    };
+    let grids = q.source.grids();
     let is_csv = matches!(q.source, Source::Csv { .. });
     let mut edits = Vec::new();
     for fill in fills {
