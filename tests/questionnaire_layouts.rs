@@ -333,3 +333,43 @@ fn xlsm_is_patched_in_place_like_xlsx() {
     assert_eq!(summary.converted_from, None);
     assert_eq!(qs::cells(&out)[&("Sheet1".to_owned(), 2, 1)], "Yes");
 }
+
+#[test]
+fn cells_covered_by_a_merge_are_not_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("merged.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let s = book.add_worksheet();
+    for (c, h) in ["Question", "Answer", "Comments"].iter().enumerate() {
+        s.write_string(0, c as u16, *h).unwrap();
+    }
+    s.write_string(1, 0, "Do you rotate encryption keys?")
+        .unwrap();
+    s.write_string(2, 0, "Do you test backups?").unwrap();
+    // The customer merged B3:C3 (the answer spills into the comment cell).
+    s.merge_range(2, 1, 2, 2, "", &rust_xlsxwriter::Format::new())
+        .unwrap();
+    book.save(&path).unwrap();
+    let q = questionnaire::read(&path, &ReadOptions::default()).unwrap();
+    let out = dir.path().join("out.xlsx");
+    let summary = questionnaire::write_filled(
+        &q,
+        &[
+            fill("Sheet1", 2, "Yes", Some("Yearly")),
+            fill("Sheet1", 3, "No", Some("Hidden")),
+        ],
+        &out,
+    )
+    .unwrap();
+    assert_eq!(summary.answers_written, 2);
+    assert_eq!(summary.comments_written, 1);
+    assert_eq!(summary.skipped.len(), 1);
+    assert!(
+        summary.skipped[0].reason.contains("merged"),
+        "{:?}",
+        summary.skipped
+    );
+    let cells = qs::cells(&out);
+    assert_eq!(cells[&("Sheet1".to_owned(), 3, 1)], "No");
+    assert!(!cells.contains_key(&("Sheet1".to_owned(), 3, 2)));
+}

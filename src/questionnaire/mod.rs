@@ -595,6 +595,18 @@ fn plan_edits(
                 }
                 continue;
             };
+            let hidden_by_merge = grid
+                .merges
+                .iter()
+                .any(|m| m.contains(fill.row, col) && (m.r1, m.c1) != (fill.row, col));
+            if hidden_by_merge {
+                skip(
+                    summary,
+                    col_letter(col),
+                    format!("{what}: the cell is covered by a merged range"),
+                );
+                continue;
+            }
             let existing = grid.cell(fill.row, col);
             if !existing.trim().is_empty() && !opts.overwrite_existing {
                 skip(
