@@ -136,7 +136,8 @@ pub fn data_to_string(value: &Data) -> String {
         Data::String(s) => s.clone(),
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
         Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
-        Data::Error(e) => format!("#{e:?}"),
+        // A formula error (#N/A from a failed lookup) carries no text.
+        Data::Error(_) => String::new(),
         other => other.to_string(),
     }
 }
