@@ -199,7 +199,7 @@ fn find_header_row(grid: &Grid, include_hidden: bool) -> Option<u32> {
         if cells.len() < 2
             || cells
                 .iter()
-                .any(|t| t.len() > 120 || t.ends_with('?') || (is_yes_no(t) && kw_id(t) < 0.8))
+                .any(|t| t.len() > 200 || is_question_cell(t) || (is_yes_no(t) && kw_id(t) < 0.8))
         {
             continue;
         }
@@ -219,6 +219,11 @@ fn find_header_row(grid: &Grid, include_hidden: bool) -> Option<u32> {
         }
     }
     best.map(|(_, r)| r)
+}
+
+/// A cell that asks something (a data row), unlike a `Compliant?` label.
+fn is_question_cell(t: &str) -> bool {
+    t.ends_with('?') && t.split_whitespace().count() > 3
 }
 
 // ---------------------------------------------------------------- columns
@@ -750,6 +755,39 @@ mod tests {
         let d = detect(&g, &Overrides::default()).unwrap();
         let rows: Vec<u32> = d.rows.iter().map(|r| r.row).collect();
         assert_eq!(rows, vec![3, 4, 5]);
+    }
+
+    #[test]
+    fn compliant_question_mark_header() {
+        let g = grid(&[
+            &["Vendor controls review"],
+            &["ID", "Control", "Compliant?", "Notes"],
+            &[
+                "C1",
+                "Production access requires multi-factor authentication for all staff.",
+                "",
+                "",
+            ],
+            &[
+                "C2",
+                "Backups are encrypted and restore-tested every quarter by operations.",
+                "",
+                "",
+            ],
+        ]);
+        let d = detect(&g, &Overrides::default()).unwrap();
+        assert_eq!(d.header_row, Some(2));
+        let l = letters(&d);
+        assert_eq!(
+            l,
+            [
+                Some("A".into()),
+                Some("B".into()),
+                Some("C".into()),
+                Some("D".into())
+            ]
+        );
+        assert_eq!(d.rows.len(), 2);
     }
 
     #[test]

@@ -102,6 +102,9 @@ pub fn kw_answer(h: &str) -> f64 {
         } else {
             1.0
         }
+    } else if is_short_yes_no_label(h) {
+        // "Compliant?", "In place?", "Implemented (Y/N)?"
+        0.9
     } else if has_word(&n, &["compliant", "compliance", "implemented", "selection"]) {
         0.5
     } else {
@@ -165,4 +168,10 @@ pub fn negative(h: &str) -> bool {
     ];
     BAD.iter()
         .any(|b| has_word(&n, &[b]) || (b.contains(' ') && n.contains(b)))
+}
+
+/// A short header that asks for a yes/no: `Compliant?`, `In place?`.
+fn is_short_yes_no_label(h: &str) -> bool {
+    let t = h.trim();
+    t.ends_with('?') && t.split_whitespace().count() <= 3 && !norm(t).contains("question")
 }
