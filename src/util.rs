@@ -73,3 +73,17 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
     println!("{text}");
     Ok(())
 }
+
+/// Today's date, or the date of `SOURCE_DATE_EPOCH` when it is set, so that
+/// builds and freshness checks are reproducible.
+pub fn today() -> chrono::NaiveDate {
+    source_date_epoch()
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .map(|dt| dt.date_naive())
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+/// `SOURCE_DATE_EPOCH` (seconds since 1970) when set to a valid integer.
+pub fn source_date_epoch() -> Option<i64> {
+    std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()
+}
