@@ -1,0 +1,188 @@
+//! BM25F over the library: an entry's question and variants are the main
+//! field; topic and tags, and the comment, count with lower weights.
+
+use std::collections::HashMap;
+
+use super::analyze::{Analysis, Analyzer};
+use crate::library::Library;
+
+/// BM25 parameters.
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+/// Field weights: question + variants, topic + tags, comment.
+const FIELD_WEIGHTS: [f64; 3] = [1.0, 0.5, 0.3];
+
+/// Per-entry data kept for re-ranking.
+#[derive(Debug, Clone, Default)]
+pub struct DocInfo {
+    /// Term ids of the main field, sorted.
+    pub main_terms: Vec<u32>,
+    /// Term ids of topic/tags and comment, sorted.
+    pub side_terms: Vec<u32>,
+    /// Analyses of the question and each variant (for similarity and polarity).
+    pub phrasings: Vec<Analysis>,
+}
+
+pub struct Index {
+    pub terms: HashMap<String, u32>,
+    pub idf: Vec<f64>,
+    /// term id -> (doc, normalised weighted tf).
+    postings: Vec<Vec<(u32, f32)>>,
+    pub docs: Vec<DocInfo>,
+    /// Word stems by first character, for typo correction.
+    vocab_by_initial: HashMap<char, Vec<u32>>,
+    pub term_names: Vec<String>,
+    pub max_idf: f64,
+}
+
+impl Index {
+    pub fn build(lib: &Library, analyzer: &Analyzer) -> Index {
+        let mut terms: HashMap<String, u32> = HashMap::new();
+        let mut term_names: Vec<String> = Vec::new();
+        let mut intern = |t: &str, terms: &mut HashMap<String, u32>| -> u32 {
+            if let Some(&id) = terms.get(t) {
+                return id;
+            }
+            let id = term_names.len() as u32;
+            term_names.push(t.to_string());
+            terms.insert(t.to_string(), id);
+            id
+        };
+        // Per doc, per field: term id -> tf, and the field length.
+        let mut fields: Vec<[(HashMap<u32, f64>, f64); 3]> = Vec::with_capacity(lib.entries.len());
+        let mut docs = Vec::with_capacity(lib.entries.len());
+        for e in &lib.entries {
+            let mut phrasings = vec![analyzer.field(&e.question)];
+            phrasings.extend(e.variants.iter().map(|v| analyzer.field(v)));
+            let mut meta = e.tags.join(" ").replace(['-', '_'], " ");
+            if let Some(topic) = &e.topic {
+                meta.push(' ');
+                meta.push_str(&topic.replace(['-', '_'], " "));
+            }
+            let texts = [analyzer.field(&meta), analyzer.field(&e.comment)];
+            let mut f: [(HashMap<u32, f64>, f64); 3] = Default::default();
+            for a in &phrasings {
+                for (t, _) in &a.terms {
+                    *f[0].0.entry(intern(t, &mut terms)).or_default() += 1.0;
+                }
+                f[0].1 += a.terms.len() as f64;
+            }
+            for (k, a) in texts.iter().enumerate() {
+                for (t, _) in &a.terms {
+                    *f[k + 1].0.entry(intern(t, &mut terms)).or_default() += 1.0;
+                }
+                f[k + 1].1 = a.terms.len() as f64;
+            }
+            let mut main_terms: Vec<u32> = f[0].0.keys().copied().collect();
+            main_terms.sort_unstable();
+            let mut side_terms: Vec<u32> = f[1].0.keys().chain(f[2].0.keys()).copied().collect();
+            side_terms.sort_unstable();
+            side_terms.dedup();
+            docs.push(DocInfo {
+                main_terms,
+                side_terms,
+                phrasings,
+            });
+            fields.push(f);
+        }
+        let n = lib.entries.len().max(1) as f64;
+        let mut avg = [0.0; 3];
+        for f in &fields {
+            for k in 0..3 {
+                avg[k] += f[k].1 / n;
+            }
+        }
+        let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); term_names.len()];
+        for (d, f) in fields.iter().enumerate() {
+            let mut tf: HashMap<u32, f64> = HashMap::new();
+            for k in 0..3 {
+                let norm = 1.0 - B + B * f[k].1 / avg[k].max(1.0);
+                for (&t, &c) in &f[k].0 {
+                    *tf.entry(t).or_default() += FIELD_WEIGHTS[k] * c / norm;
+                }
+            }
+            for (t, w) in tf {
+                postings[t as usize].push((d as u32, w as f32));
+            }
+        }
+        let idf: Vec<f64> = postings.iter().map(|p| idf(n, p.len() as f64)).collect();
+        let mut vocab_by_initial: HashMap<char, Vec<u32>> = HashMap::new();
+        for (id, name) in term_names.iter().enumerate() {
+            if let Some(c) = name.chars().next().filter(|c| c.is_alphabetic()) {
+                if name.len() >= 4 {
+                    vocab_by_initial.entry(c).or_default().push(id as u32);
+                }
+            }
+        }
+        Index {
+            terms,
+            idf,
+            postings,
+            docs,
+            vocab_by_initial,
+            term_names,
+            max_idf: idf_of_unseen(n),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// The id of a known term, or of its closest spelling (Jaro-Winkler >= 0.92,
+    /// same first letter, at least 5 letters) to forgive typos.
+    pub fn resolve(&self, term: &str) -> Option<(u32, bool)> {
+        if let Some(&id) = self.terms.get(term) {
+            return Some((id, false));
+        }
+        if term.len() < 5 || term.starts_with('#') || term.chars().any(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let first = term.chars().next()?;
+        let mut best: Option<(f64, u32)> = None;
+        for &id in self.vocab_by_initial.get(&first)? {
+            let name = &self.term_names[id as usize];
+            if name.len() + 2 < term.len() || term.len() + 2 < name.len() {
+                continue;
+            }
+            let sim = strsim::jaro_winkler(term, name);
+            if sim >= 0.92 && best.is_none_or(|(s, _)| sim > s) {
+                best = Some((sim, id));
+            }
+        }
+        best.map(|(_, id)| (id, true))
+    }
+
+    /// BM25F scores of all entries for weighted query term ids; returns
+    /// (doc, score) for every entry that shares a term, unsorted.
+    pub fn score(&self, query: &[(u32, f64)], acc: &mut Vec<f64>) -> Vec<(usize, f64)> {
+        acc.clear();
+        acc.resize(self.docs.len(), 0.0);
+        let mut touched = Vec::new();
+        for &(t, wq) in query {
+            let idf = self.idf[t as usize];
+            for &(d, tf) in &self.postings[t as usize] {
+                let tf = f64::from(tf);
+                let s = wq * idf * tf * (K1 + 1.0) / (tf + K1);
+                if acc[d as usize] == 0.0 {
+                    touched.push(d as usize);
+                }
+                acc[d as usize] += s;
+            }
+        }
+        touched.into_iter().map(|d| (d, acc[d])).collect()
+    }
+}
+
+fn idf(n: f64, df: f64) -> f64 {
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+/// The idf a term that no entry uses would have.
+fn idf_of_unseen(n: f64) -> f64 {
+    idf(n, 0.0)
+}

@@ -1,0 +1,205 @@
+//! Re-ranking features of a candidate: how much of the question the entry
+//! covers (idf-weighted), how much of the entry the question covers,
+//! character similarity, concept agreement and identifier conflicts.
+
+use serde::Serialize;
+
+use super::analyze::Analysis;
+use super::index::Index;
+
+/// Weights of the re-ranking score (tuned on dev, see `vouch eval`).
+const W_BM25: f64 = 0.35;
+const W_COV_Q: f64 = 0.35;
+const W_COV_E: f64 = 0.2;
+const W_DICE: f64 = 0.1;
+/// A question term found only in the comment / tags counts this much.
+const SIDE_CREDIT: f64 = 0.5;
+/// A typo-corrected term counts this much.
+const FUZZY_CREDIT: f64 = 0.8;
+
+/// A question resolved against the index vocabulary.
+pub struct Query {
+    /// (term id, weight) for BM25.
+    pub terms: Vec<(u32, f64)>,
+    /// idf * weight of every question term, known or not.
+    pub mass: f64,
+    /// The part of `mass` from terms no entry uses.
+    pub unseen_mass: f64,
+}
+
+pub fn resolve_query(index: &Index, q: &Analysis) -> Query {
+    let mut terms: Vec<(u32, f64)> = Vec::new();
+    let mut mass = 0.0;
+    let mut unseen = 0.0;
+    for (t, w) in &q.terms {
+        match index.resolve(t) {
+            Some((id, fuzzy)) => {
+                let w = if fuzzy { w * FUZZY_CREDIT } else { *w };
+                mass += w * index.idf[id as usize];
+                match terms.iter_mut().find(|(i, _)| *i == id) {
+                    Some(existing) => existing.1 = existing.1.max(w),
+                    None => terms.push((id, w)),
+                }
+            }
+            None => {
+                mass += w * index.max_idf;
+                unseen += w * index.max_idf;
+            }
+        }
+    }
+    Query {
+        terms,
+        mass,
+        unseen_mass: unseen,
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Features {
+    /// BM25F score relative to the question's total idf mass.
+    pub bm25: f64,
+    /// Share of the question's idf mass found in the entry.
+    pub cov_q: f64,
+    /// Share of the entry question's idf mass found in the question.
+    pub cov_e: f64,
+    /// Sørensen-Dice similarity of the stemmed texts.
+    pub dice: f64,
+    /// Share of the question's concepts the entry also has.
+    pub concepts: f64,
+    /// Share of the question's idf mass from words no entry uses.
+    pub unseen: f64,
+    /// The question names an identifier (SOC 1, ISO 9001) the entry names with
+    /// another number.
+    pub conflict: f64,
+    /// Score gap to the second candidate (set for the first candidate only).
+    pub margin: f64,
+}
+
+impl Features {
+    pub fn rank_score(&self) -> f64 {
+        W_BM25 * self.bm25.min(1.5)
+            + W_COV_Q * self.cov_q
+            + W_COV_E * self.cov_e
+            + W_DICE * self.dice
+            - 0.3 * self.conflict
+    }
+}
+
+/// Features of entry `d` for question `q`, and the matched terms.
+pub fn features(
+    index: &Index,
+    q: &Analysis,
+    query: &Query,
+    d: usize,
+    bm25: f64,
+) -> (Features, Vec<String>) {
+    let doc = &index.docs[d];
+    let mut covered = 0.0;
+    let mut matched = Vec::new();
+    for &(t, w) in &query.terms {
+        let idf = index.idf[t as usize];
+        if doc.main_terms.binary_search(&t).is_ok() {
+            covered += w * idf;
+            matched.push(index.term_names[t as usize].clone());
+        } else if doc.side_terms.binary_search(&t).is_ok() {
+            covered += SIDE_CREDIT * w * idf;
+            matched.push(index.term_names[t as usize].clone());
+        }
+    }
+    let mass = query.mass.max(1e-9);
+    let q_ids: Vec<u32> = query.terms.iter().map(|(t, _)| *t).collect();
+    let mut cov_e: f64 = 0.0;
+    let mut dice: f64 = 0.0;
+    for p in &doc.phrasings {
+        let mut total = 0.0;
+        let mut hit = 0.0;
+        for (t, _) in &p.terms {
+            if let Some(&id) = index.terms.get(t) {
+                let idf = index.idf[id as usize];
+                total += idf;
+                if q_ids.contains(&id) {
+                    hit += idf;
+                }
+            }
+        }
+        if total > 0.0 {
+            cov_e = cov_e.max(hit / total);
+        }
+        dice = dice.max(strsim::sorensen_dice(&q.stem_text, &p.stem_text));
+    }
+    let q_concepts: Vec<&String> = q.concepts.iter().collect();
+    let e_concepts = &doc.phrasings[0].concepts;
+    let concepts = if q_concepts.is_empty() {
+        0.0
+    } else {
+        q_concepts
+            .iter()
+            .filter(|c| e_concepts.contains(**c))
+            .count() as f64
+            / q_concepts.len() as f64
+    };
+    let features = Features {
+        bm25: bm25 / mass,
+        cov_q: covered / mass,
+        cov_e,
+        dice,
+        concepts,
+        unseen: query.unseen_mass / mass,
+        conflict: conflict(q, doc),
+        margin: 0.0,
+    };
+    (features, matched)
+}
+
+/// 1 when the question names `name N` and the entry names `name M` (M != N)
+/// but never `name N`: SOC 1 vs SOC 2, ISO 9001 vs ISO 27001.
+fn conflict(q: &Analysis, doc: &super::index::DocInfo) -> f64 {
+    for (name, num) in &q.identifiers {
+        let mut other = false;
+        let mut same = false;
+        for p in &doc.phrasings {
+            for (n, m) in &p.identifiers {
+                if n == name {
+                    if m == num {
+                        same = true;
+                    } else {
+                        other = true;
+                    }
+                }
+            }
+        }
+        if other && !same {
+            return 1.0;
+        }
+    }
+    0.0
+}
+
+/// Human-readable reasons for a candidate.
+pub fn explain(c: &super::Candidate) -> Vec<String> {
+    let f = &c.features;
+    let mut out = vec![format!(
+        "matched {} (question coverage {:.0}%, entry coverage {:.0}%, similarity {:.2})",
+        if c.matched.is_empty() {
+            "nothing".to_string()
+        } else {
+            c.matched.join(", ")
+        },
+        100.0 * f.cov_q,
+        100.0 * f.cov_e,
+        f.dice
+    )];
+    if f.conflict > 0.0 {
+        out.push(
+            "the question names a different version or number than the entry (e.g. SOC 1 vs SOC 2)"
+                .into(),
+        );
+    }
+    if f.unseen > 0.3 {
+        out.push(format!(
+            "{:.0}% of the question uses words no entry uses",
+            100.0 * f.unseen
+        ));
+    }
+    out
+}
