@@ -44,6 +44,9 @@ pub struct Polarity {
 pub struct Analysis {
     /// Distinct terms (stems, `#concept`, identifiers like `soc2`) and weights.
     pub terms: Vec<(String, f64)>,
+    /// Stems that are part of a recognised concept phrase: when no entry uses
+    /// them, the concept stands for them ("BBP" is unseen, `#vdp` is not).
+    pub covered: BTreeSet<String>,
     /// All concepts mentioned (for explanations and agreement).
     pub concepts: BTreeSet<String>,
     /// Identifiers made of a name and a number: ("soc", "2"), ("iso", "27001").
@@ -186,9 +189,11 @@ impl<'t> Analyzer<'t> {
             }
             let stems: Vec<&str> = tokens.iter().map(|t| t.stem.as_str()).collect();
             let found = longest_matches(self.thesaurus.find(&stems));
-            for (concept, _) in &found {
+            for (concept, span) in &found {
                 local.insert(self.thesaurus.retrieval_term(concept));
                 out.concepts.insert(concept.clone());
+                out.covered
+                    .extend(tokens[span.clone()].iter().map(|t| t.stem.clone()));
             }
             if *weight >= POLARITY_MIN_WEIGHT {
                 add_polarity(&mut out.polarity, &tokens, &found);

@@ -13,10 +13,12 @@ pub const DEFAULT_AUTO: f64 = 0.75;
 pub const DEFAULT_REVIEW: f64 = 0.35;
 
 /// Intercept then one weight per feature of [`vector`].
-pub const WEIGHTS: [f64; 9] = [-4.0, 2.0, 4.0, 2.0, 1.0, 1.0, -2.0, -3.0, 4.0];
+pub const WEIGHTS: [f64; 10] = [
+    -1.767, 2.411, 2.471, 2.588, -0.383, 0.203, -1.177, 0.225, 3.644, -0.613,
+];
 
 /// The model's inputs, in the order of `WEIGHTS[1..]`.
-pub fn vector(f: &Features) -> [f64; 8] {
+pub fn vector(f: &Features) -> [f64; 9] {
     [
         f.bm25.min(2.0),
         f.cov_q,
@@ -26,6 +28,7 @@ pub fn vector(f: &Features) -> [f64; 8] {
         f.unseen,
         f.conflict,
         f.margin,
+        f.miss,
     ]
 }
 

@@ -25,12 +25,18 @@ pub struct Query {
     pub mass: f64,
     /// The part of `mass` from terms no entry uses.
     pub unseen_mass: f64,
+    /// The idf of an unseen word in a main sentence, or 0.
+    pub unseen_main_max: f64,
 }
+
+/// Terms of at least this weight come from the main question sentences.
+const MAIN_WEIGHT: f64 = 0.99;
 
 pub fn resolve_query(index: &Index, q: &Analysis) -> Query {
     let mut terms: Vec<(u32, f64)> = Vec::new();
     let mut mass = 0.0;
     let mut unseen = 0.0;
+    let mut unseen_main_max: f64 = 0.0;
     for (t, w) in &q.terms {
         match index.resolve(t) {
             Some((id, fuzzy)) => {
@@ -41,9 +47,13 @@ pub fn resolve_query(index: &Index, q: &Analysis) -> Query {
                     None => terms.push((id, w)),
                 }
             }
+            None if q.covered.contains(t) => {}
             None => {
                 mass += w * index.max_idf;
                 unseen += w * index.max_idf;
+                if *w >= MAIN_WEIGHT && !t.starts_with('#') {
+                    unseen_main_max = index.max_idf;
+                }
             }
         }
     }
@@ -51,6 +61,7 @@ pub fn resolve_query(index: &Index, q: &Analysis) -> Query {
         terms,
         mass,
         unseen_mass: unseen,
+        unseen_main_max,
     }
 }
 
@@ -71,6 +82,9 @@ pub struct Features {
     /// The question names an identifier (SOC 1, ISO 9001) the entry names with
     /// another number.
     pub conflict: f64,
+    /// idf of the most distinctive question word (main sentences) the entry
+    /// lacks, relative to the idf of a word no entry uses.
+    pub miss: f64,
     /// Score gap to the second candidate (set for the first candidate only).
     pub margin: f64,
 }
@@ -96,6 +110,7 @@ pub fn features(
     let doc = &index.docs[d];
     let mut covered = 0.0;
     let mut matched = Vec::new();
+    let mut miss: f64 = query.unseen_main_max;
     for &(t, w) in &query.terms {
         let idf = index.idf[t as usize];
         if doc.main_terms.binary_search(&t).is_ok() {
@@ -104,6 +119,8 @@ pub fn features(
         } else if doc.side_terms.binary_search(&t).is_ok() {
             covered += SIDE_CREDIT * w * idf;
             matched.push(index.term_names[t as usize].clone());
+        } else if w >= MAIN_WEIGHT {
+            miss = miss.max(idf);
         }
     }
     let mass = query.mass.max(1e-9);
@@ -146,6 +163,7 @@ pub fn features(
         concepts,
         unseen: query.unseen_mass / mass,
         conflict: conflict(q, doc),
+        miss: miss / index.max_idf,
         margin: 0.0,
     };
     (features, matched)
