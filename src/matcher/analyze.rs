@@ -52,6 +52,10 @@ pub struct Analysis {
     /// Identifiers made of a name and a number: ("soc", "2"), ("iso", "27001").
     pub identifiers: Vec<(String, String)>,
     pub polarity: Polarity,
+    /// Stems of acronyms and identifiers written in capitals in the main
+    /// sentences (CMMC, ISO 9001 -> `iso9001`): distinctive, so an entry that
+    /// lacks one is probably about something else.
+    pub distinctive: Vec<String>,
     /// Space-joined stems of the main sentences (for character similarity).
     pub stem_text: String,
 }
@@ -162,7 +166,41 @@ impl<'t> Analyzer<'t> {
 
     /// Analyses a question with sentence weighting.
     pub fn question(&self, text: &str) -> Analysis {
-        self.weighted(&weighted_sentences(text))
+        let mut a = self.weighted(&weighted_sentences(text));
+        a.distinctive = self.distinctive(text, &a);
+        a
+    }
+
+    /// Capitalised acronyms and name+number identifiers of the main sentences
+    /// that no concept phrase accounts for.
+    fn distinctive(&self, text: &str, a: &Analysis) -> Vec<String> {
+        let mut out = Vec::new();
+        let original = strip_numbering(text);
+        let parts = sentences(original);
+        let any_question = parts.iter().any(|s| is_interrogative(&s.to_lowercase()));
+        for part in parts {
+            if any_question && !is_interrogative(&part.to_lowercase()) {
+                continue;
+            }
+            for w in part.split(|c: char| !c.is_alphanumeric()) {
+                let upper = w.chars().filter(char::is_ascii_uppercase).count();
+                let lower = w.chars().filter(|c| c.is_lowercase()).count();
+                if upper >= 2 && lower == 0 {
+                    let stem = self.norm.stem(&w.to_lowercase());
+                    if !a.covered.contains(&stem) {
+                        out.push(stem);
+                    }
+                }
+            }
+        }
+        for (name, num) in &a.identifiers {
+            if !a.covered.contains(name) {
+                out.push(format!("{name}{num}"));
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// Analyses a library field: every sentence weighs the same.
@@ -187,8 +225,7 @@ impl<'t> Analyzer<'t> {
                 local.insert(format!("{name}{num}"));
                 out.identifiers.push((name, num));
             }
-            let stems: Vec<&str> = tokens.iter().map(|t| t.stem.as_str()).collect();
-            let found = longest_matches(self.thesaurus.find(&stems));
+            let found = longest_matches(self.thesaurus.find_tokens(&tokens));
             for (concept, span) in &found {
                 local.insert(self.thesaurus.retrieval_term(concept));
                 out.concepts.insert(concept.clone());

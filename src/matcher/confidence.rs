@@ -18,7 +18,7 @@ pub const WEIGHTS: [f64; 10] = [
 ];
 
 /// The model's inputs, in the order of `WEIGHTS[1..]`.
-pub fn vector(f: &Features) -> [f64; 9] {
+pub fn vector(f: &Features) -> [f64; 11] {
     [
         f.bm25.min(2.0),
         f.cov_q,
@@ -29,6 +29,8 @@ pub fn vector(f: &Features) -> [f64; 9] {
         f.conflict,
         f.margin,
         f.miss,
+        f.distinct_miss,
+        f.customer_side,
     ]
 }
 

@@ -85,6 +85,12 @@ pub struct Features {
     /// idf of the most distinctive question word (main sentences) the entry
     /// lacks, relative to the idf of a word no entry uses.
     pub miss: f64,
+    /// A capitalised acronym or identifier of the question (CMMC, SOC 1) that
+    /// the entry does not have.
+    pub distinct_miss: f64,
+    /// The question is about the customer's own people or systems ("our own
+    /// employees") and the entry says nothing about customers.
+    pub customer_side: f64,
     /// Score gap to the second candidate (set for the first candidate only).
     pub margin: f64,
 }
@@ -164,9 +170,25 @@ pub fn features(
         unseen: query.unseen_mass / mass,
         conflict: conflict(q, doc),
         miss: miss / index.max_idf,
+        distinct_miss: distinct_miss(index, q, doc),
+        customer_side: customer_side(q, doc),
         margin: 0.0,
     };
     (features, matched)
+}
+
+fn customer_side(q: &Analysis, doc: &super::index::DocInfo) -> f64 {
+    let e = &doc.phrasings[0].concepts;
+    let asks = q.concepts.contains("customer_side");
+    f64::from(u8::from(asks && !e.contains("customers") && !e.contains("customer_side")))
+}
+
+fn distinct_miss(index: &Index, q: &Analysis, doc: &super::index::DocInfo) -> f64 {
+    let missing = q.distinctive.iter().any(|t| match index.terms.get(t) {
+        Some(id) => doc.main_terms.binary_search(id).is_err() && doc.side_terms.binary_search(id).is_err(),
+        None => true,
+    });
+    f64::from(u8::from(missing))
 }
 
 /// 1 when the question names `name N` and the entry names `name M` (M != N)

@@ -24,6 +24,9 @@ use super::normalize::{fold, Normalizer};
 
 const BUILTIN: &str = include_str!("thesaurus.toml");
 
+/// Marks a stem of a content-only phrase (matched on the text's content words).
+const CONTENT: &str = "\u{1}";
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
@@ -102,11 +105,22 @@ impl Thesaurus {
         for (concept, phrases) in file.concepts {
             self.concept_count += 1;
             for phrase in phrases {
-                let stems: Vec<String> = norm
-                    .tokens(&fold(&phrase))
-                    .into_iter()
-                    .map(|t| t.stem)
+                let tokens = norm.tokens(&fold(&phrase));
+                let content: Vec<String> = tokens
+                    .iter()
+                    .filter(|t| !t.stop)
+                    .map(|t| t.stem.clone())
                     .collect();
+                // Phrases of two or more content words match across stop words
+                // ("access to production" = "production access" is NOT implied,
+                // but "review of access" matches "review access"); a phrase
+                // that is one content word plus stop words ("at rest") must
+                // match exactly.
+                let stems: Vec<String> = if content.len() >= 2 {
+                    content.iter().map(|s| format!("{CONTENT}{s}")).collect()
+                } else {
+                    tokens.iter().map(|t| t.stem.clone()).collect()
+                };
                 let Some(first) = stems.first().cloned() else {
                     continue;
                 };
@@ -123,8 +137,24 @@ impl Thesaurus {
         self.opposites.extend(file.opposite);
     }
 
-    /// Concepts found in a stem sequence, with the token span each covers.
+    /// Concepts found in a token sequence, with the token span each covers.
     /// Overlapping phrases are all reported (a phrase may belong to several concepts).
+    pub fn find_tokens(&self, tokens: &[super::normalize::Token]) -> Vec<(String, std::ops::Range<usize>)> {
+        let stems: Vec<&str> = tokens.iter().map(|t| t.stem.as_str()).collect();
+        let mut out = self.find(&stems);
+        // Content-word matching: positions of non-stop tokens.
+        let pos: Vec<usize> = (0..tokens.len()).filter(|&i| !tokens[i].stop).collect();
+        let content: Vec<String> = pos.iter().map(|&i| format!("{CONTENT}{}", tokens[i].stem)).collect();
+        let content_refs: Vec<&str> = content.iter().map(String::as_str).collect();
+        for (concept, r) in self.find(&content_refs) {
+            if r.end > r.start {
+                out.push((concept, pos[r.start]..pos[r.end - 1] + 1));
+            }
+        }
+        out
+    }
+
+    /// Concepts found in a stem sequence (exact phrases).
     pub fn find(&self, stems: &[&str]) -> Vec<(String, std::ops::Range<usize>)> {
         let mut out = Vec::new();
         for i in 0..stems.len() {
@@ -158,8 +188,7 @@ mod tests {
     fn concepts(t: &Thesaurus, text: &str) -> Vec<String> {
         let norm = Normalizer::default();
         let toks = norm.tokens(&fold(text));
-        let stems: Vec<&str> = toks.iter().map(|t| t.stem.as_str()).collect();
-        t.find(&stems).into_iter().map(|(c, _)| c).collect()
+        t.find_tokens(&toks).into_iter().map(|(c, _)| c).collect()
     }
 
     #[test]
