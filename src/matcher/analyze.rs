@@ -79,7 +79,6 @@ const DENY_WORDS: &[&str] = &[
     "disallowed",
     "disallow",
     "blocked",
-    "restricted",
 ];
 const PERMIT_WORDS: &[&str] = &["allowed", "permitted", "allow", "permit", "possible"];
 const MODALS: &[&str] = &["can", "may", "could"];
@@ -90,6 +89,11 @@ const NEGATING_PAIRS: &[(&str, &str)] = &[("free", "of"), ("kept", "out"), ("exc
 /// Words after which the mentioned concept is the rejected alternative.
 const CONTRAST: &[(&str, &str)] = &[("rather", "than"), ("instead", "of")];
 const RELATIVE: &[&str] = &["that", "which", "who", "whom", "where"];
+/// "test that ...", "so that ...": `that` opens a complement, not a relative clause.
+const COMPLEMENT_VERBS: &[&str] = &[
+    "so", "test", "tested", "ensure", "confirm", "verify", "check", "guarantee", "commit", "prove",
+    "demonstrate", "show", "state", "certify", "attest", "assure", "warrant", "agree",
+];
 
 /// Splits text into sentences at `?`, and at `.`/`!`/`;` followed by a space.
 pub fn sentences(text: &str) -> Vec<String> {
@@ -233,7 +237,9 @@ impl<'t> Analyzer<'t> {
                     .extend(tokens[span.clone()].iter().map(|t| t.stem.clone()));
             }
             if *weight >= POLARITY_MIN_WEIGHT {
-                add_polarity(&mut out.polarity, &tokens, &found);
+                if !is_open_question(&tokens) {
+                    add_polarity(&mut out.polarity, &tokens, &found);
+                }
                 stem_parts.extend(tokens.iter().filter(|t| !t.stop).map(|t| t.stem.clone()));
             }
             for term in local {
@@ -309,15 +315,33 @@ fn roman(w: &str) -> String {
     }
 }
 
+/// "How do you prevent X?" asks for a description, not a yes/no about the
+/// opposite of X: open questions carry no polarity.
+fn is_open_question(tokens: &[Token]) -> bool {
+    const OPEN: &[&str] = &["how", "what", "which", "when", "where", "who", "why", "describe", "explain", "list", "outline"];
+    tokens.first().is_some_and(|t| OPEN.contains(&t.word.as_str()))
+}
+
+/// The last word before `that`, skipping adverbs ("test specifically that"),
+/// is a verb taking a complement clause.
+fn follows_complement_verb(before: &[&str]) -> bool {
+    before
+        .iter()
+        .rev()
+        .find(|w| !w.ends_with("ly"))
+        .is_some_and(|w| COMPLEMENT_VERBS.contains(w))
+}
+
 fn add_polarity(p: &mut Polarity, tokens: &[Token], found: &[(String, std::ops::Range<usize>)]) {
     let words: Vec<&str> = tokens.iter().map(|t| t.word.as_str()).collect();
     let mut rejected_from = usize::MAX;
     for i in 0..words.len() {
         let w = words[i];
         let next = words.get(i + 1).copied().unwrap_or("");
-        let in_relative = words[i.saturating_sub(3)..i]
-            .iter()
-            .any(|x| RELATIVE.contains(x));
+        let start = i.saturating_sub(3);
+        let in_relative = (start..i).any(|j| {
+            RELATIVE.contains(&words[j]) && !follows_complement_verb(&words[..j])
+        });
         let negates = NEGATORS.contains(&w)
             || NEGATING_WORDS.contains(&w)
             || NEGATING_PAIRS.contains(&(w, next));

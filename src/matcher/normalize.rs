@@ -227,8 +227,6 @@ const STOP_WORDS: &[&str] = &[
     "each",
     "every",
     "some",
-    "other",
-    "another",
     "also",
     "please",
     "confirm",
