@@ -91,8 +91,24 @@ const CONTRAST: &[(&str, &str)] = &[("rather", "than"), ("instead", "of")];
 const RELATIVE: &[&str] = &["that", "which", "who", "whom", "where"];
 /// "test that ...", "so that ...": `that` opens a complement, not a relative clause.
 const COMPLEMENT_VERBS: &[&str] = &[
-    "so", "test", "tested", "ensure", "confirm", "verify", "check", "guarantee", "commit", "prove",
-    "demonstrate", "show", "state", "certify", "attest", "assure", "warrant", "agree",
+    "so",
+    "test",
+    "tested",
+    "ensure",
+    "confirm",
+    "verify",
+    "check",
+    "guarantee",
+    "commit",
+    "prove",
+    "demonstrate",
+    "show",
+    "state",
+    "certify",
+    "attest",
+    "assure",
+    "warrant",
+    "agree",
 ];
 
 /// Splits text into sentences at `?`, and at `.`/`!`/`;` followed by a space.
@@ -318,8 +334,13 @@ fn roman(w: &str) -> String {
 /// "How do you prevent X?" asks for a description, not a yes/no about the
 /// opposite of X: open questions carry no polarity.
 fn is_open_question(tokens: &[Token]) -> bool {
-    const OPEN: &[&str] = &["how", "what", "which", "when", "where", "who", "why", "describe", "explain", "list", "outline"];
-    tokens.first().is_some_and(|t| OPEN.contains(&t.word.as_str()))
+    const OPEN: &[&str] = &[
+        "how", "what", "which", "when", "where", "who", "why", "describe", "explain", "list",
+        "outline",
+    ];
+    tokens
+        .first()
+        .is_some_and(|t| OPEN.contains(&t.word.as_str()))
 }
 
 /// The last word before `that`, skipping adverbs ("test specifically that"),
@@ -339,9 +360,8 @@ fn add_polarity(p: &mut Polarity, tokens: &[Token], found: &[(String, std::ops::
         let w = words[i];
         let next = words.get(i + 1).copied().unwrap_or("");
         let start = i.saturating_sub(3);
-        let in_relative = (start..i).any(|j| {
-            RELATIVE.contains(&words[j]) && !follows_complement_verb(&words[..j])
-        });
+        let in_relative = (start..i)
+            .any(|j| RELATIVE.contains(&words[j]) && !follows_complement_verb(&words[..j]));
         let negates = NEGATORS.contains(&w)
             || NEGATING_WORDS.contains(&w)
             || NEGATING_PAIRS.contains(&(w, next));

@@ -10,7 +10,7 @@ use super::rerank::Features;
 /// Auto-fill at or above this confidence.
 pub const DEFAULT_AUTO: f64 = 0.75;
 /// Fill for review at or above this confidence; below, abstain.
-pub const DEFAULT_REVIEW: f64 = 0.35;
+pub const DEFAULT_REVIEW: f64 = 0.40;
 
 /// Intercept then one weight per feature of [`vector`].
 pub const WEIGHTS: [f64; 10] = [
@@ -18,7 +18,7 @@ pub const WEIGHTS: [f64; 10] = [
 ];
 
 /// The model's inputs, in the order of `WEIGHTS[1..]`.
-pub fn vector(f: &Features) -> [f64; 11] {
+pub fn vector(f: &Features) -> [f64; 13] {
     [
         f.bm25.min(2.0),
         f.cov_q,
@@ -31,6 +31,8 @@ pub fn vector(f: &Features) -> [f64; 11] {
         f.miss,
         f.distinct_miss,
         f.customer_side,
+        f.entry_miss,
+        f.cov_q * f.cov_e,
     ]
 }
 

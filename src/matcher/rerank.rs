@@ -91,6 +91,9 @@ pub struct Features {
     /// The question is about the customer's own people or systems ("our own
     /// employees") and the entry says nothing about customers.
     pub customer_side: f64,
+    /// idf of the most distinctive word of the entry's question that the
+    /// question lacks, relative to the idf of an unseen word.
+    pub entry_miss: f64,
     /// Score gap to the second candidate (set for the first candidate only).
     pub margin: f64,
 }
@@ -133,21 +136,26 @@ pub fn features(
     let q_ids: Vec<u32> = query.terms.iter().map(|(t, _)| *t).collect();
     let mut cov_e: f64 = 0.0;
     let mut dice: f64 = 0.0;
+    let mut entry_miss: f64 = 1.0;
     for p in &doc.phrasings {
         let mut total = 0.0;
         let mut hit = 0.0;
+        let mut worst: f64 = 0.0;
         for (t, _) in &p.terms {
             if let Some(&id) = index.terms.get(t) {
                 let idf = index.idf[id as usize];
                 total += idf;
                 if q_ids.contains(&id) {
                     hit += idf;
+                } else {
+                    worst = worst.max(idf);
                 }
             }
         }
         if total > 0.0 {
             cov_e = cov_e.max(hit / total);
         }
+        entry_miss = entry_miss.min(worst / index.max_idf);
         dice = dice.max(strsim::sorensen_dice(&q.stem_text, &p.stem_text));
     }
     let q_concepts: Vec<&String> = q.concepts.iter().collect();
@@ -170,6 +178,7 @@ pub fn features(
         unseen: query.unseen_mass / mass,
         conflict: conflict(q, doc),
         miss: miss / index.max_idf,
+        entry_miss,
         distinct_miss: distinct_miss(index, q, doc),
         customer_side: customer_side(q, doc),
         margin: 0.0,
@@ -180,12 +189,16 @@ pub fn features(
 fn customer_side(q: &Analysis, doc: &super::index::DocInfo) -> f64 {
     let e = &doc.phrasings[0].concepts;
     let asks = q.concepts.contains("customer_side");
-    f64::from(u8::from(asks && !e.contains("customers") && !e.contains("customer_side")))
+    f64::from(u8::from(
+        asks && !e.contains("customers") && !e.contains("customer_side"),
+    ))
 }
 
 fn distinct_miss(index: &Index, q: &Analysis, doc: &super::index::DocInfo) -> f64 {
     let missing = q.distinctive.iter().any(|t| match index.terms.get(t) {
-        Some(id) => doc.main_terms.binary_search(id).is_err() && doc.side_terms.binary_search(id).is_err(),
+        Some(id) => {
+            doc.main_terms.binary_search(id).is_err() && doc.side_terms.binary_search(id).is_err()
+        }
         None => true,
     });
     f64::from(u8::from(missing))

@@ -139,12 +139,18 @@ impl Thesaurus {
 
     /// Concepts found in a token sequence, with the token span each covers.
     /// Overlapping phrases are all reported (a phrase may belong to several concepts).
-    pub fn find_tokens(&self, tokens: &[super::normalize::Token]) -> Vec<(String, std::ops::Range<usize>)> {
+    pub fn find_tokens(
+        &self,
+        tokens: &[super::normalize::Token],
+    ) -> Vec<(String, std::ops::Range<usize>)> {
         let stems: Vec<&str> = tokens.iter().map(|t| t.stem.as_str()).collect();
         let mut out = self.find(&stems);
         // Content-word matching: positions of non-stop tokens.
         let pos: Vec<usize> = (0..tokens.len()).filter(|&i| !tokens[i].stop).collect();
-        let content: Vec<String> = pos.iter().map(|&i| format!("{CONTENT}{}", tokens[i].stem)).collect();
+        let content: Vec<String> = pos
+            .iter()
+            .map(|&i| format!("{CONTENT}{}", tokens[i].stem))
+            .collect();
         let content_refs: Vec<&str> = content.iter().map(String::as_str).collect();
         for (concept, r) in self.find(&content_refs) {
             if r.end > r.start {
