@@ -21,6 +21,9 @@ pub struct DocInfo {
     pub side_terms: Vec<u32>,
     /// Analyses of the question and each variant (for similarity and polarity).
     pub phrasings: Vec<Analysis>,
+    /// Per phrasing: its term ids (sorted) and character bigrams (sorted).
+    pub phrasing_terms: Vec<Vec<u32>>,
+    pub phrasing_bigrams: Vec<Vec<u32>>,
 }
 
 pub struct Index {
@@ -30,7 +33,7 @@ pub struct Index {
     postings: Vec<Vec<(u32, f32)>>,
     pub docs: Vec<DocInfo>,
     /// Word stems by first character, for typo correction.
-    vocab_by_initial: HashMap<char, Vec<u32>>,
+    vocab_by_initial: HashMap<(char, char), Vec<u32>>,
     pub term_names: Vec<String>,
     pub max_idf: f64,
 }
@@ -78,10 +81,23 @@ impl Index {
             let mut side_terms: Vec<u32> = f[1].0.keys().chain(f[2].0.keys()).copied().collect();
             side_terms.sort_unstable();
             side_terms.dedup();
+            let phrasing_terms = phrasings
+                .iter()
+                .map(|a| {
+                    let mut ids: Vec<u32> =
+                        a.terms.iter().map(|(t, _)| intern(t, &mut terms)).collect();
+                    ids.sort_unstable();
+                    ids.dedup();
+                    ids
+                })
+                .collect();
+            let phrasing_bigrams = phrasings.iter().map(|a| bigrams(&a.stem_text)).collect();
             docs.push(DocInfo {
                 main_terms,
                 side_terms,
                 phrasings,
+                phrasing_terms,
+                phrasing_bigrams,
             });
             fields.push(f);
         }
@@ -106,11 +122,11 @@ impl Index {
             }
         }
         let idf: Vec<f64> = postings.iter().map(|p| idf(n, p.len() as f64)).collect();
-        let mut vocab_by_initial: HashMap<char, Vec<u32>> = HashMap::new();
+        let mut vocab_by_initial: HashMap<(char, char), Vec<u32>> = HashMap::new();
         for (id, name) in term_names.iter().enumerate() {
-            if let Some(c) = name.chars().next().filter(|c| c.is_alphabetic()) {
+            if let Some(key) = initials(name) {
                 if name.len() >= 4 {
-                    vocab_by_initial.entry(c).or_default().push(id as u32);
+                    vocab_by_initial.entry(key).or_default().push(id as u32);
                 }
             }
         }
@@ -134,7 +150,7 @@ impl Index {
     }
 
     /// The id of a known term, or of its closest spelling (Jaro-Winkler >= 0.92,
-    /// same first letter, at least 5 letters) to forgive typos.
+    /// same first two letters, at least 5 letters) to forgive typos.
     pub fn resolve(&self, term: &str) -> Option<(u32, bool)> {
         if let Some(&id) = self.terms.get(term) {
             return Some((id, false));
@@ -142,9 +158,8 @@ impl Index {
         if term.len() < 5 || term.starts_with('#') || term.chars().any(|c| c.is_ascii_digit()) {
             return None;
         }
-        let first = term.chars().next()?;
         let mut best: Option<(f64, u32)> = None;
-        for &id in self.vocab_by_initial.get(&first)? {
+        for &id in self.vocab_by_initial.get(&initials(term)?)? {
             let name = &self.term_names[id as usize];
             if name.len() + 2 < term.len() || term.len() + 2 < name.len() {
                 continue;
@@ -176,6 +191,45 @@ impl Index {
         }
         touched.into_iter().map(|d| (d, acc[d])).collect()
     }
+}
+
+/// Character bigrams of a text as sorted codes (a multiset), for Sørensen-Dice.
+pub fn bigrams(text: &str) -> Vec<u32> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out: Vec<u32> = chars
+        .windows(2)
+        .map(|w| (u32::from(w[0]) << 16) ^ u32::from(w[1]))
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// Sørensen-Dice coefficient of two sorted bigram multisets.
+pub fn dice(a: &[u32], b: &[u32]) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    2.0 * common as f64 / (a.len() + b.len()) as f64
+}
+
+/// The first two letters of a word (typos rarely hit them).
+fn initials(word: &str) -> Option<(char, char)> {
+    let mut it = word.chars();
+    let a = it.next().filter(|c| c.is_alphabetic())?;
+    let b = it.next()?;
+    Some((a, b))
 }
 
 fn idf(n: f64, df: f64) -> f64 {

@@ -25,7 +25,7 @@ pub use rerank::Features;
 pub use thesaurus::Thesaurus;
 
 /// How many BM25 candidates are re-ranked.
-const RERANK_DEPTH: usize = 25;
+const RERANK_DEPTH: usize = 15;
 
 /// Thresholds and policy for answering.
 #[derive(Debug, Clone, Serialize)]
@@ -97,6 +97,8 @@ pub struct Matcher<'a> {
     analyzer: Analyzer<'a>,
     index: index::Index,
     cfg: MatchConfig,
+    /// Some entries may not be used (internal ones for customer output).
+    has_hidden: bool,
 }
 
 impl<'a> Matcher<'a> {
@@ -104,11 +106,17 @@ impl<'a> Matcher<'a> {
     pub fn new(lib: &'a Library, thesaurus: &'a Thesaurus, cfg: MatchConfig) -> Self {
         let analyzer = Analyzer::new(thesaurus);
         let index = index::Index::build(lib, &analyzer);
+        let has_hidden = !cfg.include_internal
+            && lib
+                .entries
+                .iter()
+                .any(|e| e.visibility == Visibility::Internal);
         Matcher {
             lib,
             analyzer,
             index,
             cfg,
+            has_hidden,
         }
     }
 
@@ -130,7 +138,9 @@ impl<'a> Matcher<'a> {
         let query = rerank::resolve_query(&self.index, q);
         let mut acc = Vec::new();
         let mut hits = self.index.score(&query.terms, &mut acc);
-        hits.retain(|(d, _)| self.usable(*d));
+        if self.has_hidden {
+            hits.retain(|(d, _)| self.usable(*d));
+        }
         let keep = RERANK_DEPTH.max(k).min(hits.len());
         if keep > 0 && keep < hits.len() {
             hits.select_nth_unstable_by(keep - 1, |a, b| b.1.total_cmp(&a.1));

@@ -292,7 +292,10 @@ const STOP_WORDS: &[&str] = &[
 ];
 
 pub fn is_stop(word: &str) -> bool {
-    STOP_WORDS.contains(&word)
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| STOP_WORDS.iter().copied().collect())
+        .contains(word)
 }
 
 /// Words that do not carry topic but flip meaning; excluded from matching terms.
@@ -470,15 +473,21 @@ pub fn words(text: &str) -> Vec<String> {
     out
 }
 
-/// The tokenizer: one per matcher, it owns the stemmer.
+/// The tokenizer: one per matcher, it owns the stemmer and a cache of
+/// normalised words (questionnaires repeat their vocabulary a lot).
 pub struct Normalizer {
     stemmer: Stemmer,
+    cache: std::sync::Mutex<std::collections::HashMap<String, Token>>,
 }
+
+/// Words cached at most (bounds memory on huge inputs).
+const CACHE_LIMIT: usize = 200_000;
 
 impl Default for Normalizer {
     fn default() -> Self {
         Normalizer {
             stemmer: Stemmer::create(Algorithm::English),
+            cache: Default::default(),
         }
     }
 }
@@ -486,13 +495,21 @@ impl Default for Normalizer {
 impl Normalizer {
     /// Tokens of a folded, boilerplate-free piece of text.
     pub fn tokens(&self, folded: &str) -> Vec<Token> {
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         words(folded)
             .into_iter()
             .map(|w| {
-                let word = americanize(&w.replace('\'', "'"));
+                if let Some(t) = cache.get(&w) {
+                    return t.clone();
+                }
+                let word = americanize(&w);
                 let stop = is_stop(&word);
                 let stem = self.stem(&word);
-                Token { word, stem, stop }
+                let token = Token { word, stem, stop };
+                if cache.len() < CACHE_LIMIT {
+                    cache.insert(w, token.clone());
+                }
+                token
             })
             .collect()
     }

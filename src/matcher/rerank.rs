@@ -27,6 +27,10 @@ pub struct Query {
     pub unseen_mass: f64,
     /// The idf of an unseen word in a main sentence, or 0.
     pub unseen_main_max: f64,
+    /// Character bigrams of the main sentences' stems.
+    pub bigrams: Vec<u32>,
+    /// The term ids of `terms`, sorted.
+    pub sorted_ids: Vec<u32>,
 }
 
 /// Terms of at least this weight come from the main question sentences.
@@ -57,11 +61,15 @@ pub fn resolve_query(index: &Index, q: &Analysis) -> Query {
             }
         }
     }
+    let mut sorted_ids: Vec<u32> = terms.iter().map(|(t, _)| *t).collect();
+    sorted_ids.sort_unstable();
     Query {
+        sorted_ids,
         terms,
         mass,
         unseen_mass: unseen,
         unseen_main_max,
+        bigrams: super::index::bigrams(&q.stem_text),
     }
 }
 
@@ -133,30 +141,28 @@ pub fn features(
         }
     }
     let mass = query.mass.max(1e-9);
-    let q_ids: Vec<u32> = query.terms.iter().map(|(t, _)| *t).collect();
+    let q_ids = &query.sorted_ids;
     let mut cov_e: f64 = 0.0;
     let mut dice: f64 = 0.0;
     let mut entry_miss: f64 = 1.0;
-    for p in &doc.phrasings {
+    for (terms, grams) in doc.phrasing_terms.iter().zip(&doc.phrasing_bigrams) {
         let mut total = 0.0;
         let mut hit = 0.0;
         let mut worst: f64 = 0.0;
-        for (t, _) in &p.terms {
-            if let Some(&id) = index.terms.get(t) {
-                let idf = index.idf[id as usize];
-                total += idf;
-                if q_ids.contains(&id) {
-                    hit += idf;
-                } else {
-                    worst = worst.max(idf);
-                }
+        for &id in terms {
+            let idf = index.idf[id as usize];
+            total += idf;
+            if q_ids.binary_search(&id).is_ok() {
+                hit += idf;
+            } else {
+                worst = worst.max(idf);
             }
         }
         if total > 0.0 {
             cov_e = cov_e.max(hit / total);
         }
+        dice = dice.max(super::index::dice(&query.bigrams, grams));
         entry_miss = entry_miss.min(worst / index.max_idf);
-        dice = dice.max(strsim::sorensen_dice(&q.stem_text, &p.stem_text));
     }
     let q_concepts: Vec<&String> = q.concepts.iter().collect();
     let e_concepts = &doc.phrasings[0].concepts;

@@ -24,9 +24,6 @@ use super::normalize::{fold, Normalizer};
 
 const BUILTIN: &str = include_str!("thesaurus.toml");
 
-/// Marks a stem of a content-only phrase (matched on the text's content words).
-const CONTENT: &str = "\u{1}";
-
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
@@ -54,8 +51,9 @@ fn yes() -> bool {
 /// Concept phrases, compiled for matching on stem sequences.
 #[derive(Debug, Clone, Default)]
 pub struct Thesaurus {
-    /// First stem of a phrase -> (all stems, concept id), longest phrases first.
-    phrases: HashMap<String, Vec<(Vec<String>, String)>>,
+    /// First stem of a phrase -> (all stems, concept id, matched on content
+    /// words only), longest phrases first.
+    phrases: HashMap<String, Vec<(Vec<String>, String, bool)>>,
     pub opposites: Vec<Opposite>,
     /// For retrieval, both sides of an opposite pair index as side `a`.
     retrieval_alias: HashMap<String, String>,
@@ -116,8 +114,9 @@ impl Thesaurus {
                 // but "review of access" matches "review access"); a phrase
                 // that is one content word plus stop words ("at rest") must
                 // match exactly.
-                let stems: Vec<String> = if content.len() >= 2 {
-                    content.iter().map(|s| format!("{CONTENT}{s}")).collect()
+                let on_content = content.len() >= 2;
+                let stems: Vec<String> = if on_content {
+                    content
                 } else {
                     tokens.iter().map(|t| t.stem.clone()).collect()
                 };
@@ -125,8 +124,11 @@ impl Thesaurus {
                     continue;
                 };
                 let list = self.phrases.entry(first).or_default();
-                if !list.iter().any(|(s, c)| *s == stems && *c == concept) {
-                    list.push((stems, concept.clone()));
+                if !list
+                    .iter()
+                    .any(|(s, c, k)| *s == stems && *c == concept && *k == on_content)
+                {
+                    list.push((stems, concept.clone(), on_content));
                 }
                 list.sort_by(|x, y| y.0.len().cmp(&x.0.len()));
             }
@@ -144,15 +146,11 @@ impl Thesaurus {
         tokens: &[super::normalize::Token],
     ) -> Vec<(String, std::ops::Range<usize>)> {
         let stems: Vec<&str> = tokens.iter().map(|t| t.stem.as_str()).collect();
-        let mut out = self.find(&stems);
+        let mut out = self.find_in(&stems, false);
         // Content-word matching: positions of non-stop tokens.
         let pos: Vec<usize> = (0..tokens.len()).filter(|&i| !tokens[i].stop).collect();
-        let content: Vec<String> = pos
-            .iter()
-            .map(|&i| format!("{CONTENT}{}", tokens[i].stem))
-            .collect();
-        let content_refs: Vec<&str> = content.iter().map(String::as_str).collect();
-        for (concept, r) in self.find(&content_refs) {
+        let content: Vec<&str> = pos.iter().map(|&i| tokens[i].stem.as_str()).collect();
+        for (concept, r) in self.find_in(&content, true) {
             if r.end > r.start {
                 out.push((concept, pos[r.start]..pos[r.end - 1] + 1));
             }
@@ -160,14 +158,14 @@ impl Thesaurus {
         out
     }
 
-    /// Concepts found in a stem sequence (exact phrases).
-    pub fn find(&self, stems: &[&str]) -> Vec<(String, std::ops::Range<usize>)> {
+    /// Concepts of phrases of one kind (exact or content-word) in a stem sequence.
+    fn find_in(&self, stems: &[&str], on_content: bool) -> Vec<(String, std::ops::Range<usize>)> {
         let mut out = Vec::new();
         for i in 0..stems.len() {
             let Some(cands) = self.phrases.get(stems[i]) else {
                 continue;
             };
-            for (phrase, concept) in cands {
+            for (phrase, concept, _) in cands.iter().filter(|p| p.2 == on_content) {
                 let end = i + phrase.len();
                 if end <= stems.len() && phrase.iter().zip(&stems[i..end]).all(|(a, b)| a == b) {
                     out.push((concept.clone(), i..end));
