@@ -69,7 +69,7 @@ pub fn parse(text: &str, file: &str) -> (Library, Vec<Finding>) {
             ..Entry::default()
         };
         for id in split_list(&cell("controls")) {
-            if is_tsc_id(&id) {
+            if is_tsc_id(&id) || looks_like_tsc_id(&id) {
                 entry.criteria.push(id);
             } else {
                 entry.controls.push(id);
@@ -103,4 +103,17 @@ pub fn parse(text: &str, file: &str) -> (Library, Vec<Finding>) {
         lib.entries.push(entry);
     }
     (lib, findings)
+}
+
+/// `CC99.1`, `PI9.9`: shaped like a TSC id (so it is checked as one).
+fn looks_like_tsc_id(id: &str) -> bool {
+    let letters = id.chars().take_while(char::is_ascii_uppercase).count();
+    let rest = &id[letters..];
+    matches!(&id[..letters], "CC" | "A" | "C" | "PI" | "P")
+        && rest.split_once('.').is_some_and(|(a, b)| {
+            !a.is_empty()
+                && !b.is_empty()
+                && a.chars().all(|c| c.is_ascii_digit())
+                && b.chars().all(|c| c.is_ascii_digit())
+        })
 }

@@ -118,7 +118,7 @@ pub fn sentences(text: &str) -> Vec<String> {
     let mut cur = String::new();
     for (i, &c) in chars.iter().enumerate() {
         cur.push(c);
-        let next_space = chars.get(i + 1).map_or(true, |n| n.is_whitespace());
+        let next_space = chars.get(i + 1).is_none_or(|n| n.is_whitespace());
         if c == '?' || (matches!(c, '.' | '!' | ';') && next_space) {
             if !cur.trim().is_empty() {
                 out.push(std::mem::take(&mut cur));

@@ -52,13 +52,11 @@ fn is_reference(s: &str) -> bool {
     let has_digit = s.chars().any(|c| c.is_ascii_digit());
     let letters = s.chars().take_while(|c| c.is_ascii_alphabetic()).count();
     let rest = &s[letters..];
+    // Digits joined by `.`/`-` (the first character after the letters is
+    // one of those too, so `all` covers it).
     let rest_ok = rest
         .chars()
-        .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
-        && rest
-            .chars()
-            .next()
-            .map_or(true, |c| c.is_ascii_digit() || c == '.' || c == '-');
+        .all(|c| c.is_ascii_digit() || c == '.' || c == '-');
     let upper_prefix = s[..letters].chars().all(|c| c.is_ascii_uppercase()) || letters <= 1;
     has_digit && letters <= 4 && rest_ok && upper_prefix
 }
@@ -435,7 +433,11 @@ pub fn americanize(word: &str) -> String {
     ] {
         if let Some(stem) = word.strip_suffix(uk) {
             let base = format!("{stem}ise");
-            if stem.len() >= 3 && !ISE_KEEP.iter().any(|k| base.ends_with(k)) {
+            if stem.len() >= 3
+                && !ISE_KEEP
+                    .iter()
+                    .any(|k| base == *k || (k.len() >= 7 && base.ends_with(k)))
+            {
                 return format!("{stem}{us}");
             }
         }

@@ -130,7 +130,7 @@ impl Thesaurus {
                 {
                     list.push((stems, concept.clone(), on_content));
                 }
-                list.sort_by(|x, y| y.0.len().cmp(&x.0.len()));
+                list.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
             }
         }
         for op in file.opposite.iter().filter(|op| op.merge) {
