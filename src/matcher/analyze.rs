@@ -228,6 +228,12 @@ impl<'t> Analyzer<'t> {
         self.weighted(&[(fold(text), W_MAIN)])
     }
 
+    /// Only the terms of a secondary field (comment, tags): no polarity or
+    /// similarity text, which keeps index building fast.
+    pub fn side_field(&self, text: &str) -> Analysis {
+        self.weighted(&[(fold(text), W_BACKGROUND)])
+    }
+
     fn weighted(&self, parts: &[(String, f64)]) -> Analysis {
         let mut weights: HashMap<String, f64> = HashMap::new();
         let mut order: Vec<String> = Vec::new();

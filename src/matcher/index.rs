@@ -3,8 +3,14 @@
 
 use std::collections::HashMap;
 
+use super::fxhash::FxMap;
+
 use super::analyze::{Analysis, Analyzer};
 use crate::library::Library;
+
+/// Below this idf (a term in over ~2/3 of the entries) a term is skipped
+/// when accumulating BM25 on large libraries.
+const COMMON_IDF: f64 = 0.4;
 
 /// BM25 parameters.
 const K1: f64 = 1.2;
@@ -27,7 +33,7 @@ pub struct DocInfo {
 }
 
 pub struct Index {
-    pub terms: HashMap<String, u32>,
+    pub terms: FxMap<String, u32>,
     pub idf: Vec<f64>,
     /// term id -> (doc, normalised weighted tf).
     postings: Vec<Vec<(u32, f32)>>,
@@ -40,9 +46,9 @@ pub struct Index {
 
 impl Index {
     pub fn build(lib: &Library, analyzer: &Analyzer) -> Index {
-        let mut terms: HashMap<String, u32> = HashMap::new();
+        let mut terms: FxMap<String, u32> = FxMap::default();
         let mut term_names: Vec<String> = Vec::new();
-        let mut intern = |t: &str, terms: &mut HashMap<String, u32>| -> u32 {
+        let mut intern = |t: &str, terms: &mut FxMap<String, u32>| -> u32 {
             if let Some(&id) = terms.get(t) {
                 return id;
             }
@@ -52,7 +58,7 @@ impl Index {
             id
         };
         // Per doc, per field: term id -> tf, and the field length.
-        let mut fields: Vec<[(HashMap<u32, f64>, f64); 3]> = Vec::with_capacity(lib.entries.len());
+        let mut fields: Vec<[(FxMap<u32, f64>, f64); 3]> = Vec::with_capacity(lib.entries.len());
         let mut docs = Vec::with_capacity(lib.entries.len());
         for e in &lib.entries {
             let mut phrasings = vec![analyzer.field(&e.question)];
@@ -62,8 +68,8 @@ impl Index {
                 meta.push(' ');
                 meta.push_str(&topic.replace(['-', '_'], " "));
             }
-            let texts = [analyzer.field(&meta), analyzer.field(&e.comment)];
-            let mut f: [(HashMap<u32, f64>, f64); 3] = Default::default();
+            let texts = [analyzer.side_field(&meta), analyzer.side_field(&e.comment)];
+            let mut f: [(FxMap<u32, f64>, f64); 3] = Default::default();
             for a in &phrasings {
                 for (t, _) in &a.terms {
                     *f[0].0.entry(intern(t, &mut terms)).or_default() += 1.0;
@@ -110,7 +116,7 @@ impl Index {
         }
         let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); term_names.len()];
         for (d, f) in fields.iter().enumerate() {
-            let mut tf: HashMap<u32, f64> = HashMap::new();
+            let mut tf: FxMap<u32, f64> = FxMap::default();
             for k in 0..3 {
                 let norm = 1.0 - B + B * f[k].1 / avg[k].max(1.0);
                 for (&t, &c) in &f[k].0 {
@@ -180,6 +186,11 @@ impl Index {
         let mut touched = Vec::new();
         for &(t, wq) in query {
             let idf = self.idf[t as usize];
+            // Terms in most entries barely separate them (their idf is tiny)
+            // but have the longest postings; coverage features still see them.
+            if idf < COMMON_IDF && self.docs.len() > 1000 {
+                continue;
+            }
             for &(d, tf) in &self.postings[t as usize] {
                 let tf = f64::from(tf);
                 let s = wq * idf * tf * (K1 + 1.0) / (tf + K1);

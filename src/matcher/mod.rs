@@ -10,6 +10,7 @@
 pub mod analyze;
 pub mod confidence;
 pub mod eval;
+mod fxhash;
 pub mod index;
 pub mod normalize;
 pub mod polarity;

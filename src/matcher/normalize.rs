@@ -479,7 +479,7 @@ pub fn words(text: &str) -> Vec<String> {
 /// normalised words (questionnaires repeat their vocabulary a lot).
 pub struct Normalizer {
     stemmer: Stemmer,
-    cache: std::sync::Mutex<std::collections::HashMap<String, Token>>,
+    cache: std::sync::Mutex<super::fxhash::FxMap<String, Token>>,
 }
 
 /// Words cached at most (bounds memory on huge inputs).

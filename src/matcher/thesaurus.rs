@@ -53,7 +53,7 @@ fn yes() -> bool {
 pub struct Thesaurus {
     /// First stem of a phrase -> (all stems, concept id, matched on content
     /// words only), longest phrases first.
-    phrases: HashMap<String, Vec<(Vec<String>, String, bool)>>,
+    phrases: super::fxhash::FxMap<String, Vec<(Vec<String>, String, bool)>>,
     pub opposites: Vec<Opposite>,
     /// For retrieval, both sides of an opposite pair index as side `a`.
     retrieval_alias: HashMap<String, String>,
