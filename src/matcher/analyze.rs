@@ -6,7 +6,7 @@
 //! into sentences; the first interrogative sentence weighs most, further
 //! sub-questions a little less and background sentences least.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use super::normalize::{fold, strip_boilerplate, strip_numbering, Normalizer, Token, NEGATORS};
 use super::thesaurus::Thesaurus;
@@ -235,52 +235,53 @@ impl<'t> Analyzer<'t> {
     }
 
     fn weighted(&self, parts: &[(String, f64)]) -> Analysis {
-        let mut weights: HashMap<String, f64> = HashMap::new();
-        let mut order: Vec<String> = Vec::new();
         let mut out = Analysis::default();
-        let mut stem_parts = Vec::new();
-        for (text, weight) in parts {
-            let tokens = self.norm.tokens(text);
-            let mut local: BTreeSet<String> = BTreeSet::new();
-            for t in &tokens {
+        let mut stem_parts: Vec<&str> = Vec::new();
+        let token_lists: Vec<Vec<Token>> = parts.iter().map(|(t, _)| self.norm.tokens(t)).collect();
+        for ((_, weight), tokens) in parts.iter().zip(&token_lists) {
+            let weight = *weight;
+            for t in tokens {
                 if !t.stop && !NEGATORS.contains(&t.word.as_str()) {
-                    local.insert(t.stem.clone());
+                    add_term(&mut out.terms, &t.stem, weight);
                 }
             }
-            for (name, num) in identifiers(&tokens) {
-                local.insert(format!("{name}{num}"));
+            for (name, num) in identifiers(tokens) {
+                add_term(&mut out.terms, &format!("{name}{num}"), weight);
                 out.identifiers.push((name, num));
             }
-            let found = longest_matches(self.thesaurus.find_tokens(&tokens));
+            let found = longest_matches(self.thesaurus.find_tokens(tokens));
             for (concept, span) in &found {
-                local.insert(self.thesaurus.retrieval_term(concept));
-                out.concepts.insert(concept.clone());
-                out.covered
-                    .extend(tokens[span.clone()].iter().map(|t| t.stem.clone()));
-            }
-            if *weight >= POLARITY_MIN_WEIGHT {
-                if !is_open_question(&tokens) {
-                    add_polarity(&mut out.polarity, &tokens, &found);
+                add_term(
+                    &mut out.terms,
+                    &self.thesaurus.retrieval_term(concept),
+                    weight,
+                );
+                if !out.concepts.contains(concept) {
+                    out.concepts.insert(concept.clone());
                 }
-                stem_parts.extend(tokens.iter().filter(|t| !t.stop).map(|t| t.stem.clone()));
+                for t in &tokens[span.clone()] {
+                    if !out.covered.contains(&t.stem) {
+                        out.covered.insert(t.stem.clone());
+                    }
+                }
             }
-            for term in local {
-                let w = weights.entry(term.clone()).or_insert_with(|| {
-                    order.push(term.clone());
-                    0.0
-                });
-                *w = w.max(*weight);
+            if weight >= POLARITY_MIN_WEIGHT {
+                if !is_open_question(tokens) {
+                    add_polarity(&mut out.polarity, tokens, &found);
+                }
+                stem_parts.extend(tokens.iter().filter(|t| !t.stop).map(|t| t.stem.as_str()));
             }
         }
-        out.terms = order
-            .into_iter()
-            .map(|t| {
-                let w = weights[&t];
-                (t, w)
-            })
-            .collect();
         out.stem_text = stem_parts.join(" ");
         out
+    }
+}
+
+/// Adds a term or raises its weight (texts are short: a linear scan beats hashing).
+fn add_term(terms: &mut Vec<(String, f64)>, term: &str, weight: f64) {
+    match terms.iter_mut().find(|(t, _)| t == term) {
+        Some(existing) => existing.1 = existing.1.max(weight),
+        None => terms.push((term.to_string(), weight)),
     }
 }
 

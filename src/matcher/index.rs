@@ -124,7 +124,9 @@ impl Index {
                 }
             }
             for (t, w) in tf {
-                postings[t as usize].push((d as u32, w as f32));
+                // Stored already saturated: the query loop only multiplies.
+                let saturated = w * (K1 + 1.0) / (w + K1);
+                postings[t as usize].push((d as u32, saturated as f32));
             }
         }
         let idf: Vec<f64> = postings.iter().map(|p| idf(n, p.len() as f64)).collect();
@@ -178,12 +180,15 @@ impl Index {
         best.map(|(_, id)| (id, true))
     }
 
-    /// BM25F scores of all entries for weighted query term ids; returns
-    /// (doc, score) for every entry that shares a term, unsorted.
-    pub fn score(&self, query: &[(u32, f64)], acc: &mut Vec<f64>) -> Vec<(usize, f64)> {
-        acc.clear();
-        acc.resize(self.docs.len(), 0.0);
-        let mut touched = Vec::new();
+    /// The `keep` best entries by BM25F for weighted query term ids, among
+    /// those `usable` accepts: (doc, score), unsorted.
+    pub fn top(
+        &self,
+        query: &[(u32, f64)],
+        keep: usize,
+        usable: impl Fn(usize) -> bool,
+    ) -> Vec<(usize, f64)> {
+        let mut acc = vec![0f32; self.docs.len()];
         for &(t, wq) in query {
             let idf = self.idf[t as usize];
             // Terms in most entries barely separate them (their idf is tiny)
@@ -191,16 +196,22 @@ impl Index {
             if idf < COMMON_IDF && self.docs.len() > 1000 {
                 continue;
             }
+            let w = (wq * idf) as f32;
             for &(d, tf) in &self.postings[t as usize] {
-                let tf = f64::from(tf);
-                let s = wq * idf * tf * (K1 + 1.0) / (tf + K1);
-                if acc[d as usize] == 0.0 {
-                    touched.push(d as usize);
-                }
-                acc[d as usize] += s;
+                acc[d as usize] += w * tf;
             }
         }
-        touched.into_iter().map(|d| (d, acc[d])).collect()
+        let mut hits: Vec<(usize, f64)> = acc
+            .iter()
+            .enumerate()
+            .filter(|(d, s)| **s > 0.0 && usable(*d))
+            .map(|(d, s)| (d, f64::from(*s)))
+            .collect();
+        if keep > 0 && keep < hits.len() {
+            hits.select_nth_unstable_by(keep - 1, |a, b| b.1.total_cmp(&a.1));
+            hits.truncate(keep);
+        }
+        hits
     }
 }
 

@@ -137,16 +137,12 @@ impl<'a> Matcher<'a> {
 
     fn rank(&self, q: &Analysis, k: usize) -> Vec<Candidate> {
         let query = rerank::resolve_query(&self.index, q);
-        let mut acc = Vec::new();
-        let mut hits = self.index.score(&query.terms, &mut acc);
-        if self.has_hidden {
-            hits.retain(|(d, _)| self.usable(*d));
-        }
-        let keep = RERANK_DEPTH.max(k).min(hits.len());
-        if keep > 0 && keep < hits.len() {
-            hits.select_nth_unstable_by(keep - 1, |a, b| b.1.total_cmp(&a.1));
-            hits.truncate(keep);
-        }
+        let keep = RERANK_DEPTH.max(k);
+        let hits = if self.has_hidden {
+            self.index.top(&query.terms, keep, |d| self.usable(d))
+        } else {
+            self.index.top(&query.terms, keep, |_| true)
+        };
         let mut cands: Vec<Candidate> = hits
             .into_iter()
             .map(|(d, bm25)| {

@@ -17,6 +17,10 @@ pub struct Token {
 
 /// Lowercases, applies NFKC and maps typographic punctuation to ASCII.
 pub fn fold(text: &str) -> String {
+    // ASCII is already in NFKC form: skip the (slow) normalisation.
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
     text.nfkc()
         .map(|c| match c {
             '\u{2018}' | '\u{2019}' | '\u{2032}' => '\'',

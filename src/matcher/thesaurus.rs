@@ -57,6 +57,8 @@ pub struct Thesaurus {
     pub opposites: Vec<Opposite>,
     /// For retrieval, both sides of an opposite pair index as side `a`.
     retrieval_alias: HashMap<String, String>,
+    /// Concept id -> its `#term`, built once.
+    retrieval_terms: super::fxhash::FxMap<String, String>,
     concept_count: usize,
 }
 
@@ -137,6 +139,20 @@ impl Thesaurus {
             self.retrieval_alias.insert(op.b.clone(), op.a.clone());
         }
         self.opposites.extend(file.opposite);
+        let concepts: Vec<String> = self
+            .phrases
+            .values()
+            .flatten()
+            .map(|p| p.1.clone())
+            .collect();
+        for c in concepts {
+            let id = self
+                .retrieval_alias
+                .get(&c)
+                .map_or(c.as_str(), String::as_str);
+            let term = format!("#{id}");
+            self.retrieval_terms.insert(c, term);
+        }
     }
 
     /// Concepts found in a token sequence, with the token span each covers.
@@ -177,6 +193,9 @@ impl Thesaurus {
 
     /// The term a concept is indexed under for retrieval.
     pub fn retrieval_term(&self, concept: &str) -> String {
+        if let Some(t) = self.retrieval_terms.get(concept) {
+            return t.clone();
+        }
         let id = self
             .retrieval_alias
             .get(concept)
