@@ -26,7 +26,7 @@ pub use rerank::Features;
 pub use thesaurus::Thesaurus;
 
 /// How many BM25 candidates are re-ranked.
-const RERANK_DEPTH: usize = 15;
+const RERANK_DEPTH: usize = 10;
 
 /// Thresholds and policy for answering.
 #[derive(Debug, Clone, Serialize)]
@@ -91,6 +91,8 @@ pub struct Candidate {
     pub confidence: f64,
     /// Stems, identifiers and `#concepts` shared by question and entry.
     pub matched: Vec<String>,
+    #[serde(skip)]
+    matched_ids: Vec<u32>,
 }
 
 pub struct Matcher<'a> {
@@ -154,7 +156,8 @@ impl<'a> Matcher<'a> {
                     bm25,
                     features,
                     confidence: 0.0,
-                    matched,
+                    matched: Vec::new(),
+                    matched_ids: matched,
                 }
             })
             .collect();
@@ -166,6 +169,9 @@ impl<'a> Matcher<'a> {
             c.confidence = confidence::confidence(&c.features);
         }
         cands.truncate(k);
+        for c in &mut cands {
+            c.matched = rerank::term_names(&self.index, &c.matched_ids);
+        }
         cands
     }
 

@@ -123,7 +123,7 @@ pub fn features(
     query: &Query,
     d: usize,
     bm25: f64,
-) -> (Features, Vec<String>) {
+) -> (Features, Vec<u32>) {
     let doc = &index.docs[d];
     let mut covered = 0.0;
     let mut matched = Vec::new();
@@ -132,10 +132,10 @@ pub fn features(
         let idf = index.idf[t as usize];
         if doc.main_terms.binary_search(&t).is_ok() {
             covered += w * idf;
-            matched.push(index.term_names[t as usize].clone());
+            matched.push(t);
         } else if doc.side_terms.binary_search(&t).is_ok() {
             covered += SIDE_CREDIT * w * idf;
-            matched.push(index.term_names[t as usize].clone());
+            matched.push(t);
         } else if w >= MAIN_WEIGHT {
             miss = miss.max(idf);
         }
@@ -190,6 +190,13 @@ pub fn features(
         margin: 0.0,
     };
     (features, matched)
+}
+
+/// Names of matched term ids.
+pub fn term_names(index: &Index, ids: &[u32]) -> Vec<String> {
+    ids.iter()
+        .map(|&t| index.term_names[t as usize].clone())
+        .collect()
 }
 
 fn customer_side(q: &Analysis, doc: &super::index::DocInfo) -> f64 {
