@@ -169,7 +169,13 @@ impl Index {
         let mut best: Option<(f64, u32)> = None;
         for &id in self.vocab_by_initial.get(&initials(term)?)? {
             let name = &self.term_names[id as usize];
-            if name.len() + 2 < term.len() || term.len() + 2 < name.len() {
+            if name.len() + 1 < term.len() || term.len() + 1 < name.len() {
+                continue;
+            }
+            // Cheap filter before Jaro-Winkler: a typo rarely changes both
+            // the third and the last letter.
+            let (a, b) = (term.as_bytes(), name.as_bytes());
+            if a.get(2) != b.get(2) && a.last() != b.last() {
                 continue;
             }
             let sim = strsim::jaro_winkler(term, name);
@@ -201,12 +207,22 @@ impl Index {
                 acc[d as usize] += w * tf;
             }
         }
-        let mut hits: Vec<(usize, f64)> = acc
-            .iter()
-            .enumerate()
-            .filter(|(d, s)| **s > 0.0 && usable(*d))
-            .map(|(d, s)| (d, f64::from(*s)))
-            .collect();
+        let mut hits: Vec<(usize, f64)> = Vec::with_capacity(keep * 4);
+        let mut floor = 0f32;
+        for (d, &score) in acc.iter().enumerate() {
+            if score > floor && usable(d) {
+                hits.push((d, f64::from(score)));
+                // Keep the buffer small: cut to the best `keep` now and then.
+                if hits.len() >= keep * 4 && keep > 0 {
+                    hits.select_nth_unstable_by(keep - 1, |a, b| b.1.total_cmp(&a.1));
+                    hits.truncate(keep);
+                    floor = hits
+                        .iter()
+                        .map(|h| h.1 as f32)
+                        .fold(f32::INFINITY, f32::min);
+                }
+            }
+        }
         if keep > 0 && keep < hits.len() {
             hits.select_nth_unstable_by(keep - 1, |a, b| b.1.total_cmp(&a.1));
             hits.truncate(keep);
