@@ -241,7 +241,7 @@ impl<'t> Analyzer<'t> {
         for ((_, weight), tokens) in parts.iter().zip(&token_lists) {
             let weight = *weight;
             for t in tokens {
-                if !t.stop && !NEGATORS.contains(&t.word.as_str()) {
+                if !t.stop && !NEGATORS.contains(&&*t.word) {
                     add_term(&mut out.terms, &t.stem, weight);
                 }
             }
@@ -260,8 +260,8 @@ impl<'t> Analyzer<'t> {
                     out.concepts.insert(concept.clone());
                 }
                 for t in &tokens[span.clone()] {
-                    if !out.covered.contains(&t.stem) {
-                        out.covered.insert(t.stem.clone());
+                    if !out.covered.contains(&*t.stem) {
+                        out.covered.insert(t.stem.to_string());
                     }
                 }
             }
@@ -269,7 +269,7 @@ impl<'t> Analyzer<'t> {
                 if !is_open_question(tokens) {
                     add_polarity(&mut out.polarity, tokens, &found);
                 }
-                stem_parts.extend(tokens.iter().filter(|t| !t.stop).map(|t| t.stem.as_str()));
+                stem_parts.extend(tokens.iter().filter(|t| !t.stop).map(|t| &*t.stem));
             }
         }
         out.stem_text = stem_parts.join(" ");
@@ -307,7 +307,7 @@ fn longest_matches(
 fn identifiers(tokens: &[Token]) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (i, t) in tokens.iter().enumerate() {
-        let w = t.word.as_str();
+        let w = &*t.word;
         let is_name = w.len() <= 6 && w.chars().all(|c| c.is_ascii_alphabetic()) && !t.stop;
         if let (true, Some(next)) = (is_name, tokens.get(i + 1)) {
             if is_number(&next.word) {
@@ -345,9 +345,7 @@ fn is_open_question(tokens: &[Token]) -> bool {
         "how", "what", "which", "when", "where", "who", "why", "describe", "explain", "list",
         "outline",
     ];
-    tokens
-        .first()
-        .is_some_and(|t| OPEN.contains(&t.word.as_str()))
+    tokens.first().is_some_and(|t| OPEN.contains(&&*t.word))
 }
 
 /// The last word before `that`, skipping adverbs ("test specifically that"),
@@ -361,7 +359,7 @@ fn follows_complement_verb(before: &[&str]) -> bool {
 }
 
 fn add_polarity(p: &mut Polarity, tokens: &[Token], found: &[(String, std::ops::Range<usize>)]) {
-    let words: Vec<&str> = tokens.iter().map(|t| t.word.as_str()).collect();
+    let words: Vec<&str> = tokens.iter().map(|t| &*t.word).collect();
     let mut rejected_from = usize::MAX;
     for i in 0..words.len() {
         let w = words[i];

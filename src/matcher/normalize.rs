@@ -10,8 +10,8 @@ use unicode_normalization::UnicodeNormalization;
 /// with `stop = true` so that phrases ("at rest") can still be recognised.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Token {
-    pub word: String,
-    pub stem: String,
+    pub word: std::sync::Arc<str>,
+    pub stem: std::sync::Arc<str>,
     pub stop: bool,
 }
 
@@ -511,7 +511,11 @@ impl Normalizer {
                 let word = americanize(&w);
                 let stop = is_stop(&word);
                 let stem = self.stem(&word);
-                let token = Token { word, stem, stop };
+                let token = Token {
+                    word: word.into(),
+                    stem: stem.into(),
+                    stop,
+                };
                 if cache.len() < CACHE_LIMIT {
                     cache.insert(w, token.clone());
                 }

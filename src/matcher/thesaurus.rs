@@ -109,7 +109,7 @@ impl Thesaurus {
                 let content: Vec<String> = tokens
                     .iter()
                     .filter(|t| !t.stop)
-                    .map(|t| t.stem.clone())
+                    .map(|t| t.stem.to_string())
                     .collect();
                 // Phrases of two or more content words match across stop words
                 // ("access to production" = "production access" is NOT implied,
@@ -120,7 +120,7 @@ impl Thesaurus {
                 let stems: Vec<String> = if on_content {
                     content
                 } else {
-                    tokens.iter().map(|t| t.stem.clone()).collect()
+                    tokens.iter().map(|t| t.stem.to_string()).collect()
                 };
                 let Some(first) = stems.first().cloned() else {
                     continue;
@@ -161,11 +161,11 @@ impl Thesaurus {
         &self,
         tokens: &[super::normalize::Token],
     ) -> Vec<(String, std::ops::Range<usize>)> {
-        let stems: Vec<&str> = tokens.iter().map(|t| t.stem.as_str()).collect();
+        let stems: Vec<&str> = tokens.iter().map(|t| &*t.stem).collect();
         let mut out = self.find_in(&stems, false);
         // Content-word matching: positions of non-stop tokens.
         let pos: Vec<usize> = (0..tokens.len()).filter(|&i| !tokens[i].stop).collect();
-        let content: Vec<&str> = pos.iter().map(|&i| tokens[i].stem.as_str()).collect();
+        let content: Vec<&str> = pos.iter().map(|&i| &*tokens[i].stem).collect();
         for (concept, r) in self.find_in(&content, true) {
             if r.end > r.start {
                 out.push((concept, pos[r.start]..pos[r.end - 1] + 1));
