@@ -1,0 +1,169 @@
+//! Matcher benchmark: a synthetic 10,000-entry library and 5,000 questions,
+//! built deterministically from the dev set's vocabulary recombined with
+//! random words; the whole index build plus matching runs on one thread.
+//! Prints wall time and peak RSS (VmHWM), and writes the data to
+//! `target/bench-data/{library,questions}.csv` for `benches/baseline_rapidfuzz.py`.
+//!
+//! Run: `cargo bench --bench matcher`
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use vouch::library::{self, Entry, Library};
+use vouch::matcher::{MatchConfig, Matcher, Thesaurus};
+
+const ENTRIES: usize = 10_000;
+const QUESTIONS: usize = 5_000;
+
+/// A small deterministic generator (SplitMix64).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn word(&mut self) -> String {
+        let len = 4 + self.below(6);
+        (0..len)
+            .map(|_| (b'a' + self.below(26) as u8) as char)
+            .collect()
+    }
+}
+
+fn dev_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/dev")
+}
+
+/// Question texts of the dev library and questions (the vocabulary source).
+fn seed_texts() -> Vec<String> {
+    let mut texts = Vec::new();
+    if let Ok((lib, _)) = library::load(&dev_dir().join("library.csv")) {
+        texts.extend(lib.entries.into_iter().map(|e| e.question));
+    }
+    if let Ok(qs) = vouch::matcher::eval::read_questions(&dev_dir().join("questions.csv")) {
+        texts.extend(qs.into_iter().map(|q| q.question));
+    }
+    if texts.is_empty() {
+        texts.push("Is customer data encrypted at rest and in transit with strong keys?".into());
+    }
+    texts
+}
+
+/// A sentence mixing the words of two seed texts and a few random words.
+fn sentence(rng: &mut Rng, seeds: &[Vec<String>]) -> String {
+    let a = &seeds[rng.below(seeds.len())];
+    let b = &seeds[rng.below(seeds.len())];
+    let mut words: Vec<String> = Vec::new();
+    let cut = a.len() / 2 + rng.below(a.len() / 2 + 1);
+    words.extend(a[..cut.min(a.len())].iter().cloned());
+    words.extend(b[b.len() / 2..].iter().cloned());
+    for _ in 0..1 + rng.below(3) {
+        let at = rng.below(words.len() + 1);
+        words.insert(at, rng.word());
+    }
+    let mut s = words.join(" ");
+    s.push('?');
+    s
+}
+
+fn main() {
+    let started = Instant::now();
+    let seeds: Vec<Vec<String>> = seed_texts()
+        .iter()
+        .map(|t| {
+            t.trim_end_matches('?')
+                .split_whitespace()
+                .map(str::to_string)
+                .collect()
+        })
+        .filter(|w: &Vec<String>| w.len() >= 2)
+        .collect();
+    let mut rng = Rng(42);
+    let answers = ["Yes", "No", "N/A"];
+    let entries: Vec<Entry> = (0..ENTRIES)
+        .map(|i| Entry {
+            id: format!("SYN-{i:05}"),
+            question: sentence(&mut rng, &seeds),
+            answer: answers[rng.below(3)].to_string(),
+            comment: sentence(&mut rng, &seeds),
+            criteria: vec!["CC6.1".into()],
+            ..Entry::default()
+        })
+        .collect();
+    let questions: Vec<String> = (0..QUESTIONS).map(|_| sentence(&mut rng, &seeds)).collect();
+    let lib = Library { entries };
+    write_data(&lib, &questions);
+    let synth_ms = started.elapsed().as_secs_f64() * 1000.0;
+
+    let t0 = Instant::now();
+    let thesaurus = Thesaurus::builtin();
+    let matcher = Matcher::new(
+        &lib,
+        &thesaurus,
+        MatchConfig::new(chrono::Local::now().date_naive()),
+    );
+    let index_ms = t0.elapsed().as_secs_f64() * 1000.0;
+    let t1 = Instant::now();
+    let mut answered = 0usize;
+    for q in &questions {
+        if matcher.answer(q).entry.is_some() {
+            answered += 1;
+        }
+    }
+    let match_ms = t1.elapsed().as_secs_f64() * 1000.0;
+    println!("vouch matcher: {ENTRIES} entries x {QUESTIONS} questions (single thread)");
+    println!("  synthesis + CSV writing: {synth_ms:.0} ms (not part of matching)");
+    println!("  index build:  {index_ms:.0} ms");
+    println!(
+        "  matching:     {match_ms:.0} ms ({:.0} questions/s, {answered} answered)",
+        QUESTIONS as f64 / (match_ms / 1000.0)
+    );
+    println!(
+        "  index + matching wall time: {:.3} s",
+        (index_ms + match_ms) / 1000.0
+    );
+    println!(
+        "  whole process wall time:    {:.3} s",
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "  peak RSS (VmHWM): {}",
+        peak_rss().unwrap_or_else(|| "unknown".into())
+    );
+}
+
+fn write_data(lib: &Library, questions: &[String]) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    if std::fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    if let Ok(mut w) = csv::Writer::from_path(dir.join("library.csv")) {
+        let _ = w.write_record(["id", "question", "answer", "comment", "controls"]);
+        for e in &lib.entries {
+            let _ = w.write_record([&e.id, &e.question, &e.answer, &e.comment, "CC6.1"]);
+        }
+    }
+    if let Ok(mut w) = csv::Writer::from_path(dir.join("questions.csv")) {
+        let _ = w.write_record(["qid", "question"]);
+        for (i, q) in questions.iter().enumerate() {
+            let _ = w.write_record([format!("B{i:05}").as_str(), q]);
+        }
+    }
+}
+
+fn peak_rss() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
+}

@@ -1,0 +1,280 @@
+//! BM25F over the library: an entry's question and variants are the main
+//! field; topic and tags, and the comment, count with lower weights.
+
+use std::collections::HashMap;
+
+use super::fxhash::FxMap;
+
+use super::analyze::{Analysis, Analyzer};
+use crate::library::Library;
+
+/// Below this idf (a term in over ~2/3 of the entries) a term is skipped
+/// when accumulating BM25 on large libraries.
+const COMMON_IDF: f64 = 0.4;
+
+/// BM25 parameters.
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+/// Field weights: question + variants, topic + tags, comment.
+const FIELD_WEIGHTS: [f64; 3] = [1.0, 0.5, 0.3];
+
+/// Per-entry data kept for re-ranking.
+#[derive(Debug, Clone, Default)]
+pub struct DocInfo {
+    /// Term ids of the main field, sorted.
+    pub main_terms: Vec<u32>,
+    /// Term ids of topic/tags and comment, sorted.
+    pub side_terms: Vec<u32>,
+    /// Analyses of the question and each variant (for similarity and polarity).
+    pub phrasings: Vec<Analysis>,
+    /// Per phrasing: its term ids (sorted) and character bigrams (sorted).
+    pub phrasing_terms: Vec<Vec<u32>>,
+    pub phrasing_bigrams: Vec<Vec<u32>>,
+}
+
+pub struct Index {
+    pub terms: FxMap<String, u32>,
+    pub idf: Vec<f64>,
+    /// term id -> (doc, normalised weighted tf).
+    postings: Vec<Vec<(u32, f32)>>,
+    pub docs: Vec<DocInfo>,
+    /// Word stems by first character, for typo correction.
+    vocab_by_initial: HashMap<(char, char), Vec<u32>>,
+    pub term_names: Vec<String>,
+    pub max_idf: f64,
+}
+
+impl Index {
+    pub fn build(lib: &Library, analyzer: &Analyzer) -> Index {
+        let mut terms: FxMap<String, u32> = FxMap::default();
+        let mut term_names: Vec<String> = Vec::new();
+        let mut intern = |t: &str, terms: &mut FxMap<String, u32>| -> u32 {
+            if let Some(&id) = terms.get(t) {
+                return id;
+            }
+            let id = term_names.len() as u32;
+            term_names.push(t.to_string());
+            terms.insert(t.to_string(), id);
+            id
+        };
+        // Per doc, per field: term id -> tf, and the field length.
+        let mut fields: Vec<[(FxMap<u32, f64>, f64); 3]> = Vec::with_capacity(lib.entries.len());
+        let mut docs = Vec::with_capacity(lib.entries.len());
+        for e in &lib.entries {
+            let mut phrasings = vec![analyzer.field(&e.question)];
+            phrasings.extend(e.variants.iter().map(|v| analyzer.field(v)));
+            let mut meta = e.tags.join(" ").replace(['-', '_'], " ");
+            if let Some(topic) = &e.topic {
+                meta.push(' ');
+                meta.push_str(&topic.replace(['-', '_'], " "));
+            }
+            let texts = [analyzer.side_field(&meta), analyzer.side_field(&e.comment)];
+            let mut f: [(FxMap<u32, f64>, f64); 3] = Default::default();
+            for a in &phrasings {
+                for (t, _) in &a.terms {
+                    *f[0].0.entry(intern(t, &mut terms)).or_default() += 1.0;
+                }
+                f[0].1 += a.terms.len() as f64;
+            }
+            for (k, a) in texts.iter().enumerate() {
+                for (t, _) in &a.terms {
+                    *f[k + 1].0.entry(intern(t, &mut terms)).or_default() += 1.0;
+                }
+                f[k + 1].1 = a.terms.len() as f64;
+            }
+            let mut main_terms: Vec<u32> = f[0].0.keys().copied().collect();
+            main_terms.sort_unstable();
+            let mut side_terms: Vec<u32> = f[1].0.keys().chain(f[2].0.keys()).copied().collect();
+            side_terms.sort_unstable();
+            side_terms.dedup();
+            let phrasing_terms = phrasings
+                .iter()
+                .map(|a| {
+                    let mut ids: Vec<u32> =
+                        a.terms.iter().map(|(t, _)| intern(t, &mut terms)).collect();
+                    ids.sort_unstable();
+                    ids.dedup();
+                    ids
+                })
+                .collect();
+            let phrasing_bigrams = phrasings.iter().map(|a| bigrams(&a.stem_text)).collect();
+            docs.push(DocInfo {
+                main_terms,
+                side_terms,
+                phrasings,
+                phrasing_terms,
+                phrasing_bigrams,
+            });
+            fields.push(f);
+        }
+        let n = lib.entries.len().max(1) as f64;
+        let mut avg = [0.0; 3];
+        for f in &fields {
+            for k in 0..3 {
+                avg[k] += f[k].1 / n;
+            }
+        }
+        let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); term_names.len()];
+        for (d, f) in fields.iter().enumerate() {
+            let mut tf: FxMap<u32, f64> = FxMap::default();
+            for k in 0..3 {
+                let norm = 1.0 - B + B * f[k].1 / avg[k].max(1.0);
+                for (&t, &c) in &f[k].0 {
+                    *tf.entry(t).or_default() += FIELD_WEIGHTS[k] * c / norm;
+                }
+            }
+            for (t, w) in tf {
+                // Stored already saturated: the query loop only multiplies.
+                let saturated = w * (K1 + 1.0) / (w + K1);
+                postings[t as usize].push((d as u32, saturated as f32));
+            }
+        }
+        let idf: Vec<f64> = postings.iter().map(|p| idf(n, p.len() as f64)).collect();
+        let mut vocab_by_initial: HashMap<(char, char), Vec<u32>> = HashMap::new();
+        for (id, name) in term_names.iter().enumerate() {
+            if let Some(key) = initials(name) {
+                if name.len() >= 4 {
+                    vocab_by_initial.entry(key).or_default().push(id as u32);
+                }
+            }
+        }
+        Index {
+            terms,
+            idf,
+            postings,
+            docs,
+            vocab_by_initial,
+            term_names,
+            max_idf: idf_of_unseen(n),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// The id of a known term, or of its closest spelling (Jaro-Winkler >= 0.92,
+    /// same first two letters, at least 5 letters) to forgive typos.
+    pub fn resolve(&self, term: &str) -> Option<(u32, bool)> {
+        if let Some(&id) = self.terms.get(term) {
+            return Some((id, false));
+        }
+        if term.len() < 5 || term.starts_with('#') || term.chars().any(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let mut best: Option<(f64, u32)> = None;
+        for &id in self.vocab_by_initial.get(&initials(term)?)? {
+            let name = &self.term_names[id as usize];
+            if name.len() + 1 < term.len() || term.len() + 1 < name.len() {
+                continue;
+            }
+            // Cheap filter before Jaro-Winkler: a typo rarely changes both
+            // the third and the last letter.
+            let (a, b) = (term.as_bytes(), name.as_bytes());
+            if a.get(2) != b.get(2) && a.last() != b.last() {
+                continue;
+            }
+            let sim = strsim::jaro_winkler(term, name);
+            if sim >= 0.92 && best.is_none_or(|(s, _)| sim > s) {
+                best = Some((sim, id));
+            }
+        }
+        best.map(|(_, id)| (id, true))
+    }
+
+    /// The `keep` best entries by BM25F for weighted query term ids, among
+    /// those `usable` accepts: (doc, score), unsorted.
+    pub fn top(
+        &self,
+        query: &[(u32, f64)],
+        keep: usize,
+        usable: impl Fn(usize) -> bool,
+    ) -> Vec<(usize, f64)> {
+        let mut acc = vec![0f32; self.docs.len()];
+        for &(t, wq) in query {
+            let idf = self.idf[t as usize];
+            // Terms in most entries barely separate them (their idf is tiny)
+            // but have the longest postings; coverage features still see them.
+            if idf < COMMON_IDF && self.docs.len() > 1000 {
+                continue;
+            }
+            let w = (wq * idf) as f32;
+            for &(d, tf) in &self.postings[t as usize] {
+                acc[d as usize] += w * tf;
+            }
+        }
+        let mut hits: Vec<(usize, f64)> = Vec::with_capacity(keep * 4);
+        let mut floor = 0f32;
+        for (d, &score) in acc.iter().enumerate() {
+            if score > floor && usable(d) {
+                hits.push((d, f64::from(score)));
+                // Keep the buffer small: cut to the best `keep` now and then.
+                if hits.len() >= keep * 4 && keep > 0 {
+                    hits.select_nth_unstable_by(keep - 1, |a, b| b.1.total_cmp(&a.1));
+                    hits.truncate(keep);
+                    floor = hits
+                        .iter()
+                        .map(|h| h.1 as f32)
+                        .fold(f32::INFINITY, f32::min);
+                }
+            }
+        }
+        if keep > 0 && keep < hits.len() {
+            hits.select_nth_unstable_by(keep - 1, |a, b| b.1.total_cmp(&a.1));
+            hits.truncate(keep);
+        }
+        hits
+    }
+}
+
+/// Character bigrams of a text as sorted codes (a multiset), for Sørensen-Dice.
+pub fn bigrams(text: &str) -> Vec<u32> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out: Vec<u32> = chars
+        .windows(2)
+        .map(|w| (u32::from(w[0]) << 16) ^ u32::from(w[1]))
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// Sørensen-Dice coefficient of two sorted bigram multisets.
+pub fn dice(a: &[u32], b: &[u32]) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    2.0 * common as f64 / (a.len() + b.len()) as f64
+}
+
+/// The first two letters of a word (typos rarely hit them).
+fn initials(word: &str) -> Option<(char, char)> {
+    let mut it = word.chars();
+    let a = it.next().filter(|c| c.is_alphabetic())?;
+    let b = it.next()?;
+    Some((a, b))
+}
+
+fn idf(n: f64, df: f64) -> f64 {
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+/// The idf a term that no entry uses would have.
+fn idf_of_unseen(n: f64) -> f64 {
+    idf(n, 0.0)
+}

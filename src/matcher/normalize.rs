@@ -1,0 +1,593 @@
+//! Text normalisation shared by the index and the queries: Unicode NFKC, case,
+//! numbering prefixes, request boilerplate, British/American spelling, stop
+//! words and English stemming.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_normalization::UnicodeNormalization;
+
+/// A word of normalised text: its surface form (lowercase, American spelling)
+/// and its stem (the unit of matching). Stop words are kept in the token stream
+/// with `stop = true` so that phrases ("at rest") can still be recognised.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    pub word: std::sync::Arc<str>,
+    pub stem: std::sync::Arc<str>,
+    pub stop: bool,
+}
+
+/// Lowercases, applies NFKC and maps typographic punctuation to ASCII.
+pub fn fold(text: &str) -> String {
+    // ASCII is already in NFKC form: skip the (slow) normalisation.
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    text.nfkc()
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{2032}' => '\'',
+            '\u{201c}' | '\u{201d}' => '"',
+            '\u{2010}'..='\u{2015}' => '-',
+            _ => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Removes a customer reference number at the start: `4.2.1`, `C.4 -`, `Q17)`,
+/// `AM-1.`, `BCM-01:`, `VM-2`, `(a)`, `1)`.
+pub fn strip_numbering(text: &str) -> &str {
+    let t = text.trim_start();
+    let first_len = t.find(char::is_whitespace).unwrap_or(t.len());
+    let first = &t[..first_len];
+    let core = first.trim_end_matches([')', '.', ':', '-']);
+    let core = core.trim_start_matches('(');
+    if is_reference(core) && first_len < t.len() {
+        let rest = t[first_len..].trim_start();
+        return rest.trim_start_matches(['-', ':', ')', '–']).trim_start();
+    }
+    t
+}
+
+/// `4.2.1`, `c.4`, `q17`, `am-1`, `bcm-01`, `a`: letters (at most 4, in
+/// uppercase or a single letter) then digits, joined by `.`/`-`, or digits alone.
+fn is_reference(s: &str) -> bool {
+    if s.is_empty() || s.len() > 12 {
+        return false;
+    }
+    let has_digit = s.chars().any(|c| c.is_ascii_digit());
+    let letters = s.chars().take_while(|c| c.is_ascii_alphabetic()).count();
+    let rest = &s[letters..];
+    // Digits joined by `.`/`-` (the first character after the letters is
+    // one of those too, so `all` covers it).
+    let rest_ok = rest
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.' || c == '-');
+    let upper_prefix = s[..letters].chars().all(|c| c.is_ascii_uppercase()) || letters <= 1;
+    has_digit && letters <= 4 && rest_ok && upper_prefix
+}
+
+/// Request boilerplate that says how to answer, not what is asked. Matched on
+/// folded text at the start of a sentence; longest first.
+const BOILERPLATE: &[&str] = &[
+    "please confirm whether or not",
+    "please confirm whether",
+    "please confirm that",
+    "please confirm if",
+    "please confirm",
+    "can you please confirm whether",
+    "can you please confirm",
+    "can you confirm whether",
+    "can you confirm that",
+    "can you confirm",
+    "could you confirm whether",
+    "could you confirm",
+    "please indicate whether",
+    "please indicate if",
+    "please indicate",
+    "please state whether",
+    "please state",
+    "please specify whether",
+    "please specify",
+    "please explain whether",
+    "please explain how",
+    "please explain",
+    "please describe how",
+    "please describe",
+    "please provide details of",
+    "please provide details on",
+    "please provide a copy of",
+    "please provide",
+    "please list",
+    "please detail",
+    "please outline",
+    "please share",
+    "kindly confirm",
+    "kindly provide",
+    "describe how",
+    "describe",
+    "explain how",
+    "explain",
+    "provide details of",
+    "provide details on",
+    "provide",
+    "outline",
+    "detail",
+    "does the supplier",
+    "does the vendor",
+    "does the service provider",
+    "does the provider",
+    "does your organization",
+    "does your organisation",
+    "does your company",
+    "is the supplier",
+    "is the vendor",
+    "has the supplier",
+    "has the vendor",
+    "will the supplier",
+    "will the vendor",
+    "can the supplier",
+    "can the vendor",
+    "can you tell us",
+    "tell us",
+];
+
+/// Removes leading request boilerplate from one sentence (folded text).
+pub fn strip_boilerplate(sentence: &str) -> String {
+    let mut s = sentence.trim_start();
+    for phrase in BOILERPLATE {
+        if let Some(rest) = s.strip_prefix(phrase) {
+            if rest.is_empty() || rest.starts_with(|c: char| !c.is_alphanumeric()) {
+                s = rest.trim_start_matches([' ', ',', ':']);
+                break;
+            }
+        }
+    }
+    s.to_string()
+}
+
+/// Words that carry no topic. Negations (`not`, `no`, `never`, `without`) are
+/// NOT here: they matter for polarity and are dropped from matching separately.
+const STOP_WORDS: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "and",
+    "or",
+    "of",
+    "to",
+    "in",
+    "on",
+    "for",
+    "by",
+    "with",
+    "at",
+    "from",
+    "as",
+    "into",
+    "onto",
+    "over",
+    "per",
+    "via",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "being",
+    "am",
+    "do",
+    "does",
+    "did",
+    "done",
+    "doing",
+    "have",
+    "has",
+    "had",
+    "having",
+    "will",
+    "would",
+    "shall",
+    "should",
+    "can",
+    "could",
+    "may",
+    "might",
+    "must",
+    "you",
+    "your",
+    "yours",
+    "we",
+    "our",
+    "ours",
+    "us",
+    "they",
+    "them",
+    "their",
+    "it",
+    "its",
+    "this",
+    "that",
+    "these",
+    "those",
+    "there",
+    "here",
+    "what",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "when",
+    "where",
+    "why",
+    "how",
+    "if",
+    "then",
+    "so",
+    "such",
+    "any",
+    "all",
+    "each",
+    "every",
+    "some",
+    "also",
+    "please",
+    "confirm",
+    "describe",
+    "provide",
+    "explain",
+    "whether",
+    "i",
+    "me",
+    "my",
+    "he",
+    "she",
+    "his",
+    "her",
+    "company",
+    "organization",
+    "supplier",
+    "vendor",
+    "provider",
+    "service",
+    "e.g",
+    "eg",
+    "i.e",
+    "ie",
+    "etc",
+    "about",
+    "yes",
+    "don't",
+    "s",
+    "t",
+    "there's",
+    "get",
+    "got",
+    "like",
+    "including",
+    "include",
+    "includes",
+    "regarding",
+    "relating",
+    "related",
+    "currently",
+    "applicable",
+    "state",
+    "list",
+    "details",
+    "detail",
+    "either",
+    "both",
+    "own",
+    "one",
+    "ones",
+    "than",
+    "too",
+    "very",
+    "up",
+    "out",
+    "just",
+    "only",
+    "ever",
+    "still",
+    "even",
+    "already",
+];
+
+pub fn is_stop(word: &str) -> bool {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| STOP_WORDS.iter().copied().collect())
+        .contains(word)
+}
+
+/// Words that do not carry topic but flip meaning; excluded from matching terms.
+pub const NEGATORS: &[&str] = &[
+    "not", "no", "never", "without", "none", "nor", "cannot", "can't", "won't", "isn't", "aren't",
+    "doesn't", "don't", "didn't", "hasn't", "haven't", "wasn't", "weren't", "neither", "nothing",
+    "nobody",
+];
+
+/// British to American spelling for whole words, then suffix rules.
+const SPELLING: &[(&str, &str)] = &[
+    ("licence", "license"),
+    ("licences", "licenses"),
+    ("defence", "defense"),
+    ("offence", "offense"),
+    ("practise", "practice"),
+    ("practised", "practiced"),
+    ("centre", "center"),
+    ("centres", "centers"),
+    ("programme", "program"),
+    ("programmes", "programs"),
+    ("catalogue", "catalog"),
+    ("judgement", "judgment"),
+    ("ageing", "aging"),
+    ("enrol", "enroll"),
+    ("enrolment", "enrollment"),
+    ("fulfil", "fulfill"),
+    ("grey", "gray"),
+    ("modelling", "modeling"),
+    ("modelled", "modeled"),
+    ("labelled", "labeled"),
+    ("labelling", "labeling"),
+    ("cancelled", "canceled"),
+    ("travelling", "traveling"),
+    ("signalling", "signaling"),
+    ("analyse", "analyze"),
+    ("analysed", "analyzed"),
+    ("analyses", "analyzes"),
+    ("analysing", "analyzing"),
+    ("paralyse", "paralyze"),
+    ("cheque", "check"),
+    ("storey", "story"),
+    ("tyre", "tire"),
+    ("whilst", "while"),
+    ("amongst", "among"),
+    ("learnt", "learned"),
+    ("dialogue", "dialog"),
+];
+
+/// `-ise` words that are not British spellings of `-ize`.
+const ISE_KEEP: &[&str] = &[
+    "exercise",
+    "enterprise",
+    "expertise",
+    "premise",
+    "promise",
+    "compromise",
+    "otherwise",
+    "supervise",
+    "advertise",
+    "franchise",
+    "merchandise",
+    "precise",
+    "concise",
+    "surprise",
+    "revise",
+    "devise",
+    "comprise",
+    "improvise",
+    "disguise",
+    "televise",
+    "excise",
+    "incise",
+    "noise",
+    "raise",
+    "praise",
+    "arise",
+    "rise",
+    "wise",
+    "cruise",
+    "likewise",
+    "clockwise",
+    "advise",
+    "chastise",
+    "despise",
+    "poise",
+    "reprise",
+    "treatise",
+    "paradise",
+    "anise",
+];
+
+const OUR_WORDS: &[&str] = &[
+    "behaviour",
+    "colour",
+    "honour",
+    "favour",
+    "labour",
+    "neighbour",
+    "harbour",
+    "rumour",
+    "endeavour",
+    "vapour",
+    "flavour",
+    "humour",
+    "armour",
+    "savour",
+    "vigour",
+    "odour",
+    "parlour",
+];
+
+/// American spelling of a lowercase word.
+pub fn americanize(word: &str) -> String {
+    if let Some((_, us)) = SPELLING.iter().find(|(uk, _)| *uk == word) {
+        return (*us).to_string();
+    }
+    for ow in OUR_WORDS {
+        if let Some(rest) = word.strip_prefix(ow) {
+            let base = &ow[..ow.len() - 2];
+            return format!("{base}r{rest}");
+        }
+    }
+    if let Some(stem) = word.strip_suffix("isation") {
+        return format!("{stem}ization");
+    }
+    if let Some(stem) = word.strip_suffix("isations") {
+        return format!("{stem}izations");
+    }
+    for (uk, us) in [
+        ("ise", "ize"),
+        ("ised", "ized"),
+        ("ises", "izes"),
+        ("ising", "izing"),
+        ("iser", "izer"),
+        ("isers", "izers"),
+    ] {
+        if let Some(stem) = word.strip_suffix(uk) {
+            let base = format!("{stem}ise");
+            if stem.len() >= 3
+                && !ISE_KEEP
+                    .iter()
+                    .any(|k| base == *k || (k.len() >= 7 && base.ends_with(k)))
+            {
+                return format!("{stem}{us}");
+            }
+        }
+    }
+    word.to_string()
+}
+
+/// Splits folded text into raw words: letters/digits, keeping inner `.` in
+/// numbers (`1.2`), inner apostrophes (`don't`) and inner `&` (`r&d`).
+pub fn words(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|j| chars[j]);
+        let next = chars.get(i + 1).copied();
+        let joiner = match c {
+            '.' => {
+                prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit())
+            }
+            '\'' | '&' => {
+                prev.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric)
+            }
+            _ => false,
+        };
+        if c.is_alphanumeric() || (joiner && !cur.is_empty()) {
+            cur.push(c);
+        } else if !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// The tokenizer: one per matcher, it owns the stemmer and a cache of
+/// normalised words (questionnaires repeat their vocabulary a lot).
+pub struct Normalizer {
+    stemmer: Stemmer,
+    cache: std::sync::Mutex<super::fxhash::FxMap<String, Token>>,
+}
+
+/// Words cached at most (bounds memory on huge inputs).
+const CACHE_LIMIT: usize = 200_000;
+
+impl Default for Normalizer {
+    fn default() -> Self {
+        Normalizer {
+            stemmer: Stemmer::create(Algorithm::English),
+            cache: Default::default(),
+        }
+    }
+}
+
+impl Normalizer {
+    /// Tokens of a folded, boilerplate-free piece of text.
+    pub fn tokens(&self, folded: &str) -> Vec<Token> {
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        words(folded)
+            .into_iter()
+            .map(|w| {
+                if let Some(t) = cache.get(&w) {
+                    return t.clone();
+                }
+                let word = americanize(&w);
+                let stop = is_stop(&word);
+                let stem = self.stem(&word);
+                let token = Token {
+                    word: word.into(),
+                    stem: stem.into(),
+                    stop,
+                };
+                if cache.len() < CACHE_LIMIT {
+                    cache.insert(w, token.clone());
+                }
+                token
+            })
+            .collect()
+    }
+
+    pub fn stem(&self, word: &str) -> String {
+        if word.chars().any(|c| c.is_ascii_digit()) {
+            return word.to_string();
+        }
+        self.stemmer.stem(word).into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_reference_numbers() {
+        assert_eq!(
+            strip_numbering("4.2.1 Describe your policy"),
+            "Describe your policy"
+        );
+        assert_eq!(
+            strip_numbering("C.4 - Is data encrypted?"),
+            "Is data encrypted?"
+        );
+        assert_eq!(strip_numbering("Q17) What is it?"), "What is it?");
+        assert_eq!(strip_numbering("AM-1. Do you keep"), "Do you keep");
+        assert_eq!(strip_numbering("BCM-01: Do you have"), "Do you have");
+        assert_eq!(strip_numbering("VM-2 Do you have"), "Do you have");
+        assert_eq!(strip_numbering("Is MFA used?"), "Is MFA used?");
+        assert_eq!(strip_numbering("SOC 2 report?"), "SOC 2 report?");
+        assert_eq!(strip_numbering("24x7 SOC coverage?"), "24x7 SOC coverage?");
+    }
+
+    #[test]
+    fn strips_boilerplate() {
+        assert_eq!(
+            strip_boilerplate("please confirm whether data is encrypted"),
+            "data is encrypted"
+        );
+        assert_eq!(
+            strip_boilerplate("describe your leaver process"),
+            "your leaver process"
+        );
+        assert_eq!(
+            strip_boilerplate("does the supplier encrypt data"),
+            "encrypt data"
+        );
+        assert_eq!(strip_boilerplate("detailed logs"), "detailed logs");
+    }
+
+    #[test]
+    fn british_spelling_becomes_american() {
+        assert_eq!(americanize("organisation"), "organization");
+        assert_eq!(americanize("authorised"), "authorized");
+        assert_eq!(americanize("behaviour"), "behavior");
+        assert_eq!(americanize("licence"), "license");
+        assert_eq!(americanize("exercise"), "exercise");
+        assert_eq!(americanize("enterprise"), "enterprise");
+        assert_eq!(americanize("analyse"), "analyze");
+    }
+
+    #[test]
+    fn words_keep_versions() {
+        assert_eq!(
+            words("tls 1.2+ on e-mail."),
+            vec!["tls", "1.2", "on", "e", "mail"]
+        );
+    }
+}

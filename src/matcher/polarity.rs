@@ -1,0 +1,55 @@
+//! Polarity: does the question ask the opposite of the entry?
+//!
+//! "Can staff log in with just a password?" against the entry "Is MFA enforced
+//! for workforce access?" = Yes: the answer is No. Three kinds of cue are
+//! compared between the question's main sentences and the entry's question:
+//! the parity of negations, the permission axis (prohibited vs. allowed) and
+//! opposite concepts from the thesaurus (encrypted vs. plaintext).
+
+use super::analyze::{Analyzer, Axis, Polarity};
+
+/// Why the question is the opposite of the entry, or None.
+pub fn opposite(q: &Polarity, e: &Polarity, analyzer: &Analyzer) -> Option<String> {
+    let mut flips = 0;
+    let mut why = Vec::new();
+    if q.negations % 2 != e.negations % 2 {
+        flips += 1;
+        why.push(
+            if q.negations > e.negations {
+                "the question is negated"
+            } else {
+                "the entry is negated"
+            }
+            .to_string(),
+        );
+    }
+    if matches!(
+        (q.axis, e.axis),
+        (Axis::Deny, Axis::Permit) | (Axis::Permit, Axis::Deny)
+    ) {
+        flips += 1;
+        why.push(
+            "one asks whether something is allowed, the other whether it is prohibited".into(),
+        );
+    }
+    for op in &analyzer.thesaurus.opposites {
+        for (x, y) in [(&op.a, &op.b), (&op.b, &op.a)] {
+            let q_x = q.concepts.contains(x) && !q.concepts.contains(y);
+            let e_y = e.concepts.contains(y) && !e.concepts.contains(x);
+            if q_x && e_y {
+                flips += 1;
+                why.push(format!("the question says {x}, the entry {y}"));
+            }
+        }
+    }
+    (flips % 2 == 1).then(|| why.join("; "))
+}
+
+/// Yes <-> No; None for anything else (N/A and free text never flip).
+pub fn flip_answer(answer: &str) -> Option<String> {
+    match answer.trim().to_ascii_lowercase().as_str() {
+        "yes" => Some("No".into()),
+        "no" => Some("Yes".into()),
+        _ => None,
+    }
+}

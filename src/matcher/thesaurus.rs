@@ -1,0 +1,225 @@
+//! The domain thesaurus: phrases of security vocabulary mapped to concept ids.
+//! A recognised concept is indexed as an extra term (`#mfa`), so "2FA",
+//! "two-factor authentication" and "multi-factor authentication" meet.
+//!
+//! The default lives in `thesaurus.toml` beside this file (embedded at build
+//! time); users add their own in `answers/thesaurus.toml` with the same format:
+//!
+//! ```toml
+//! [concepts]
+//! mfa = ["mfa", "2fa", "multi-factor authentication"]
+//!
+//! [[opposite]]          # polarity: a question using one side asks the
+//! a = "encrypted"       # opposite of an entry using the other side
+//! b = "plaintext"
+//! ```
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use anyhow::Context;
+use serde::Deserialize;
+
+use super::normalize::{fold, Normalizer};
+
+const BUILTIN: &str = include_str!("thesaurus.toml");
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    concepts: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    opposite: Vec<Opposite>,
+}
+
+/// Two concepts with opposite meaning (encrypted / plaintext).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Opposite {
+    pub a: String,
+    pub b: String,
+    /// Index both sides as one retrieval term (default true).
+    #[serde(default = "yes")]
+    pub merge: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Concept phrases, compiled for matching on stem sequences.
+#[derive(Debug, Clone, Default)]
+pub struct Thesaurus {
+    /// First stem of a phrase -> (all stems, concept id, matched on content
+    /// words only), longest phrases first.
+    phrases: super::fxhash::FxMap<String, Vec<(Vec<String>, String, bool)>>,
+    pub opposites: Vec<Opposite>,
+    /// For retrieval, both sides of an opposite pair index as side `a`.
+    retrieval_alias: HashMap<String, String>,
+    /// Concept id -> its `#term`, built once.
+    retrieval_terms: super::fxhash::FxMap<String, String>,
+    concept_count: usize,
+}
+
+impl Thesaurus {
+    /// The embedded default thesaurus.
+    pub fn builtin() -> Self {
+        let file: File = toml::from_str(BUILTIN).expect("the embedded thesaurus.toml is valid");
+        let mut t = Thesaurus::default();
+        t.add(file);
+        t
+    }
+
+    /// The default thesaurus extended with a user file (`answers/thesaurus.toml`).
+    pub fn with_user_file(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let file: File = toml::from_str(&text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+                .unwrap_or(1);
+            anyhow::anyhow!(
+                "{}:{line}: invalid thesaurus: {}",
+                path.display(),
+                e.message()
+            )
+        })?;
+        let mut t = Thesaurus::builtin();
+        t.add(file);
+        Ok(t)
+    }
+
+    /// Number of concept groups.
+    pub fn len(&self) -> usize {
+        self.concept_count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.concept_count == 0
+    }
+
+    fn add(&mut self, file: File) {
+        let norm = Normalizer::default();
+        for (concept, phrases) in file.concepts {
+            self.concept_count += 1;
+            for phrase in phrases {
+                let tokens = norm.tokens(&fold(&phrase));
+                let content: Vec<String> = tokens
+                    .iter()
+                    .filter(|t| !t.stop)
+                    .map(|t| t.stem.to_string())
+                    .collect();
+                // Phrases of two or more content words match across stop words
+                // ("access to production" = "production access" is NOT implied,
+                // but "review of access" matches "review access"); a phrase
+                // that is one content word plus stop words ("at rest") must
+                // match exactly.
+                let on_content = content.len() >= 2;
+                let stems: Vec<String> = if on_content {
+                    content
+                } else {
+                    tokens.iter().map(|t| t.stem.to_string()).collect()
+                };
+                let Some(first) = stems.first().cloned() else {
+                    continue;
+                };
+                let list = self.phrases.entry(first).or_default();
+                if !list
+                    .iter()
+                    .any(|(s, c, k)| *s == stems && *c == concept && *k == on_content)
+                {
+                    list.push((stems, concept.clone(), on_content));
+                }
+                list.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
+            }
+        }
+        for op in file.opposite.iter().filter(|op| op.merge) {
+            self.retrieval_alias.insert(op.b.clone(), op.a.clone());
+        }
+        self.opposites.extend(file.opposite);
+        let concepts: Vec<String> = self
+            .phrases
+            .values()
+            .flatten()
+            .map(|p| p.1.clone())
+            .collect();
+        for c in concepts {
+            let id = self
+                .retrieval_alias
+                .get(&c)
+                .map_or(c.as_str(), String::as_str);
+            let term = format!("#{id}");
+            self.retrieval_terms.insert(c, term);
+        }
+    }
+
+    /// Concepts found in a token sequence, with the token span each covers.
+    /// Overlapping phrases are all reported (a phrase may belong to several concepts).
+    pub fn find_tokens(
+        &self,
+        tokens: &[super::normalize::Token],
+    ) -> Vec<(String, std::ops::Range<usize>)> {
+        let stems: Vec<&str> = tokens.iter().map(|t| &*t.stem).collect();
+        let mut out = self.find_in(&stems, false);
+        // Content-word matching: positions of non-stop tokens.
+        let pos: Vec<usize> = (0..tokens.len()).filter(|&i| !tokens[i].stop).collect();
+        let content: Vec<&str> = pos.iter().map(|&i| &*tokens[i].stem).collect();
+        for (concept, r) in self.find_in(&content, true) {
+            if r.end > r.start {
+                out.push((concept, pos[r.start]..pos[r.end - 1] + 1));
+            }
+        }
+        out
+    }
+
+    /// Concepts of phrases of one kind (exact or content-word) in a stem sequence.
+    fn find_in(&self, stems: &[&str], on_content: bool) -> Vec<(String, std::ops::Range<usize>)> {
+        let mut out = Vec::new();
+        for i in 0..stems.len() {
+            let Some(cands) = self.phrases.get(stems[i]) else {
+                continue;
+            };
+            for (phrase, concept, _) in cands.iter().filter(|p| p.2 == on_content) {
+                let end = i + phrase.len();
+                if end <= stems.len() && phrase.iter().zip(&stems[i..end]).all(|(a, b)| a == b) {
+                    out.push((concept.clone(), i..end));
+                }
+            }
+        }
+        out
+    }
+
+    /// The term a concept is indexed under for retrieval.
+    pub fn retrieval_term(&self, concept: &str) -> String {
+        if let Some(t) = self.retrieval_terms.get(concept) {
+            return t.clone();
+        }
+        let id = self
+            .retrieval_alias
+            .get(concept)
+            .map_or(concept, String::as_str);
+        format!("#{id}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn concepts(t: &Thesaurus, text: &str) -> Vec<String> {
+        let norm = Normalizer::default();
+        let toks = norm.tokens(&fold(text));
+        t.find_tokens(&toks).into_iter().map(|(c, _)| c).collect()
+    }
+
+    #[test]
+    fn builtin_parses_and_expands_acronyms() {
+        let t = Thesaurus::builtin();
+        assert!(t.len() > 100);
+        assert!(concepts(&t, "Is 2FA enforced?").contains(&"mfa".to_string()));
+        assert!(concepts(&t, "multi-factor authentication").contains(&"mfa".to_string()));
+        assert!(concepts(&t, "Do you have a BCP?").contains(&"business_continuity".to_string()));
+    }
+}

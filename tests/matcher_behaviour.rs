@@ -1,0 +1,219 @@
+//! Matcher behaviour on a small library: thesaurus, polarity, abstention,
+//! stale and internal entries, and `vouch search`.
+mod util;
+
+use chrono::NaiveDate;
+use vouch::library::{Entry, Library, Visibility};
+use vouch::matcher::{MatchConfig, Matcher, Thesaurus, Tier};
+
+fn entry(id: &str, question: &str, answer: &str) -> Entry {
+    Entry {
+        id: id.into(),
+        question: question.into(),
+        answer: answer.into(),
+        comment: String::new(),
+        criteria: vec!["CC6.1".into()],
+        ..Entry::default()
+    }
+}
+
+fn library() -> Library {
+    Library {
+        entries: vec![
+            entry(
+                "IAM-003",
+                "Is MFA enforced for all workforce access to production systems?",
+                "Yes",
+            ),
+            entry("ENC-001", "Is customer data encrypted at rest?", "Yes"),
+            entry(
+                "CMP-001",
+                "Do you have a current SOC 2 Type II report?",
+                "Yes",
+            ),
+            entry(
+                "BCP-002",
+                "Have recovery time (RTO) and recovery point (RPO) objectives been defined?",
+                "Yes",
+            ),
+            entry(
+                "SDL-002",
+                "Is all code peer reviewed before it is merged into the main branch?",
+                "Yes",
+            ),
+            entry(
+                "IAM-010",
+                "Are shared or generic accounts permitted for production access?",
+                "No",
+            ),
+            entry(
+                "NET-002",
+                "Is a web application firewall deployed in front of the application?",
+                "Yes",
+            ),
+            entry(
+                "HR-003",
+                "Do all personnel complete security awareness training annually?",
+                "Yes",
+            ),
+        ],
+    }
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()
+}
+
+fn id_of(lib: &Library, m: &vouch::matcher::Match) -> Option<String> {
+    m.entry.map(|i| lib.entries[i].id.clone())
+}
+
+#[test]
+fn password_only_login_flips_the_mfa_answer() {
+    let lib = library();
+    let th = Thesaurus::builtin();
+    let m = Matcher::new(&lib, &th, MatchConfig::new(today()));
+    let r = m.answer("Can staff log in with just a password?");
+    assert_eq!(id_of(&lib, &r).as_deref(), Some("IAM-003"));
+    assert_eq!(r.answer.as_deref(), Some("No"));
+    assert!(r.flipped);
+    assert_eq!(r.tier, Tier::Review, "a flipped answer is never auto");
+}
+
+#[test]
+fn acronyms_and_jargon_reach_the_spelled_out_entry() {
+    let lib = library();
+    let th = Thesaurus::builtin();
+    let m = Matcher::new(&lib, &th, MatchConfig::new(today()));
+    for (q, want) in [
+        ("Is 2FA required for your engineers?", "IAM-003"),
+        (
+            "Is the four-eyes principle applied to code changes?",
+            "SDL-002",
+        ),
+        ("What are your RTO/RPO values?", "BCP-002"),
+        ("Is there a WAF?", "NET-002"),
+        ("Are stored data sets scrambled with AES-256?", "ENC-001"),
+    ] {
+        let top = m.search(q, 1);
+        assert_eq!(lib.entries[top[0].entry].id, want, "{q}");
+        assert!(!top[0].matched.is_empty());
+    }
+}
+
+#[test]
+fn plain_negations_flip_and_plain_questions_do_not() {
+    let lib = library();
+    let th = Thesaurus::builtin();
+    let m = Matcher::new(&lib, &th, MatchConfig::new(today()));
+    let r = m.answer("Is any customer data stored unencrypted?");
+    assert_eq!(r.answer.as_deref(), Some("No"));
+    let r = m.answer("Can code be merged to the main branch without a second person approving it?");
+    assert_eq!(r.answer.as_deref(), Some("No"));
+    let r = m.answer("Does every engineer have their own unique named account for production?");
+    assert_eq!(
+        r.answer.as_deref(),
+        Some("Yes"),
+        "unique vs shared accounts flips No"
+    );
+    let r = m.answer("Is customer data encrypted at rest?");
+    assert_eq!(r.answer.as_deref(), Some("Yes"));
+    assert!(!r.flipped);
+    assert_eq!(r.tier, Tier::Auto);
+}
+
+#[test]
+fn distractors_and_unrelated_questions_abstain() {
+    let lib = library();
+    let th = Thesaurus::builtin();
+    let m = Matcher::new(&lib, &th, MatchConfig::new(today()));
+    for q in [
+        "What was your revenue in the last fiscal year?",
+        "Is the user interface available in French?",
+        "Do you hold CMMC Level 2 certification?",
+    ] {
+        let r = m.answer(q);
+        assert_eq!(r.tier, Tier::None, "{q}: {:?}", r);
+        assert!(r.answer.is_none());
+    }
+    let soc1 = m.answer("Do you have a SOC 1 Type II report?");
+    let soc2 = m.answer("Do you have a SOC 2 Type II report?");
+    assert!(
+        soc1.confidence < soc2.confidence,
+        "{} vs {}",
+        soc1.confidence,
+        soc2.confidence
+    );
+}
+
+#[test]
+fn stale_entries_are_never_auto_and_internal_ones_never_used() {
+    let mut lib = library();
+    lib.entries[1].reviewed = NaiveDate::from_ymd_opt(2020, 1, 1);
+    lib.entries[0].visibility = Visibility::Internal;
+    let th = Thesaurus::builtin();
+    let m = Matcher::new(&lib, &th, MatchConfig::new(today()));
+    let r = m.answer("Is customer data encrypted at rest?");
+    assert_eq!(id_of(&lib, &r).as_deref(), Some("ENC-001"));
+    assert_eq!(r.tier, Tier::Review);
+    assert!(r.reasons.iter().any(|x| x.contains("stale")));
+    let r = m.answer("Is MFA enforced for all workforce access to production systems?");
+    assert_ne!(id_of(&lib, &r).as_deref(), Some("IAM-003"));
+
+    let mut cfg = MatchConfig::new(today());
+    cfg.allow_stale = true;
+    cfg.include_internal = true;
+    let m = Matcher::new(&lib, &th, cfg);
+    assert_eq!(
+        m.answer("Is customer data encrypted at rest?").tier,
+        Tier::Auto
+    );
+    let r = m.answer("Is MFA enforced for all workforce access to production systems?");
+    assert_eq!(id_of(&lib, &r).as_deref(), Some("IAM-003"));
+}
+
+#[test]
+fn user_thesaurus_extends_the_builtin() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("thesaurus.toml");
+    std::fs::write(&path, "[concepts]\nmfa = [\"frobnicator token\"]\n").unwrap();
+    let th = Thesaurus::with_user_file(&path).unwrap();
+    let lib = library();
+    let m = Matcher::new(&lib, &th, MatchConfig::new(today()));
+    let top = m.search("Do you require a frobnicator token?", 1);
+    assert_eq!(lib.entries[top[0].entry].id, "IAM-003");
+    std::fs::write(&path, "[concepts\n").unwrap();
+    let err = Thesaurus::with_user_file(&path).unwrap_err().to_string();
+    assert!(err.contains("thesaurus.toml:1"), "{err}");
+}
+
+#[test]
+fn search_command_prints_candidates_as_json() {
+    let dev = util::shared().join("eval/dev/library.csv");
+    let out = util::run_in(
+        &util::repo_root(),
+        &[
+            "search",
+            "Is RBAC available in the app?",
+            "--library",
+            dev.to_str().unwrap(),
+            "-k",
+            "3",
+            "--json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", util::stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["candidates"].as_array().unwrap().len(), 3);
+    assert_eq!(v["candidates"][0]["id"], "IAM-005");
+    assert!(v["candidates"][0]["matched"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m == "#rbac"));
+    let out = util::run_in(
+        &util::repo_root(),
+        &["search", "x", "--library", "/nonexistent.csv"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
