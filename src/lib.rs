@@ -20,6 +20,7 @@ pub mod tsc;
 pub mod questionnaire;
 
 // Answering: the answer library and the matcher.
+pub mod answering;
 pub mod library;
 pub mod matcher;
 

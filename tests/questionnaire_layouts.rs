@@ -240,6 +240,8 @@ fn review_workbook() {
             flipped: i == 1,
             controls: vec!["C-1".into(), "C-2".into()],
             criteria: vec!["CC6.1".into()],
+            suggestion: None,
+            notes: Vec::new(),
         })
         .collect();
     questionnaire::write_review_xlsx(&rows, &path).unwrap();

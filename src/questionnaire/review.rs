@@ -24,9 +24,14 @@ pub struct ReviewRow {
     pub flipped: bool,
     pub controls: Vec<String>,
     pub criteria: Vec<String>,
+    /// The closest library entry when vouch abstained (tier none): a hint
+    /// for the reviewer, never written into the questionnaire.
+    pub suggestion: Option<String>,
+    /// Why the matcher chose this tier (flip, nda, stale, weak match...).
+    pub notes: Vec<String>,
 }
 
-const COLUMNS: [(&str, f64); 11] = [
+const COLUMNS: [(&str, f64); 13] = [
     ("Sheet", 16.0),
     ("Row", 6.0),
     ("Question", 70.0),
@@ -38,6 +43,8 @@ const COLUMNS: [(&str, f64); 11] = [
     ("Flipped", 8.0),
     ("Controls", 18.0),
     ("Criteria", 18.0),
+    ("Suggestion", 12.0),
+    ("Notes", 40.0),
 ];
 
 fn tier_color(tier: &str) -> Color {
@@ -86,6 +93,9 @@ fn build(rows: &[ReviewRow]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         sheet.write_string_with_format(r, 8, if row.flipped { "yes" } else { "" }, &wrap)?;
         sheet.write_string_with_format(r, 9, row.controls.join(", "), &wrap)?;
         sheet.write_string_with_format(r, 10, row.criteria.join(", "), &wrap)?;
+        let suggestion = row.suggestion.as_deref().unwrap_or("");
+        sheet.write_string_with_format(r, 11, suggestion, &wrap)?;
+        sheet.write_string_with_format(r, 12, row.notes.join("; "), &wrap)?;
     }
     sheet.set_freeze_panes(1, 0)?;
     sheet.autofilter(0, 0, rows.len() as u32, COLUMNS.len() as u16 - 1)?;
