@@ -12,13 +12,18 @@ pub const DEFAULT_AUTO: f64 = 0.75;
 /// Fill for review at or above this confidence; below, abstain.
 pub const DEFAULT_REVIEW: f64 = 0.40;
 
-/// Intercept then one weight per feature of [`vector`].
-pub const WEIGHTS: [f64; 10] = [
-    -1.767, 2.411, 2.471, 2.588, -0.383, 0.203, -1.177, 0.225, 3.644, -0.613,
+/// The number of model inputs (see [`vector`]).
+pub const N_FEATURES: usize = 13;
+
+/// Intercept then one weight per feature of [`vector`]; the array length
+/// ties the weights to the feature vector so a refit cannot drop features.
+pub const WEIGHTS: [f64; N_FEATURES + 1] = [
+    -2.553, 1.663, 2.076, 3.082, -1.146, 1.769, -2.258, 0.388, 3.503, -0.410, -0.467, -0.990,
+    0.962, 0.847,
 ];
 
 /// The model's inputs, in the order of `WEIGHTS[1..]`.
-pub fn vector(f: &Features) -> [f64; 13] {
+pub fn vector(f: &Features) -> [f64; N_FEATURES] {
     [
         f.bm25.min(2.0),
         f.cov_q,
