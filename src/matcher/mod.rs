@@ -216,6 +216,12 @@ impl<'a> Matcher<'a> {
         if tier == Tier::Auto && flip.is_some() {
             tier = Tier::Review;
         }
+        if tier == Tier::Auto && asks_beyond_entry(&best.features) {
+            tier = Tier::Review;
+            reasons.push(
+                "much of the question is about words the library never uses: check it".into(),
+            );
+        }
         if tier == Tier::Auto && entry.is_stale(self.cfg.today) && !self.cfg.allow_stale {
             tier = Tier::Review;
             reasons.push("the entry is stale (past its review interval)".into());
@@ -237,4 +243,11 @@ impl<'a> Matcher<'a> {
             reasons,
         }
     }
+}
+
+/// A question whose words are largely unknown to the library while the entry
+/// is only thinly covered is likely asking something else ("annual revenue"
+/// vs "annual pen test"): never fill it without a human.
+fn asks_beyond_entry(f: &rerank::Features) -> bool {
+    f.unseen > 0.25 && f.cov_e < 0.4
 }
