@@ -1,1 +1,181 @@
-//! TODO
+//! `vouch check`: every problem in the project at once.
+//!
+//! Item-level problems (required fields, enums, dates, unknown criteria,
+//! duplicates) come from the loaders; this module adds the checks that look
+//! across items: referenced files, report periods and freshness, in-scope
+//! criteria without an implemented control, and the answer library.
+
+use std::collections::HashSet;
+use std::path::{Component, Path};
+
+use anyhow::Result;
+use chrono::NaiveDate;
+
+use crate::diag::{Finding, Severity};
+use crate::model::{self, Project, ReportKind};
+use crate::{coverage, library};
+
+/// A SOC 2 report older than this (days after its period end) is stale.
+const STALE_AFTER_DAYS: i64 = 365;
+
+/// Loads and validates the project at `root`; `Err` only when it cannot run.
+pub fn check_project(root: &Path) -> Result<Vec<Finding>> {
+    let today = crate::util::today();
+    let (project, mut findings) = model::load(root)?;
+    findings.extend(check_files(&project));
+    findings.extend(check_reports(&project, today));
+    findings.extend(check_coverage(&project));
+    findings.extend(check_library(&project, today)?);
+    sort(&mut findings);
+    Ok(findings)
+}
+
+/// Errors first, then by file and line; the order is stable.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (a.severity, &a.file, a.line.unwrap_or(0)).cmp(&(b.severity, &b.file, b.line.unwrap_or(0)))
+    });
+}
+
+pub fn count(findings: &[Finding], severity: Severity) -> usize {
+    findings.iter().filter(|f| f.severity == severity).count()
+}
+
+/// Every `file`/`logo` must exist and stay inside the project.
+fn check_files(p: &Project) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut check = |file: &str, line: usize, field: &str, rel: &Option<String>| {
+        if let Some(rel) = rel {
+            if let Err(msg) = check_file(&p.root, rel) {
+                out.push(Finding::error(file, msg).at(line).field(field));
+            }
+        }
+    };
+    check("data/company.toml", 1, "logo", &p.company.logo);
+    for r in &p.reports {
+        check(&r.origin.file, r.origin.line, "file", &r.file);
+    }
+    for d in &p.documents {
+        check(&d.origin.file, d.origin.line, "file", &d.file);
+    }
+    out
+}
+
+/// `Ok` when `rel` names an existing file inside `root`.
+pub fn check_file(root: &Path, rel: &str) -> Result<(), String> {
+    let path = Path::new(rel);
+    let escapes = path
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
+    if escapes {
+        return Err(format!(
+            "{rel:?} lies outside the project (use a path relative to the project root)"
+        ));
+    }
+    let full = root.join(path);
+    if !full.is_file() {
+        return Err(format!("file {rel:?} does not exist"));
+    }
+    // A symlink may still point outside the project.
+    let inside = match (full.canonicalize(), root.canonicalize()) {
+        (Ok(f), Ok(r)) => f.starts_with(r),
+        _ => false,
+    };
+    if !inside {
+        return Err(format!("{rel:?} lies outside the project (symlink)"));
+    }
+    Ok(())
+}
+
+fn check_reports(p: &Project, today: NaiveDate) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for r in &p.reports {
+        if r.kind != ReportKind::Soc2Type2 {
+            continue;
+        }
+        if let (Some(s), Some(e)) = (r.period_start, r.period_end) {
+            let months = months_between(s, e);
+            if !(3.0..=12.1).contains(&months) {
+                out.push(
+                    Finding::warning(
+                        &r.origin.file,
+                        format!(
+                            "report {:?}: a Type II period of {months:.1} months (expected 3 to 12)",
+                            r.id
+                        ),
+                    )
+                    .at(r.origin.line)
+                    .field("period_end"),
+                );
+            }
+        }
+    }
+    let latest = p
+        .reports
+        .iter()
+        .filter(|r| r.kind.is_soc2())
+        .filter_map(|r| Some((r.covered_until()?, r)))
+        .max_by_key(|(d, _)| *d);
+    if let Some((until, r)) = latest {
+        let age = (today - until).num_days();
+        if age > STALE_AFTER_DAYS {
+            out.push(
+                Finding::warning(
+                    &r.origin.file,
+                    format!(
+                        "the latest SOC 2 report {:?} covers up to {until}, {age} days ago: customers treat it as stale",
+                        r.id
+                    ),
+                )
+                .at(r.origin.line)
+                .field(if r.period_end.is_some() { "period_end" } else { "as_of" }),
+            );
+        }
+    }
+    out
+}
+
+/// Months between two dates, as a fraction (a full year is 12.0).
+fn months_between(start: NaiveDate, end: NaiveDate) -> f64 {
+    ((end - start).num_days() + 1) as f64 / (365.25 / 12.0)
+}
+
+fn check_coverage(p: &Project) -> Vec<Finding> {
+    coverage::matrix(p)
+        .into_iter()
+        .filter(|row| row.state != coverage::State::Covered)
+        .map(|row| {
+            let what = match row.state {
+                coverage::State::Partial => "only planned or in-progress controls",
+                _ => "no control",
+            };
+            Finding::error(
+                "data/controls.csv",
+                format!(
+                    "in-scope criterion {} ({}) has {what}: add an implemented control",
+                    row.criterion, row.title
+                ),
+            )
+            .field("criteria")
+        })
+        .collect()
+}
+
+/// Validates `answers/` when the project has one.
+fn check_library(p: &Project, today: NaiveDate) -> Result<Vec<Finding>> {
+    let dir = p.root.join("answers");
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let (lib, mut findings) = library::load(&dir)?;
+    let known: HashSet<String> = p.controls.iter().map(|c| c.id.clone()).collect();
+    findings.extend(library::validate(&lib, &known, today));
+    // Name library files relative to the project, like the data files.
+    let prefix = format!("{}/", p.root.display());
+    for f in &mut findings {
+        if let Some(rest) = f.file.strip_prefix(&prefix) {
+            f.file = rest.to_string();
+        }
+    }
+    Ok(findings)
+}

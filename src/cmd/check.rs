@@ -1,14 +1,47 @@
-//! `vouch check`: not implemented yet.
+//! `vouch check [--json]`: load and validate `data/` and `answers/`, and
+//! report every problem at once, each naming the file, line/row, field and
+//! what is wrong.
+//!
+//! Exit codes: 0 clean (warnings alone are fine), 1 errors found, 2 could not
+//! run (usage, I/O, no `data/company.toml`).
 
+use serde::Serialize;
+
+use crate::check::{self, count};
 use crate::cli::Global;
+use crate::diag::{Finding, Severity};
+use crate::util::{print_json, EXIT_OK, EXIT_PROBLEMS};
 
+/// Validate data/ and answers/ and report every problem at once.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Print JSON instead of a table.
+    /// Print the findings as JSON.
     #[arg(long)]
     pub json: bool,
 }
 
-pub fn run(_args: &Args, _global: &Global) -> anyhow::Result<u8> {
-    anyhow::bail!("`vouch check` is not implemented yet")
+#[derive(Serialize)]
+struct Report<'a> {
+    errors: usize,
+    warnings: usize,
+    findings: &'a [Finding],
+}
+
+pub fn run(args: &Args, global: &Global) -> anyhow::Result<u8> {
+    let findings = check::check_project(&global.project)?;
+    let errors = count(&findings, Severity::Error);
+    let warnings = count(&findings, Severity::Warning);
+    if args.json {
+        print_json(&Report {
+            errors,
+            warnings,
+            findings: &findings,
+        })?;
+    } else {
+        for f in &findings {
+            println!("{f}");
+        }
+        println!("{errors} errors, {warnings} warnings");
+    }
+    Ok(if errors > 0 { EXIT_PROBLEMS } else { EXIT_OK })
 }

@@ -8,44 +8,9 @@ use chrono::NaiveDate;
 use super::{Entry, Library};
 use crate::diag::Finding;
 
-/// True for a syntactically valid AICPA 2017 TSC id (CC1.1-CC9.x, A1.1-A1.3,
-/// C1.1-C1.2, PI1.1-PI1.5, P1.1-P8.x).
-// INTEGRATE: use crate::tsc::get(id).is_some() once the TSC catalog lands.
+/// True for an id of the embedded TSC catalog (`CC6.1`, `A1.2`, ...).
 pub fn is_tsc_id(id: &str) -> bool {
-    let Some((series, point)) = id.split_once('.') else {
-        return false;
-    };
-    let Ok(point) = point.parse::<u32>() else {
-        return false;
-    };
-    let (prefix, num) = series.split_at(series.find(|c: char| c.is_ascii_digit()).unwrap_or(0));
-    let Ok(num) = num.parse::<u32>() else {
-        return false;
-    };
-    let max_point = match (prefix, num) {
-        ("CC", 1) => 5,
-        ("CC", 2) => 3,
-        ("CC", 3) => 4,
-        ("CC", 4) => 2,
-        ("CC", 5) => 3,
-        ("CC", 6) => 8,
-        ("CC", 7) => 5,
-        ("CC", 8) => 1,
-        ("CC", 9) => 2,
-        ("A", 1) => 3,
-        ("C", 1) => 2,
-        ("PI", 1) => 5,
-        ("P", 1) => 1,
-        ("P", 2) => 1,
-        ("P", 3) => 2,
-        ("P", 4) => 3,
-        ("P", 5) => 2,
-        ("P", 6) => 7,
-        ("P", 7) => 1,
-        ("P", 8) => 1,
-        _ => 0,
-    };
-    point >= 1 && point <= max_point
+    crate::tsc::get(id).is_some()
 }
 
 /// Every problem in `lib`. `known_controls` are the ids of `data/controls.csv`;
