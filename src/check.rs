@@ -53,10 +53,10 @@ fn check_files(p: &Project) -> Vec<Finding> {
     };
     check("data/company.toml", 1, "logo", &p.company.logo);
     for r in &p.reports {
-        check(&r.origin.file, r.origin.line, "file", &r.file);
+        check(&r.origin.file, r.origin.line_of("file"), "file", &r.file);
     }
     for d in &p.documents {
-        check(&d.origin.file, d.origin.line, "file", &d.file);
+        check(&d.origin.file, d.origin.line_of("file"), "file", &d.file);
     }
     out
 }
@@ -104,7 +104,7 @@ fn check_reports(p: &Project, today: NaiveDate) -> Vec<Finding> {
                             r.id
                         ),
                     )
-                    .at(r.origin.line)
+                    .at(r.origin.line_of("period_end"))
                     .field("period_end"),
                 );
             }
@@ -118,6 +118,11 @@ fn check_reports(p: &Project, today: NaiveDate) -> Vec<Finding> {
         .max_by_key(|(d, _)| *d);
     if let Some((until, r)) = latest {
         let age = (today - until).num_days();
+        let field = if r.period_end.is_some() {
+            "period_end"
+        } else {
+            "as_of"
+        };
         if age > STALE_AFTER_DAYS {
             out.push(
                 Finding::warning(
@@ -127,8 +132,8 @@ fn check_reports(p: &Project, today: NaiveDate) -> Vec<Finding> {
                         r.id
                     ),
                 )
-                .at(r.origin.line)
-                .field(if r.period_end.is_some() { "period_end" } else { "as_of" }),
+                .at(r.origin.line_of(field))
+                .field(field),
             );
         }
     }

@@ -244,6 +244,7 @@ fn load_controls(text: &str, findings: &mut Vec<Finding>) -> Vec<Control> {
             origin: Origin {
                 file: CONTROLS.into(),
                 line: rec.row,
+                ..Origin::default()
             },
         });
     });
@@ -313,6 +314,7 @@ fn load_reports(text: &str, findings: &mut Vec<Finding>) -> Vec<Report> {
             origin: Origin {
                 file: REPORTS.into(),
                 line,
+                key_lines: f.key_lines(),
             },
         };
         if let Some(id) = &id {
@@ -374,6 +376,7 @@ fn load_documents(text: &str, findings: &mut Vec<Finding>) -> Vec<Document> {
             origin: Origin {
                 file: DOCUMENTS.into(),
                 line,
+                key_lines: f.key_lines(),
             },
         });
     });
@@ -413,6 +416,7 @@ fn load_subprocessors(text: &str, findings: &mut Vec<Finding>) -> Vec<Subprocess
             origin: Origin {
                 file: SUBPROCESSORS.into(),
                 line: rec.row,
+                ..Origin::default()
             },
         });
     });
@@ -479,6 +483,7 @@ fn parse_update(rel: &str, name: &str, text: &str, findings: &mut Vec<Finding>) 
         origin: Origin {
             file: rel.to_string(),
             line: 1,
+            key_lines: f.key_lines(),
         },
     })
 }

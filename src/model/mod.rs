@@ -37,6 +37,16 @@ pub struct Project {
 pub struct Origin {
     pub file: String,
     pub line: usize,
+    /// The line of each key of a TOML item, for findings about a field.
+    #[serde(skip)]
+    pub key_lines: BTreeMap<String, usize>,
+}
+
+impl Origin {
+    /// The line of `key` in this item, else the item's own line.
+    pub fn line_of(&self, key: &str) -> usize {
+        self.key_lines.get(key).copied().unwrap_or(self.line)
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

@@ -107,6 +107,14 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// The line of every key of this table.
+    pub fn key_lines(&self) -> std::collections::BTreeMap<String, usize> {
+        self.table
+            .keys()
+            .map(|k| (k.clone(), self.doc.key_line(self.line, k)))
+            .collect()
+    }
+
     /// Records an error on `key`.
     pub fn error(&mut self, key: &str, msg: impl Into<String>) {
         let line = self.doc.key_line(self.line, key);
