@@ -1,4 +1,11 @@
 //! The public trust-center site: a Zola project (`site/` + `themes/`) fed
 //! with the public view of the project's data, rendered by our own engine.
 
+pub mod build;
 pub mod engine;
+pub mod public;
+pub mod security_txt;
+pub mod stage;
+pub mod trust_json;
+
+pub use public::PublicView;

@@ -75,7 +75,12 @@ pub fn scan(source: &str) -> Vec<Use> {
     let mut line = 1;
     let mut in_raw = false;
     while i + 1 < bytes.len() {
-        let open = &source[i..i + 2];
+        let open = match &bytes[i..i + 2] {
+            b"{{" => "{{",
+            b"{%" => "{%",
+            b"{#" => "{#",
+            _ => "",
+        };
         match open {
             "{{" | "{%" | "{#" => {
                 let close = match open {
@@ -123,7 +128,7 @@ fn find_close(source: &str, from: usize, close: &str) -> usize {
             Some(q) if b == q => quote = None,
             Some(_) => {}
             None if b == b'"' || b == b'\'' || b == b'`' => quote = Some(b),
-            None if source[i..].starts_with(close) => return i,
+            None if bytes[i..].starts_with(close.as_bytes()) => return i,
             None => {}
         }
         i += 1;
@@ -196,9 +201,9 @@ fn scan_tag(body: &str, line: usize, is_tag: bool, uses: &mut Vec<Use>) {
     if is_tag && ident(first) == Some("macro") {
         return; // a definition: its parameters are not calls
     }
-    for k in 0..toks.len() {
-        let Some(name) = ident(k) else { continue };
-        let line = toks[k].1;
+    for (k, (tok, line)) in toks.iter().enumerate() {
+        let Tok::Ident(name) = tok else { continue };
+        let (name, line) = (name.as_str(), *line);
         let after_pipe = k > 0 && punct(k - 1, '|');
         let after_is = k > 0 && ident(k - 1) == Some("is")
             || k > 1 && ident(k - 1) == Some("not") && ident(k - 2) == Some("is");
@@ -226,7 +231,7 @@ mod tests {
 
     #[test]
     fn finds_functions_filters_tests_with_lines() {
-        let src = "<p>\n{{ x | upper | truncate(length=3) }}\n{% if a is defined and not (b) %}\n{% set d = load_data(path=\"a|b(\") %}{{ m::foo(x=1) }}{% filter lower %}{% endfilter %}\n{# nope(x) | nope #}{% raw %}{{ nope(1) }}{% endraw %}";
+        let src = "<p>–\n{{ x | upper | truncate(length=3) }}\n{% if a is defined and not (b) %}\n{% set d = load_data(path=\"a|b(\") %}{{ m::foo(x=1) }}{% filter lower %}{% endfilter %}\n{# nope(x) | nope #}{% raw %}{{ nope(1) }}{% endraw %}";
         assert_eq!(
             names(src),
             vec![

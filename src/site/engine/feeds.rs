@@ -9,17 +9,15 @@ use super::content::{section_dir, Content};
 /// The template used when neither the site nor its theme has `atom.xml`.
 pub const DEFAULT_ATOM: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{{ lang }}">
-  <title>{{ config.title | default(value="") | escape_xml | safe }}{% if section and section.title %} - {{ section.title | escape_xml | safe }}{% endif %}</title>
+  <title>{% if config.title %}{{ config.title | escape_xml | safe }}{% endif %}{% if section and section.title %} - {{ section.title | escape_xml | safe }}{% endif %}</title>
   <link rel="self" type="application/atom+xml" href="{{ feed_url | escape_xml | safe }}"/>
-  <link rel="alternate" type="text/html" href="{% if section %}{{ section.permalink | escape_xml | safe }}{% else %}{{ config.base_url | escape_xml | safe }}{% endif %}"/>
   <updated>{{ last_updated | date(format="%+") }}</updated>
   <id>{{ feed_url | escape_xml | safe }}</id>
   {%- for page in pages %}
   <entry>
-    <title>{{ page.title | default(value="") | escape_xml | safe }}</title>
-    <published>{{ page.date | date(format="%+") }}</published>
-    <updated>{{ page.updated | default(value=page.date) | date(format="%+") }}</updated>
-    <link rel="alternate" type="text/html" href="{{ page.permalink | escape_xml | safe }}"/>
+    <title>{% if page.title %}{{ page.title | escape_xml | safe }}{% endif %}</title>
+    <updated>{% if page.updated %}{{ page.updated | date(format="%+") }}{% else %}{{ page.date | date(format="%+") }}{% endif %}</updated>
+    <link rel="alternate" href="{{ page.permalink | escape_xml | safe }}"/>
     <id>{{ page.permalink | escape_xml | safe }}</id>
     <content type="html">{{ page.content | escape_xml | safe }}</content>
   </entry>

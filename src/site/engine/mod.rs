@@ -6,6 +6,7 @@ pub mod config;
 pub mod content;
 pub mod features;
 pub mod feeds;
+pub mod filters;
 pub mod functions;
 pub mod markdown;
 pub mod render;

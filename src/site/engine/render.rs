@@ -15,7 +15,8 @@ use super::config::Config;
 use super::content::{section_dir, Content};
 use super::features::{self, Kind};
 use super::functions::{self, SiteView};
-use super::{feeds, sitemap};
+use super::{feeds, filters, sitemap};
+use chrono::NaiveDateTime;
 
 /// What a render produced.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -29,15 +30,21 @@ pub struct RenderReport {
 }
 
 /// Renders the Zola project at `root` into `out` (created if needed).
-/// `base_url` overrides the one in config.toml.
-pub fn render_site(root: &Path, out: &Path, base_url: Option<&str>) -> Result<RenderReport> {
+/// `base_url` overrides the one in config.toml; `build_time` is what the
+/// `now()` template function returns.
+pub fn render_site(
+    root: &Path,
+    out: &Path,
+    base_url: Option<&str>,
+    build_time: NaiveDateTime,
+) -> Result<RenderReport> {
     let mut config = Config::load(root)?;
     if let Some(url) = base_url {
         config.base_url = url.trim_end_matches('/').to_string();
     }
     let content = Content::load(root, &config)?;
     let site = Arc::new(SiteView::new(root.to_path_buf(), config, content));
-    let tera = load_templates(root, &site)?;
+    let tera = load_templates(root, &site, build_time)?;
     let mut writer = Writer {
         out: out.to_path_buf(),
         report: RenderReport::default(),
@@ -100,7 +107,7 @@ fn template_sources(root: &Path, config: &Config) -> Result<BTreeMap<String, (St
     Ok(sources)
 }
 
-fn load_templates(root: &Path, site: &Arc<SiteView>) -> Result<Tera> {
+fn load_templates(root: &Path, site: &Arc<SiteView>, build_time: NaiveDateTime) -> Result<Tera> {
     let mut sources = template_sources(root, &site.config)?;
     for (name, text) in [
         ("atom.xml", feeds::DEFAULT_ATOM),
@@ -114,6 +121,7 @@ fn load_templates(root: &Path, site: &Arc<SiteView>) -> Result<Tera> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
     functions::register(&mut tera, site);
+    filters::register(&mut tera, build_time);
     check_features(&tera, &sources)?;
     tera.add_raw_templates(
         sources
@@ -132,7 +140,11 @@ fn check_features(tera: &Tera, sources: &BTreeMap<String, (String, String)>) -> 
         for used in features::scan(text) {
             let known = match used.kind {
                 Kind::Function => tera.get_function(&used.name).is_ok(),
-                Kind::Filter => tera.get_filter(&used.name).is_ok(),
+                // `safe` and `default` are built into the renderer, not registered.
+                Kind::Filter => {
+                    matches!(used.name.as_str(), "safe" | "default")
+                        || tera.get_filter(&used.name).is_ok()
+                }
                 Kind::Test => tera.get_tester(&used.name).is_ok(),
             };
             if !known {
