@@ -680,7 +680,7 @@ fn status_label(status: &str) -> &str {
 }
 
 /// Controls grouped by TSC category then criterion group, by each
-/// control's first criterion in catalog order.
+/// control's first listed criterion; criteria shown in catalog order.
 fn controls_json(view: &PublicView) -> Value {
     use std::collections::BTreeMap;
     type Key = (usize, Vec<u32>);
@@ -699,12 +699,14 @@ fn controls_json(view: &PublicView) -> Value {
             .then_with(|| a.title.cmp(&b.title))
     });
     for c in controls {
-        let mut criteria = c.criteria.clone();
-        criteria.sort_by_key(|id| public::criterion_order(id));
-        let group = criteria
+        // Grouped under the first criterion listed: the author's primary one.
+        let group = c
+            .criteria
             .first()
             .map(|id| public::criterion_group(id).to_string())
             .unwrap_or_else(|| "other".to_string());
+        let mut criteria = c.criteria.clone();
+        criteria.sort_by_key(|id| public::criterion_order(id));
         let search = format!(
             "{} {} {} {} {}",
             c.id.as_deref().unwrap_or(""),
