@@ -66,6 +66,12 @@ pub fn build_date_from_env() -> Result<NaiveDate> {
     }
 }
 
+/// Loads the project, keeps what may be published, builds the site.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    let view = super::interim_load::load_view(&opts.project, opts.build_date)?;
+    build_view(&view, opts)
+}
+
 /// Builds the site from an already filtered public view.
 pub fn build_view(view: &PublicView, opts: &BuildOptions) -> Result<BuildReport> {
     let project = absolute(&opts.project)?;

@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod engine;
+mod interim_load;
 pub mod public;
 pub mod security_txt;
 pub mod stage;

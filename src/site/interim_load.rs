@@ -1,0 +1,312 @@
+//! INTERIM: a minimal reader of `data/` used until `crate::model` is merged
+//! from the foundation branch; then `PublicView::from_project` replaces it.
+//! It follows docs/data-format.md but does not validate (that is
+//! `vouch check`'s job).
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::public::*;
+
+#[derive(Deserialize)]
+struct RawCompany {
+    name: String,
+    website: String,
+    security_contact: String,
+    logo: Option<String>,
+    categories: Vec<String>,
+    description: String,
+    #[serde(default)]
+    boundaries: toml::Table,
+    #[serde(default)]
+    commitments: Vec<String>,
+    #[serde(default)]
+    requirements: Vec<String>,
+    #[serde(default)]
+    trust_center: RawTrustCenter,
+}
+
+#[derive(Deserialize, Default)]
+struct RawTrustCenter {
+    request_access_url: Option<String>,
+    security_txt_lifetime_days: Option<i64>,
+    preferred_languages: Option<String>,
+    vulnerability_policy_url: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawControl {
+    id: String,
+    title: String,
+    description: String,
+    criteria: String,
+    domain: String,
+    status: String,
+    visibility: String,
+    #[serde(default)]
+    last_tested: String,
+    #[serde(default)]
+    tags: String,
+}
+
+#[derive(Deserialize)]
+struct RawReports {
+    #[serde(default)]
+    report: Vec<RawReport>,
+}
+
+#[derive(Deserialize)]
+struct RawReport {
+    id: String,
+    kind: String,
+    title: String,
+    auditor: Option<String>,
+    opinion: Option<String>,
+    #[serde(default)]
+    categories: Vec<String>,
+    period_start: Option<toml::Value>,
+    period_end: Option<toml::Value>,
+    as_of: Option<toml::Value>,
+    issued: Option<toml::Value>,
+    valid_until: Option<toml::Value>,
+    file: Option<String>,
+    access: String,
+    summary: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawDocuments {
+    #[serde(default)]
+    document: Vec<RawDocument>,
+}
+
+#[derive(Deserialize)]
+struct RawDocument {
+    id: String,
+    title: String,
+    kind: String,
+    summary: Option<String>,
+    updated: Option<toml::Value>,
+    file: Option<String>,
+    access: String,
+}
+
+#[derive(Deserialize)]
+struct RawSubprocessor {
+    name: String,
+    purpose: String,
+    data: String,
+    location: String,
+    since: String,
+    #[serde(default)]
+    website: String,
+    #[serde(default)]
+    visibility: String,
+}
+
+#[derive(Deserialize)]
+struct RawUpdateFront {
+    title: String,
+    date: toml::Value,
+    #[serde(default)]
+    visibility: Option<String>,
+}
+
+fn date(v: &toml::Value) -> Option<NaiveDate> {
+    let s = match v {
+        toml::Value::Datetime(d) => d.to_string(),
+        toml::Value::String(s) => s.clone(),
+        _ => return None,
+    };
+    NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()
+}
+
+fn opt_date(v: &Option<toml::Value>) -> Option<NaiveDate> {
+    v.as_ref().and_then(date)
+}
+
+fn read(root: &Path, rel: &str) -> Result<String> {
+    std::fs::read_to_string(root.join(rel)).with_context(|| format!("cannot read {rel}"))
+}
+
+fn nonempty(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+pub fn load_view(root: &Path, build_date: NaiveDate) -> Result<PublicView> {
+    let c: RawCompany =
+        toml::from_str(&read(root, "data/company.toml")?).context("data/company.toml")?;
+    let order = ["services", "infrastructure", "people", "procedures", "data"];
+    let mut boundaries: Vec<(String, String)> = order
+        .iter()
+        .filter_map(|k| {
+            c.boundaries
+                .get(*k)
+                .and_then(|v| v.as_str())
+                .map(|v| (k.to_string(), v.to_string()))
+        })
+        .collect();
+    for (k, v) in &c.boundaries {
+        if !order.contains(&k.as_str()) {
+            if let Some(v) = v.as_str() {
+                boundaries.push((k.clone(), v.to_string()));
+            }
+        }
+    }
+    let company = Company {
+        name: c.name,
+        website: c.website,
+        security_contact: c.security_contact,
+        logo: c.logo,
+        description: c.description,
+        boundaries,
+        commitments: c.commitments,
+        requirements: c.requirements,
+        categories: c.categories,
+        request_access_url: c.trust_center.request_access_url,
+        security_txt_lifetime_days: c.trust_center.security_txt_lifetime_days.unwrap_or(365),
+        preferred_languages: c.trust_center.preferred_languages,
+        vulnerability_policy_url: c.trust_center.vulnerability_policy_url,
+    };
+    let mut controls = Vec::new();
+    let text = read(root, "data/controls.csv")?;
+    for row in csv::Reader::from_reader(text.as_bytes()).deserialize::<RawControl>() {
+        let r = row.context("data/controls.csv")?;
+        let split = |s: &str| s.split(';').filter_map(nonempty).collect::<Vec<_>>();
+        let listed_only = match r.visibility.trim() {
+            "public" => false,
+            "internal" => continue,
+            _ => true,
+        };
+        controls.push(Control {
+            id: (!listed_only).then_some(r.id),
+            title: r.title,
+            description: (!listed_only).then_some(r.description),
+            criteria: split(&r.criteria),
+            domain: (!listed_only).then_some(r.domain),
+            status: r.status,
+            last_tested: if listed_only {
+                None
+            } else {
+                NaiveDate::parse_from_str(r.last_tested.trim(), "%Y-%m-%d").ok()
+            },
+            key_facts: if listed_only {
+                vec![]
+            } else {
+                split(&r.tags)
+                    .iter()
+                    .filter_map(|t| t.strip_prefix("key-fact:").map(str::to_string))
+                    .collect()
+            },
+            listed_only,
+        });
+    }
+    let mut reports = Vec::new();
+    if root.join("data/reports.toml").is_file() {
+        let raw: RawReports =
+            toml::from_str(&read(root, "data/reports.toml")?).context("data/reports.toml")?;
+        for r in raw.report {
+            if r.access == "internal" {
+                continue;
+            }
+            let public = r.access == "public";
+            reports.push(Report {
+                title: r.title,
+                kind: r.kind,
+                access: r.access,
+                categories: r.categories,
+                period_start: opt_date(&r.period_start),
+                period_end: opt_date(&r.period_end),
+                as_of: opt_date(&r.as_of),
+                issued: opt_date(&r.issued),
+                valid_until: opt_date(&r.valid_until),
+                details: public.then_some(ReportDetails {
+                    id: r.id,
+                    auditor: r.auditor,
+                    opinion: r.opinion,
+                    summary: r.summary,
+                    file: r.file,
+                }),
+            });
+        }
+    }
+    let mut documents = Vec::new();
+    if root.join("data/documents.toml").is_file() {
+        let raw: RawDocuments =
+            toml::from_str(&read(root, "data/documents.toml")?).context("data/documents.toml")?;
+        for d in raw.document {
+            if d.access == "internal" {
+                continue;
+            }
+            let public = d.access == "public";
+            documents.push(Document {
+                title: d.title,
+                kind: d.kind,
+                access: d.access,
+                updated: opt_date(&d.updated),
+                details: public.then_some(DocumentDetails {
+                    id: d.id,
+                    summary: d.summary,
+                    file: d.file,
+                }),
+            });
+        }
+    }
+    let mut subprocessors = Vec::new();
+    if root.join("data/subprocessors.csv").is_file() {
+        let text = read(root, "data/subprocessors.csv")?;
+        for row in csv::Reader::from_reader(text.as_bytes()).deserialize::<RawSubprocessor>() {
+            let s = row.context("data/subprocessors.csv")?;
+            if !matches!(s.visibility.trim(), "" | "public") {
+                continue;
+            }
+            subprocessors.push(Subprocessor {
+                name: s.name,
+                purpose: s.purpose,
+                data: s.data,
+                location: s.location,
+                since: NaiveDate::parse_from_str(s.since.trim(), "%Y-%m-%d")
+                    .context("data/subprocessors.csv: since")?,
+                website: nonempty(&s.website),
+            });
+        }
+    }
+    let mut updates = Vec::new();
+    let dir = root.join("data/updates");
+    if dir.is_dir() {
+        let mut names: Vec<String> = std::fs::read_dir(&dir)?
+            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+            .filter(|n| n.ends_with(".md"))
+            .collect();
+        names.sort();
+        for name in names {
+            let rel = format!("data/updates/{name}");
+            let text = read(root, &rel)?;
+            let (front, body) =
+                super::engine::content::split_front_matter(&text).context(rel.clone())?;
+            let f: RawUpdateFront = toml::from_str(front).context(rel.clone())?;
+            if !matches!(f.visibility.as_deref(), None | Some("public")) {
+                continue;
+            }
+            updates.push(Update {
+                slug: name.trim_end_matches(".md").to_string(),
+                title: f.title,
+                date: date(&f.date).context(format!("{rel}: date"))?,
+                body: body.to_string(),
+            });
+        }
+    }
+    Ok(PublicView {
+        build_date,
+        company,
+        controls,
+        reports,
+        documents,
+        subprocessors,
+        updates,
+    })
+}
