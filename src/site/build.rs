@@ -148,12 +148,25 @@ fn stage_options<'a>(
     }
 }
 
+/// An absolute path without `.` or `..` components (it appears in URLs).
 fn absolute(path: &Path) -> Result<PathBuf> {
-    if path.is_absolute() {
-        Ok(path.to_path_buf())
+    use std::path::Component;
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
     } else {
-        Ok(std::env::current_dir()?.join(path))
+        std::env::current_dir()?.join(path)
+    };
+    let mut out = PathBuf::new();
+    for part in joined.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
     }
+    Ok(out)
 }
 
 /// `file:///abs/out` with the characters a URL path cannot hold escaped.
