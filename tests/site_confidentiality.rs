@@ -46,7 +46,11 @@ fn plant(root: &Path, m: &mut Markers) -> Vec<String> {
     // Controls: internal ones entirely, nda ones except title/criteria/status.
     let mut csv = String::new();
     for visibility in ["internal", "nda"] {
-        let title = if visibility == "internal" { m.new() } else { "Listed NDA control".to_string() };
+        let title = if visibility == "internal" {
+            m.new()
+        } else {
+            "Listed NDA control".to_string()
+        };
         writeln!(
             csv,
             "{},{},{} <b>x</b>,CC6.1;CC7.2,{},{},monthly,implemented,{visibility},2026-01-01,key-fact:{};{}",
@@ -59,7 +63,11 @@ fn plant(root: &Path, m: &mut Markers) -> Vec<String> {
     // Reports: internal (everything marked), nda and request (all but title/dates/kind).
     let mut reports = String::new();
     for access in ["internal", "nda", "request"] {
-        let title = if access == "internal" { m.new() } else { format!("Listed {access} report") };
+        let title = if access == "internal" {
+            m.new()
+        } else {
+            format!("Listed {access} report")
+        };
         if access != "internal" {
             listed_titles.push(title.clone());
         }
@@ -75,7 +83,11 @@ fn plant(root: &Path, m: &mut Markers) -> Vec<String> {
 
     let mut documents = String::new();
     for access in ["internal", "nda", "request"] {
-        let title = if access == "internal" { m.new() } else { format!("Listed {access} document") };
+        let title = if access == "internal" {
+            m.new()
+        } else {
+            format!("Listed {access} document")
+        };
         if access != "internal" {
             listed_titles.push(title.clone());
         }
@@ -93,13 +105,24 @@ fn plant(root: &Path, m: &mut Markers) -> Vec<String> {
         &root.join("data/subprocessors.csv"),
         &format!(
             "{},{},{},{},2025-01-01,https://{}.example,internal\n",
-            m.new(), m.new(), m.new(), m.new(), m.new()
+            m.new(),
+            m.new(),
+            m.new(),
+            m.new(),
+            m.new()
         ),
     );
 
     std::fs::write(
-        root.join(format!("data/updates/2026-09-01-{}.md", m.new().to_lowercase())),
-        format!("+++\ntitle = \"{}\"\ndate = 2026-09-01\nvisibility = \"internal\"\n+++\n{}\n", m.new(), m.new()),
+        root.join(format!(
+            "data/updates/2026-09-01-{}.md",
+            m.new().to_lowercase()
+        )),
+        format!(
+            "+++\ntitle = \"{}\"\ndate = 2026-09-01\nvisibility = \"internal\"\n+++\n{}\n",
+            m.new(),
+            m.new()
+        ),
     )
     .unwrap();
     listed_titles
@@ -120,14 +143,31 @@ fn all_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn non_public_items_never_reach_any_output_file() {
     let proj = util::copy_to_temp(&util::repo_root().join("tests/fixtures/site"));
     util::copy_dir(&util::repo_root().join("site"), &proj.path().join("site"));
-    util::copy_dir(&util::repo_root().join("themes"), &proj.path().join("themes"));
-    let mut markers = Markers { next: 0, all: Vec::new() };
+    util::copy_dir(
+        &util::repo_root().join("themes"),
+        &proj.path().join("themes"),
+    );
+    let mut markers = Markers {
+        next: 0,
+        all: Vec::new(),
+    };
     let listed = plant(proj.path(), &mut markers);
-    assert!(markers.all.len() > 40, "planted {} markers", markers.all.len());
+    assert!(
+        markers.all.len() > 40,
+        "planted {} markers",
+        markers.all.len()
+    );
 
     for args in [
         vec!["build", "--quiet", "--out", "public"],
-        vec!["build", "--quiet", "--out", "public-web", "--base-url", "https://trust.example"],
+        vec![
+            "build",
+            "--quiet",
+            "--out",
+            "public-web",
+            "--base-url",
+            "https://trust.example",
+        ],
         vec!["build", "--quiet", "--stage", "staged"],
     ] {
         let out = util::run_in(proj.path(), &args);
@@ -149,15 +189,23 @@ fn non_public_items_never_reach_any_output_file() {
         for m in &markers.all {
             let m = m.to_lowercase();
             assert!(!text.contains(&m), "{} contains marker {m}", file.display());
-            assert!(!name.contains(&m), "file name {} contains marker {m}", file.display());
+            assert!(
+                !name.contains(&m),
+                "file name {} contains marker {m}",
+                file.display()
+            );
         }
     }
 
     // The gated items are still listed by title, with a request action.
     let reports = std::fs::read_to_string(proj.path().join("public/reports/index.html")).unwrap();
-    let documents = std::fs::read_to_string(proj.path().join("public/documents/index.html")).unwrap();
+    let documents =
+        std::fs::read_to_string(proj.path().join("public/documents/index.html")).unwrap();
     for title in &listed {
-        assert!(reports.contains(title.as_str()) || documents.contains(title.as_str()), "{title} is listed");
+        assert!(
+            reports.contains(title.as_str()) || documents.contains(title.as_str()),
+            "{title} is listed"
+        );
     }
     assert!(reports.contains("Request access"));
     let controls = std::fs::read_to_string(proj.path().join("public/controls/index.html")).unwrap();
