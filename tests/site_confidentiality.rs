@@ -17,7 +17,7 @@ struct Markers {
 impl Markers {
     /// A fresh marker; letters and digits only so that slugify, case
     /// changes or URL encoding cannot hide it from a case-insensitive search.
-    fn new(&mut self) -> String {
+    fn fresh(&mut self) -> String {
         self.next += 1;
         let m = format!("Zqxsecret{:03}", self.next);
         self.all.push(m.clone());
@@ -36,8 +36,8 @@ fn append(path: &Path, text: &str) {
 
 /// A marked file: its path and its contents both carry markers.
 fn marked_file(root: &Path, m: &mut Markers) -> String {
-    let rel = format!("data/files/{}.pdf", m.new());
-    std::fs::write(root.join(&rel), format!("%PDF-1.4 {}\n", m.new())).unwrap();
+    let rel = format!("data/files/{}.pdf", m.fresh());
+    std::fs::write(root.join(&rel), format!("%PDF-1.4 {}\n", m.fresh())).unwrap();
     rel
 }
 
@@ -47,14 +47,14 @@ fn plant(root: &Path, m: &mut Markers) -> Vec<String> {
     let mut csv = String::new();
     for visibility in ["internal", "nda"] {
         let title = if visibility == "internal" {
-            m.new()
+            m.fresh()
         } else {
             "Listed NDA control".to_string()
         };
         writeln!(
             csv,
             "{},{},{} <b>x</b>,CC6.1;CC7.2,{},{},monthly,implemented,{visibility},2026-01-01,key-fact:{};{}",
-            m.new(), title, m.new(), m.new(), m.new(), m.new(), m.new()
+            m.fresh(), title, m.fresh(), m.fresh(), m.fresh(), m.fresh(), m.fresh()
         )
         .unwrap();
     }
@@ -64,7 +64,7 @@ fn plant(root: &Path, m: &mut Markers) -> Vec<String> {
     let mut reports = String::new();
     for access in ["internal", "nda", "request"] {
         let title = if access == "internal" {
-            m.new()
+            m.fresh()
         } else {
             format!("Listed {access} report")
         };
@@ -75,7 +75,7 @@ fn plant(root: &Path, m: &mut Markers) -> Vec<String> {
         write!(
             reports,
             "\n[[report]]\nid = \"{}\"\nkind = \"soc2-type2\"\ntitle = \"{title}\"\nauditor = \"{}\"\nopinion = \"{}\"\ncategories = [\"security\"]\nperiod_start = 2024-01-01\nperiod_end = 2024-12-31\nissued = 2025-02-01\nfile = \"{file}\"\naccess = \"{access}\"\nsummary = \"{}\"\n",
-            m.new(), m.new(), m.new(), m.new()
+            m.fresh(), m.fresh(), m.fresh(), m.fresh()
         )
         .unwrap();
     }
@@ -84,7 +84,7 @@ fn plant(root: &Path, m: &mut Markers) -> Vec<String> {
     let mut documents = String::new();
     for access in ["internal", "nda", "request"] {
         let title = if access == "internal" {
-            m.new()
+            m.fresh()
         } else {
             format!("Listed {access} document")
         };
@@ -95,7 +95,7 @@ fn plant(root: &Path, m: &mut Markers) -> Vec<String> {
         write!(
             documents,
             "\n[[document]]\nid = \"{}\"\ntitle = \"{title}\"\nkind = \"policy\"\nsummary = \"{}\"\nupdated = 2026-01-01\nfile = \"{file}\"\naccess = \"{access}\"\n",
-            m.new(), m.new()
+            m.fresh(), m.fresh()
         )
         .unwrap();
     }
@@ -105,23 +105,23 @@ fn plant(root: &Path, m: &mut Markers) -> Vec<String> {
         &root.join("data/subprocessors.csv"),
         &format!(
             "{},{},{},{},2025-01-01,https://{}.example,internal\n",
-            m.new(),
-            m.new(),
-            m.new(),
-            m.new(),
-            m.new()
+            m.fresh(),
+            m.fresh(),
+            m.fresh(),
+            m.fresh(),
+            m.fresh()
         ),
     );
 
     std::fs::write(
         root.join(format!(
             "data/updates/2026-09-01-{}.md",
-            m.new().to_lowercase()
+            m.fresh().to_lowercase()
         )),
         format!(
             "+++\ntitle = \"{}\"\ndate = 2026-09-01\nvisibility = \"internal\"\n+++\n{}\n",
-            m.new(),
-            m.new()
+            m.fresh(),
+            m.fresh()
         ),
     )
     .unwrap();
