@@ -29,12 +29,23 @@ fn generate(root: &Path) {
          description = \"A **benchmark** company.\"\ncommitments = [\"Uptime.\"]\nrequirements = [\"Care.\"]\n\
          [boundaries]\nservices = \"Everything.\"\n",
     );
-    let mut controls = String::from("id,title,description,criteria,domain,owner,frequency,status,visibility,last_tested,tags\n");
+    let mut controls = String::from(
+        "id,title,description,criteria,domain,owner,frequency,status,visibility,last_tested,tags\n",
+    );
     for i in 0..1000 {
         let c1 = CRITERIA[i % CRITERIA.len()];
         let c2 = CRITERIA[(i * 7 + 3) % CRITERIA.len()];
         let visibility = ["public", "public", "public", "nda", "internal"][i % 5];
-        let tag = if i < 4 { ["key-fact:encryption", "key-fact:sso-mfa", "key-fact:backups", "key-fact:pen-test"][i] } else { "" };
+        let tag = if i < 4 {
+            [
+                "key-fact:encryption",
+                "key-fact:sso-mfa",
+                "key-fact:backups",
+                "key-fact:pen-test",
+            ][i]
+        } else {
+            ""
+        };
         writeln!(
             controls,
             "C-{i:04},Control number {i} for encryption and access,\"The organization operates control {i}, which protects customer data with reviews, logging and encryption as described in policy {}.\",{c1};{c2},Domain {},Owner,monthly,implemented,{visibility},2026-05-01,{tag}",
@@ -45,8 +56,19 @@ fn generate(root: &Path) {
     }
     write(root, "data/controls.csv", &controls);
     let mut reports = String::new();
-    for (i, (kind, access)) in [("soc2-type2", "nda"), ("soc3", "public"), ("pentest", "request")].iter().enumerate() {
-        write(root, &format!("data/files/report-{i}.pdf"), "%PDF-1.4 bench\n");
+    for (i, (kind, access)) in [
+        ("soc2-type2", "nda"),
+        ("soc3", "public"),
+        ("pentest", "request"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        write(
+            root,
+            &format!("data/files/report-{i}.pdf"),
+            "%PDF-1.4 bench\n",
+        );
         write!(
             reports,
             "[[report]]\nid = \"r{i}\"\nkind = \"{kind}\"\ntitle = \"Report {i}\"\nauditor = \"Audit LLP\"\nopinion = \"unqualified\"\ncategories = [\"security\"]\nperiod_start = 2025-07-01\nperiod_end = 2026-06-30\nas_of = 2026-06-30\nissued = 2026-08-01\nfile = \"data/files/report-{i}.pdf\"\naccess = \"{access}\"\n\n"
@@ -58,7 +80,11 @@ fn generate(root: &Path) {
     for i in 0..200 {
         let access = ["public", "nda", "request", "internal"][i % 4];
         let kind = ["policy", "whitepaper", "legal", "other"][i % 4];
-        write(root, &format!("data/files/doc-{i}.pdf"), "%PDF-1.4 bench document\n");
+        write(
+            root,
+            &format!("data/files/doc-{i}.pdf"),
+            "%PDF-1.4 bench document\n",
+        );
         write!(
             documents,
             "[[document]]\nid = \"d{i}\"\ntitle = \"Document {i}\"\nkind = \"{kind}\"\nsummary = \"Summary of document {i}.\"\nupdated = 2026-03-01\nfile = \"data/files/doc-{i}.pdf\"\naccess = \"{access}\"\n\n"
@@ -132,6 +158,9 @@ fn main() {
         "site build: 1000 controls, 200 documents, 300 subprocessors, 100 updates -> {} pages, {} sections, {} feeds, {} files",
         report.pages, report.sections, report.feeds, report.files
     );
-    println!("wall time: {:.1} ms (target < 300 ms)", elapsed.as_secs_f64() * 1000.0);
+    println!(
+        "wall time: {:.1} ms (target < 300 ms)",
+        elapsed.as_secs_f64() * 1000.0
+    );
     println!("peak RSS (VmHWM): {rss:.1} MB (target < 150 MB)");
 }

@@ -121,7 +121,7 @@ fn data_is_escaped_and_summary_is_complete() {
     assert!(!controls.contains("<script>alert"), "raw script from data");
     assert!(controls.contains("&lt;script&gt;alert("), "escaped as text");
     assert!(controls.contains("id=\"control-filter\""));
-    assert!(controls.contains("data-search="));
+    assert!(controls.contains("data-filter-row"));
     let home = read(public.join("index.html"));
     assert!(!home.contains("<script>alert"));
     for needle in [

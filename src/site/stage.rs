@@ -7,13 +7,14 @@
 //! A real `zola build` run on the staged directory renders the same site.
 
 use std::collections::BTreeSet;
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 
 use super::engine::config::Config;
 use super::engine::render::collect_files;
+use super::engine::sink::FileSink;
 use super::public::{self, PublicView, Report};
 use super::{security_txt, trust_json};
 
@@ -43,12 +44,14 @@ pub fn write_stage(view: &PublicView, opts: &StageOptions) -> Result<StageReport
             opts.project.display()
         );
     }
-    let mut files = copy_tree(&site, opts.stage)?;
-    let config_path = opts.stage.join("config.toml");
-    let mut config_text = std::fs::read_to_string(&config_path)?;
+    let mut sink = FileSink::new(opts.stage);
+    copy_tree(&site, "", &mut sink)?;
+    let config_path = site.join("config.toml");
+    let mut config_text = std::fs::read_to_string(&config_path)
+        .with_context(|| format!("cannot read {}", config_path.display()))?;
     if let Some(url) = opts.base_url {
         config_text = replace_base_url(&config_text, url);
-        write(opts.stage, "config.toml", config_text.as_bytes())?;
+        sink.add("config.toml", config_text.clone().into_bytes());
     }
     let config = Config::parse(&config_text).context("site/config.toml")?;
     if let Some(theme) = &config.theme {
@@ -59,22 +62,23 @@ pub fn write_stage(view: &PublicView, opts: &StageOptions) -> Result<StageReport
                 src.display()
             );
         }
-        files += copy_tree(&src, &opts.stage.join("themes").join(theme))?;
+        copy_tree(&src, &format!("themes/{theme}/"), &mut sink)?;
     }
     let mut stager = Stager {
         view,
         project: opts.project,
-        stage: opts.stage,
+        site_content: site.join("content"),
         base_url: config.base_url.clone(),
-        files,
+        sink,
         published: Vec::new(),
     };
     stager.write_data()?;
     stager.write_content()?;
     stager.write_well_known()?;
+    let files = stager.sink.flush()?.len();
     Ok(StageReport {
         base_url: stager.base_url,
-        files: stager.files,
+        files,
         published_files: stager.published,
     })
 }
@@ -82,16 +86,16 @@ pub fn write_stage(view: &PublicView, opts: &StageOptions) -> Result<StageReport
 struct Stager<'a> {
     view: &'a PublicView,
     project: &'a Path,
-    stage: &'a Path,
+    /// `site/content`, whose section files take precedence over generated ones.
+    site_content: PathBuf,
     base_url: String,
-    files: usize,
+    sink: FileSink,
     published: Vec<String>,
 }
 
 impl Stager<'_> {
     fn write(&mut self, rel: &str, bytes: &[u8]) -> Result<()> {
-        write(self.stage, rel, bytes)?;
-        self.files += 1;
+        self.sink.add(rel, bytes.to_vec());
         Ok(())
     }
 
@@ -343,7 +347,7 @@ impl Stager<'_> {
         ];
         for (dir, title, template, page_template, feeds, description) in sections {
             let rel = format!("content/{dir}/_index.md");
-            if self.stage.join(&rel).exists() {
+            if self.site_content.join(dir).join("_index.md").exists() {
                 continue;
             }
             let mut front = toml::Table::new();
@@ -405,24 +409,16 @@ impl Stager<'_> {
     }
 }
 
-fn write(stage: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
-    let path = stage.join(rel);
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
-    std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
-}
-
-/// Copies every file of `src` into `dst`; returns how many.
-fn copy_tree(src: &Path, dst: &Path) -> Result<usize> {
+/// Queues every file of `src` under `prefix` in the stage.
+fn copy_tree(src: &Path, prefix: &str, sink: &mut FileSink) -> Result<()> {
     let mut rels = Vec::new();
     collect_files(src, "", &mut rels)?;
     for rel in &rels {
         let bytes = std::fs::read(src.join(rel))
             .with_context(|| format!("cannot read {}", src.join(rel).display()))?;
-        write(dst, rel, &bytes)?;
+        sink.add(&format!("{prefix}{rel}"), bytes);
     }
-    Ok(rels.len())
+    Ok(())
 }
 
 /// Replaces the top-level `base_url = ...` line, keeping the rest verbatim.
@@ -707,15 +703,7 @@ fn controls_json(view: &PublicView) -> Value {
             .unwrap_or_else(|| "other".to_string());
         let mut criteria = c.criteria.clone();
         criteria.sort_by_key(|id| public::criterion_order(id));
-        let search = format!(
-            "{} {} {} {} {}",
-            c.id.as_deref().unwrap_or(""),
-            c.title,
-            c.description.as_deref().unwrap_or(""),
-            criteria.join(" "),
-            c.domain.as_deref().unwrap_or("")
-        )
-        .to_lowercase();
+
         let item = json!({
             "id": c.id,
             "title": c.title,
@@ -726,7 +714,6 @@ fn controls_json(view: &PublicView) -> Value {
             "status_label": status_label(&c.status),
             "last_tested": c.last_tested.map(|d| d.to_string()),
             "listed_only": c.listed_only,
-            "search": search,
         });
         groups
             .entry(public::criterion_order(&group))

@@ -15,6 +15,7 @@ use super::config::Config;
 use super::content::{section_dir, Content};
 use super::features::{self, Kind};
 use super::functions::{self, SiteView};
+use super::sink::FileSink;
 use super::{feeds, filters, sitemap};
 use chrono::NaiveDateTime;
 
@@ -46,7 +47,7 @@ pub fn render_site(
     let site = Arc::new(SiteView::new(root.to_path_buf(), config, content));
     let tera = load_templates(root, &site, build_time)?;
     let mut writer = Writer {
-        out: out.to_path_buf(),
+        sink: FileSink::new(out),
         report: RenderReport::default(),
     };
     let config_value = site.config.to_template_value();
@@ -54,24 +55,19 @@ pub fn render_site(
     render_pages(&tera, &site, &config_value, &mut writer)?;
     render_extras(&tera, &site, &config_value, &mut writer)?;
     copy_static(root, &site.config, &mut writer)?;
-    writer.report.files.sort();
-    Ok(writer.report)
+    let mut report = writer.report;
+    report.files = writer.sink.flush()?;
+    Ok(report)
 }
 
 struct Writer {
-    out: PathBuf,
+    sink: FileSink,
     report: RenderReport,
 }
 
 impl Writer {
     fn write(&mut self, rel: &str, bytes: &[u8]) -> Result<()> {
-        let path = self.out.join(rel);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-        }
-        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
-        self.report.files.push(rel.to_string());
+        self.sink.add(rel, bytes.to_vec());
         Ok(())
     }
 }

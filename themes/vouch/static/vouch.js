@@ -7,7 +7,9 @@
   if (!input) {
     return;
   }
-  var rows = Array.prototype.slice.call(document.querySelectorAll("[data-search]"));
+  var rows = Array.prototype.slice.call(document.querySelectorAll("[data-filter-row]"));
+  // The text each row is matched against, computed once.
+  var texts = rows.map(function (row) { return row.textContent.replace(/\s+/g, " ").toLowerCase(); });
   var groups = Array.prototype.slice.call(document.querySelectorAll("[data-filter-group]"));
   var status = document.getElementById("filter-status");
   var empty = document.getElementById("filter-empty");
@@ -24,8 +26,8 @@
   function apply() {
     var terms = input.value.toLowerCase().split(/\s+/).filter(Boolean);
     var shown = 0;
-    rows.forEach(function (row) {
-      var text = row.getAttribute("data-search");
+    rows.forEach(function (row, i) {
+      var text = texts[i];
       var match = terms.every(function (t) { return text.indexOf(t) !== -1; });
       if (match) {
         row.removeAttribute("hidden");
@@ -35,7 +37,7 @@
       }
     });
     groups.forEach(function (group) {
-      if (group.querySelector("[data-search]:not([hidden])")) {
+      if (group.querySelector("[data-filter-row]:not([hidden])")) {
         group.removeAttribute("hidden");
       } else {
         group.setAttribute("hidden", "");
