@@ -634,33 +634,30 @@ fn key_fact_label(name: &str) -> String {
     }
 }
 
-/// Key facts from public controls tagged `key-fact:<name>`, in a fixed
-/// order for the well-known names, then alphabetical.
+/// Key facts from public controls tagged `key-fact:<name>`, one per name
+/// (with every control carrying it), the well-known names first.
 fn key_facts(view: &PublicView) -> Vec<Value> {
+    use std::collections::BTreeMap;
     let order = ["encryption", "sso-mfa", "backups", "pen-test"];
-    let mut facts: Vec<(usize, &str, &public::Control)> = view
-        .controls
-        .iter()
-        .filter(|c| !c.listed_only)
-        .flat_map(|c| c.key_facts.iter().map(move |k| (k.as_str(), c)))
-        .map(|(k, c)| {
-            (
-                order.iter().position(|o| *o == k).unwrap_or(order.len()),
-                k,
-                c,
-            )
-        })
-        .collect();
-    facts.sort_by(|a, b| (a.0, a.1, &a.2.id).cmp(&(b.0, b.1, &b.2.id)));
+    let mut facts: BTreeMap<(usize, &str), Vec<&public::Control>> = BTreeMap::new();
+    for c in view.controls.iter().filter(|c| !c.listed_only) {
+        for name in &c.key_facts {
+            let rank = order.iter().position(|o| o == name).unwrap_or(order.len());
+            facts.entry((rank, name.as_str())).or_default().push(c);
+        }
+    }
     facts
         .into_iter()
-        .map(|(_, name, c)| {
+        .map(|((_, name), mut controls)| {
+            controls.sort_by(|a, b| a.id.cmp(&b.id));
             json!({
                 "name": name,
                 "label": key_fact_label(name),
-                "title": c.title,
-                "text": c.description,
-                "control": c.id,
+                "items": controls.iter().map(|c| json!({
+                    "title": c.title,
+                    "text": c.description,
+                    "control": c.id,
+                })).collect::<Vec<_>>(),
             })
         })
         .collect()
