@@ -45,6 +45,24 @@ fn all_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Headings start at h1 and never skip a level going down.
+fn assert_heading_order(page: &str, html: &str) {
+    let levels: Vec<u32> = html
+        .match_indices("<h")
+        .filter_map(|(i, _)| html[i + 2..].chars().next()?.to_digit(10))
+        .filter(|l| (1..=6).contains(l))
+        .collect();
+    assert_eq!(levels.first(), Some(&1), "{page}: first heading is h1");
+    for pair in levels.windows(2) {
+        assert!(
+            pair[1] <= pair[0] + 1,
+            "{page}: heading h{} follows h{}",
+            pair[1],
+            pair[0]
+        );
+    }
+}
+
 #[test]
 fn builds_every_page_of_the_theme() {
     let proj = fixture_project();
@@ -66,6 +84,15 @@ fn builds_every_page_of_the_theme() {
     ] {
         let html = read(public.join(page));
         assert_eq!(html.matches("<h1").count(), 1, "{page}: exactly one h1");
+        assert_heading_order(page, &html);
+        assert!(
+            !html.contains("<img")
+                || !html
+                    .split("<img")
+                    .skip(1)
+                    .any(|t| !t[..t.find('>').unwrap()].contains("alt=")),
+            "{page}: img without alt"
+        );
         for landmark in [
             "<header",
             "<nav",
@@ -75,11 +102,18 @@ fn builds_every_page_of_the_theme() {
         ] {
             assert!(html.contains(landmark), "{page}: missing {landmark}");
         }
-        assert!(
-            !html.contains("http://")
-                || page == "soc-reports-explained/index.html"
-                || !html.contains("<script src=\"http")
-        );
+        // Works offline: no script, style or font from the network.
+        for external in [
+            "<script src=\"http",
+            "<link rel=\"stylesheet\" href=\"http",
+            "@import",
+            "url(http",
+        ] {
+            assert!(
+                !html.contains(external),
+                "{page}: external resource {external}"
+            );
+        }
     }
     for file in [
         "sitemap.xml",
