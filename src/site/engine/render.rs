@@ -168,11 +168,11 @@ fn error_chain(err: &tera::Error) -> String {
     text
 }
 
-fn render(tera: &Tera, template: &str, context: &Value, what: &str) -> Result<String> {
+fn render(tera: &Tera, template: &str, context: Value, what: &str) -> Result<String> {
     if tera.get_template_names().all(|n| n != template) {
         bail!("{what}: template {template:?} not found in templates/ or the theme");
     }
-    let context = tera::Context::from_value(context.clone())
+    let context = tera::Context::from_value(context)
         .map_err(|e| anyhow!("{what}: {}", error_chain(&e)))?;
     tera.render(template, &context)
         .map_err(|e| anyhow!("{what}: {}", error_chain(&e)))
@@ -209,7 +209,7 @@ fn render_sections(tera: &Tera, site: &SiteView, config: &Value, w: &mut Writer)
         let html = render(
             tera,
             &template,
-            &context,
+            context,
             &format!("content/{}", section.rel),
         )?;
         w.write(&output_rel(&section.path), html.as_bytes())?;
@@ -241,7 +241,7 @@ fn render_pages(tera: &Tera, site: &SiteView, config: &Value, w: &mut Writer) ->
             "current_url": page.permalink,
             "lang": site.config.default_language,
         });
-        let html = render(tera, &template, &context, &format!("content/{}", page.rel))?;
+        let html = render(tera, &template, context, &format!("content/{}", page.rel))?;
         w.write(&output_rel(&page.path), html.as_bytes())?;
         w.report.pages += 1;
     }
@@ -258,24 +258,24 @@ fn render_extras(tera: &Tera, site: &SiteView, config: &Value, w: &mut Writer) -
         "current_url": format!("{}/404.html", site.config.base_url),
     });
     if has("404.html") {
-        let html = render(tera, "404.html", &base, "404.html")?;
+        let html = render(tera, "404.html", base, "404.html")?;
         w.write("404.html", html.as_bytes())?;
     }
     for job in feeds::jobs(&site.content, &site.config, &site.page_values, config) {
-        let xml = render(tera, &job.template, &job.context, &job.out_rel)?;
+        let xml = render(tera, &job.template, job.context, &job.out_rel)?;
         w.write(&job.out_rel, xml.as_bytes())?;
         w.report.feeds += 1;
     }
     if site.config.generate_sitemap {
         let context = json!({ "config": config, "entries": sitemap::entries(&site.content) });
-        let xml = render(tera, "sitemap.xml", &context, "sitemap.xml")?;
+        let xml = render(tera, "sitemap.xml", context, "sitemap.xml")?;
         w.write("sitemap.xml", xml.as_bytes())?;
     }
     if site.config.generate_robots_txt {
         let txt = render(
             tera,
             "robots.txt",
-            &json!({ "config": config }),
+            json!({ "config": config }),
             "robots.txt",
         )?;
         w.write("robots.txt", txt.as_bytes())?;
