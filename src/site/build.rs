@@ -75,10 +75,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 /// Builds the site from an already filtered public view.
 pub fn build_view(view: &PublicView, opts: &BuildOptions) -> Result<BuildReport> {
     let project = absolute(&opts.project)?;
+    let (staged_tree, staged) = stage::stage(view, &stage_options(&project, opts))?;
     if let Some(dir) = &opts.stage_only {
         let dir = absolute(dir)?;
         let tmp = fresh_sibling(&dir)?;
-        let staged = stage::write_stage(view, &stage_options(&project, tmp.path(), opts))?;
+        staged_tree.write_to(tmp.path())?;
         replace_dir(tmp, &dir)?;
         return Ok(BuildReport {
             engine: opts.engine,
@@ -94,19 +95,20 @@ pub fn build_view(view: &PublicView, opts: &BuildOptions) -> Result<BuildReport>
         });
     }
     let out = absolute(&opts.out)?;
-    let staging = tempfile::tempdir().context("cannot create a staging directory")?;
-    let staged = stage::write_stage(view, &stage_options(&project, staging.path(), opts))?;
     let tmp_out = fresh_sibling(&out)?;
     let (base_url, rendered) = match opts.engine {
         Engine::Builtin => {
             let base_url = opts.base_url.clone().unwrap_or_else(|| file_url(&out));
             let build_time = view.build_date.and_hms_opt(0, 0, 0).unwrap_or_default();
-            let report =
-                engine::render_site(staging.path(), tmp_out.path(), Some(&base_url), build_time)?;
+            let (site, report) =
+                engine::render::render_tree(staged_tree, Some(&base_url), build_time)?;
+            site.write_to(tmp_out.path())?;
             (base_url, report)
         }
         Engine::Zola => {
             let base_url = opts.base_url.clone().unwrap_or(staged.base_url.clone());
+            let staging = tempfile::tempdir().context("cannot create a staging directory")?;
+            staged_tree.write_to(staging.path())?;
             run_zola(staging.path(), &tmp_out.path().join("site"), &base_url)?;
             // zola wants to create its output directory itself.
             let inner = tmp_out.path().join("site");
@@ -135,14 +137,9 @@ pub fn build_view(view: &PublicView, opts: &BuildOptions) -> Result<BuildReport>
     })
 }
 
-fn stage_options<'a>(
-    project: &'a Path,
-    stage: &'a Path,
-    opts: &'a BuildOptions,
-) -> StageOptions<'a> {
+fn stage_options<'a>(project: &'a Path, opts: &'a BuildOptions) -> StageOptions<'a> {
     StageOptions {
         project,
-        stage,
         // Only a real URL belongs in the staged config.toml.
         base_url: opts.base_url.as_deref().filter(|u| !u.starts_with("file:")),
     }

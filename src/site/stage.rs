@@ -13,17 +13,14 @@ use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 
 use super::engine::config::Config;
-use super::engine::render::collect_files;
-use super::engine::sink::FileSink;
+use super::engine::tree::Tree;
 use super::public::{self, PublicView, Report};
 use super::{security_txt, trust_json};
 
-/// Where staging reads from and writes to.
+/// Where staging reads from.
 pub struct StageOptions<'a> {
     /// The project root: `site/`, `themes/`, and the files reports point at.
     pub project: &'a Path,
-    /// A fresh, empty directory.
-    pub stage: &'a Path,
     /// A real base URL written into the staged config.toml (else the site's).
     pub base_url: Option<&'a str>,
 }
@@ -36,7 +33,8 @@ pub struct StageReport {
     pub published_files: Vec<String>,
 }
 
-pub fn write_stage(view: &PublicView, opts: &StageOptions) -> Result<StageReport> {
+/// Builds the staged Zola project in memory.
+pub fn stage(view: &PublicView, opts: &StageOptions) -> Result<(Tree, StageReport)> {
     let site = opts.project.join("site");
     if !site.join("config.toml").is_file() {
         bail!(
@@ -44,14 +42,14 @@ pub fn write_stage(view: &PublicView, opts: &StageOptions) -> Result<StageReport
             opts.project.display()
         );
     }
-    let mut sink = FileSink::new(opts.stage);
-    copy_tree(&site, "", &mut sink)?;
+    let mut tree = Tree::new();
+    tree.add_dir(&site, "")?;
     let config_path = site.join("config.toml");
     let mut config_text = std::fs::read_to_string(&config_path)
         .with_context(|| format!("cannot read {}", config_path.display()))?;
     if let Some(url) = opts.base_url {
         config_text = replace_base_url(&config_text, url);
-        sink.add("config.toml", config_text.clone().into_bytes());
+        tree.insert("config.toml", config_text.clone());
     }
     let config = Config::parse(&config_text).context("site/config.toml")?;
     if let Some(theme) = &config.theme {
@@ -62,25 +60,25 @@ pub fn write_stage(view: &PublicView, opts: &StageOptions) -> Result<StageReport
                 src.display()
             );
         }
-        copy_tree(&src, &format!("themes/{theme}/"), &mut sink)?;
+        tree.add_dir(&src, &format!("themes/{theme}/"))?;
     }
     let mut stager = Stager {
         view,
         project: opts.project,
         site_content: site.join("content"),
         base_url: config.base_url.clone(),
-        sink,
+        tree,
         published: Vec::new(),
     };
     stager.write_data()?;
     stager.write_content()?;
     stager.write_well_known()?;
-    let files = stager.sink.flush()?.len();
-    Ok(StageReport {
+    let report = StageReport {
         base_url: stager.base_url,
-        files,
+        files: stager.tree.len(),
         published_files: stager.published,
-    })
+    };
+    Ok((stager.tree, report))
 }
 
 struct Stager<'a> {
@@ -89,13 +87,13 @@ struct Stager<'a> {
     /// `site/content`, whose section files take precedence over generated ones.
     site_content: PathBuf,
     base_url: String,
-    sink: FileSink,
+    tree: Tree,
     published: Vec<String>,
 }
 
 impl Stager<'_> {
     fn write(&mut self, rel: &str, bytes: &[u8]) -> Result<()> {
-        self.sink.add(rel, bytes.to_vec());
+        self.tree.insert(rel, bytes);
         Ok(())
     }
 
@@ -407,18 +405,6 @@ impl Stager<'_> {
         let trust = trust_json::build(self.view, &self.base_url);
         self.write_json("static/trust.json", &trust)
     }
-}
-
-/// Queues every file of `src` under `prefix` in the stage.
-fn copy_tree(src: &Path, prefix: &str, sink: &mut FileSink) -> Result<()> {
-    let mut rels = Vec::new();
-    collect_files(src, "", &mut rels)?;
-    for rel in &rels {
-        let bytes = std::fs::read(src.join(rel))
-            .with_context(|| format!("cannot read {}", src.join(rel).display()))?;
-        sink.add(&format!("{prefix}{rel}"), bytes);
-    }
-    Ok(())
 }
 
 /// Replaces the top-level `base_url = ...` line, keeping the rest verbatim.

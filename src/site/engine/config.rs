@@ -3,11 +3,11 @@
 //! Unknown top-level keys are accepted (Zola has many we ignore, e.g.
 //! `compile_sass`), so a real Zola config works unchanged.
 
-use std::path::Path;
-
 use anyhow::{Context, Result};
 use serde::Deserialize;
 use serde_json::{json, Value};
+
+use super::tree::Tree;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Config {
@@ -47,12 +47,12 @@ fn yes() -> bool {
 }
 
 impl Config {
-    /// Reads `<root>/config.toml`.
-    pub fn load(root: &Path) -> Result<Config> {
-        let path = root.join("config.toml");
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        Config::parse(&text).with_context(|| format!("{}: invalid config", path.display()))
+    /// Reads `config.toml` of a project tree.
+    pub fn load(tree: &Tree) -> Result<Config> {
+        let text = tree
+            .text("config.toml")?
+            .context("config.toml not found: not a Zola project")?;
+        Config::parse(text).context("config.toml: invalid config")
     }
 
     pub fn parse(text: &str) -> Result<Config> {

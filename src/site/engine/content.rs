@@ -2,7 +2,6 @@
 //! front matter between `+++` lines, their URLs, sorting and rendering.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
@@ -10,6 +9,7 @@ use serde_json::{json, Value};
 
 use super::config::{toml_to_json, Config};
 use super::markdown;
+use super::tree::Tree;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct SectionFront {
@@ -114,21 +114,17 @@ pub fn split_front_matter(text: &str) -> Result<(&str, &str)> {
 }
 
 impl Content {
-    /// Reads `content/` under `root` (absent is fine: an empty site).
-    pub fn load(root: &Path, config: &Config) -> Result<Content> {
+    /// Reads `content/` of a project tree (absent is fine: an empty site).
+    pub fn load(tree: &Tree, config: &Config) -> Result<Content> {
         let mut content = Content::default();
-        let dir = root.join("content");
-        let mut files = Vec::new();
-        if dir.is_dir() {
-            collect_markdown(&dir, "", &mut files)?;
-        }
-        files.sort();
-        for rel in &files {
-            let path = dir.join(rel);
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
+        for (rel, bytes) in tree.under("content/") {
+            if !rel.ends_with(".md") {
+                continue;
+            }
+            let text = std::str::from_utf8(bytes)
+                .map_err(|_| anyhow::anyhow!("content/{rel}: not UTF-8 text"))?;
             content
-                .add_file(rel, &text)
+                .add_file(rel, text)
                 .with_context(|| format!("content/{rel}"))?;
         }
         content.add_implicit_sections();
@@ -406,26 +402,6 @@ impl Page {
             section: section_rel(dir),
         })
     }
-}
-
-fn collect_markdown(dir: &Path, prefix: &str, out: &mut Vec<String>) -> Result<()> {
-    let entries =
-        std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
-    for entry in entries {
-        let entry = entry?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let rel = if prefix.is_empty() {
-            name.clone()
-        } else {
-            format!("{prefix}/{name}")
-        };
-        if entry.file_type()?.is_dir() {
-            collect_markdown(&entry.path(), &rel, out)?;
-        } else if name.ends_with(".md") {
-            out.push(rel);
-        }
-    }
-    Ok(())
 }
 
 /// `controls/_index.md` → `controls`; `_index.md` → ``.

@@ -2,7 +2,7 @@
 //! `get_url`) and its `markdown` filter, registered on a Tera instance.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
@@ -11,10 +11,12 @@ use tera::{Function, Tera};
 use super::config::{toml_to_json, Config};
 use super::content::Content;
 use super::markdown;
+use super::tree::Tree;
 
 /// What the functions can see: the site's files, config and content.
 pub struct SiteView {
-    pub root: PathBuf,
+    /// The project's files.
+    pub tree: Tree,
     pub config: Config,
     pub content: Content,
     /// `page` values, by index into `content.pages`.
@@ -22,11 +24,11 @@ pub struct SiteView {
     /// `section` values with their pages, by relative path.
     pub section_values: BTreeMap<String, Value>,
     /// Parsed `load_data` files, so a template called per page reads once.
-    data_cache: Mutex<BTreeMap<PathBuf, Value>>,
+    data_cache: Mutex<BTreeMap<String, Value>>,
 }
 
 impl SiteView {
-    pub fn new(root: PathBuf, config: Config, content: Content) -> SiteView {
+    pub fn new(tree: Tree, config: Config, content: Content) -> SiteView {
         let page_values: Vec<Value> = (0..content.pages.len())
             .map(|i| content.page_value(i))
             .collect();
@@ -40,7 +42,7 @@ impl SiteView {
             })
             .collect();
         SiteView {
-            root,
+            tree,
             config,
             content,
             page_values,
@@ -61,8 +63,9 @@ impl SiteView {
             .map(|&i| self.content.pages[i].permalink.clone())
     }
 
-    /// Zola's file searching logic, restricted to the project directory.
-    fn find_file(&self, path: &str) -> tera::Result<Option<PathBuf>> {
+    /// Zola's file searching logic, restricted to the project directory:
+    /// the tree path of the file, if found.
+    fn find_file(&self, path: &str) -> tera::Result<Option<String>> {
         let path = match path.strip_prefix("@/") {
             Some(rest) => format!("content/{rest}"),
             None => path.trim_start_matches('/').to_string(),
@@ -74,15 +77,22 @@ impl SiteView {
         {
             return Err(format!("path {path:?} must stay inside the site directory").into());
         }
-        let mut bases = vec![
-            self.root.clone(),
-            self.root.join("static"),
-            self.root.join("content"),
-        ];
+        let path = rel
+            .components()
+            .filter_map(|c| match c {
+                Component::Normal(part) => part.to_str(),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        let mut bases = vec![String::new(), "static/".to_string(), "content/".to_string()];
         if let Some(theme) = &self.config.theme {
-            bases.push(self.root.join("themes").join(theme).join("static"));
+            bases.push(format!("themes/{theme}/static/"));
         }
-        Ok(bases.into_iter().map(|b| b.join(rel)).find(|p| p.is_file()))
+        Ok(bases
+            .into_iter()
+            .map(|b| format!("{b}{path}"))
+            .find(|p| self.tree.contains(p)))
     }
 }
 
@@ -135,25 +145,29 @@ impl Function for LoadData {
         };
         let format = match format {
             Some(f) => f.to_string(),
-            None => file
+            None => Path::new(&file)
                 .extension()
                 .and_then(|e| e.to_str())
                 .unwrap_or("plain")
                 .to_ascii_lowercase(),
         };
-        let key = file.with_extension(format!("{format}.cache"));
-        if let Some(v) = self
+        let key = format!("{file}\u{0}{format}");
+        let cached = self
             .0
             .data_cache
             .lock()
             .ok()
-            .and_then(|c| c.get(&key).cloned())
-        {
+            .and_then(|c| c.get(&key).cloned());
+        if let Some(v) = cached {
             return Ok(v);
         }
-        let text = std::fs::read_to_string(&file)
-            .map_err(|e| format!("load_data: cannot read {path:?}: {e}"))?;
-        let value = parse_data(&text, &format, path)?;
+        let text = self
+            .0
+            .tree
+            .get(&file)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .ok_or_else(|| format!("load_data: {path:?} is not UTF-8 text"))?;
+        let value = parse_data(text, &format, path)?;
         if let Ok(mut cache) = self.0.data_cache.lock() {
             cache.insert(key, value.clone());
         }

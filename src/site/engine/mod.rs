@@ -10,7 +10,7 @@ pub mod filters;
 pub mod functions;
 pub mod markdown;
 pub mod render;
-pub mod sink;
 pub mod sitemap;
+pub mod tree;
 
 pub use render::{render_site, RenderReport};

@@ -3,7 +3,7 @@
 //! robots.txt and static files.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -15,7 +15,7 @@ use super::config::Config;
 use super::content::{section_dir, Content};
 use super::features::{self, Kind};
 use super::functions::{self, SiteView};
-use super::sink::FileSink;
+use super::tree::Tree;
 use super::{feeds, filters, sitemap};
 use chrono::NaiveDateTime;
 
@@ -30,81 +30,85 @@ pub struct RenderReport {
     pub files: Vec<String>,
 }
 
-/// Renders the Zola project at `root` into `out` (created if needed).
-/// `base_url` overrides the one in config.toml; `build_time` is what the
-/// `now()` template function returns.
+/// Renders the Zola project directory `root` into `out` (created if
+/// needed). `base_url` overrides the one in config.toml; `build_time` is
+/// what the `now()` template function returns.
 pub fn render_site(
     root: &Path,
     out: &Path,
     base_url: Option<&str>,
     build_time: NaiveDateTime,
 ) -> Result<RenderReport> {
-    let mut config = Config::load(root)?;
+    let project = Tree::read_dir(root)?;
+    let (site, report) = render_tree(project, base_url, build_time)?;
+    site.write_to(out)?;
+    Ok(report)
+}
+
+/// Renders a Zola project held in memory; returns the site's files.
+pub fn render_tree(
+    project: Tree,
+    base_url: Option<&str>,
+    build_time: NaiveDateTime,
+) -> Result<(Tree, RenderReport)> {
+    let mut config = Config::load(&project)?;
     if let Some(url) = base_url {
         config.base_url = url.trim_end_matches('/').to_string();
     }
-    let content = Content::load(root, &config)?;
-    let site = Arc::new(SiteView::new(root.to_path_buf(), config, content));
-    let tera = load_templates(root, &site, build_time)?;
+    let content = Content::load(&project, &config)?;
+    let site = Arc::new(SiteView::new(project, config, content));
+    let tera = load_templates(&site, build_time)?;
     let mut writer = Writer {
-        sink: FileSink::new(out),
+        out: Tree::new(),
         report: RenderReport::default(),
     };
     let config_value = site.config.to_template_value();
     render_sections(&tera, &site, &config_value, &mut writer)?;
     render_pages(&tera, &site, &config_value, &mut writer)?;
     render_extras(&tera, &site, &config_value, &mut writer)?;
-    copy_static(root, &site.config, &mut writer)?;
+    copy_static(&site, &mut writer);
     let mut report = writer.report;
-    report.files = writer.sink.flush()?;
-    Ok(report)
+    report.files = writer.out.paths();
+    Ok((writer.out, report))
 }
 
 struct Writer {
-    sink: FileSink,
+    out: Tree,
     report: RenderReport,
 }
 
 impl Writer {
-    fn write(&mut self, rel: &str, bytes: &[u8]) -> Result<()> {
-        self.sink.add(rel, bytes.to_vec());
+    fn write(&mut self, rel: &str, text: String) -> Result<()> {
+        self.out.insert(rel, text);
         Ok(())
     }
 }
 
 /// Template name → (file shown in errors, source). The theme's come first;
 /// the site's `templates/` replace them by name.
-fn template_sources(root: &Path, config: &Config) -> Result<BTreeMap<String, (String, String)>> {
+fn template_sources(site: &SiteView) -> Result<BTreeMap<String, (String, String)>> {
     let mut sources = BTreeMap::new();
     let mut dirs = Vec::new();
-    if let Some(theme) = &config.theme {
-        let dir = root.join("themes").join(theme);
-        if !dir.is_dir() {
-            bail!(
-                "config.toml: theme {theme:?} not found in {}",
-                dir.display()
-            );
+    if let Some(theme) = &site.config.theme {
+        let dir = format!("themes/{theme}/");
+        if site.tree.under(&dir).next().is_none() {
+            bail!("config.toml: theme {theme:?} not found in themes/{theme}");
         }
-        dirs.push((dir.join("templates"), format!("themes/{theme}/templates")));
+        dirs.push(format!("themes/{theme}/templates/"));
     }
-    dirs.push((root.join("templates"), "templates".to_string()));
-    for (dir, shown) in dirs {
-        let mut files = Vec::new();
-        if dir.is_dir() {
-            collect_files(&dir, "", &mut files)?;
-        }
-        for rel in files {
-            let path = dir.join(&rel);
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
-            sources.insert(rel.clone(), (format!("{shown}/{rel}"), text));
+    dirs.push("templates/".to_string());
+    for dir in &dirs {
+        for (rel, bytes) in site.tree.under(dir) {
+            let text =
+                std::str::from_utf8(bytes).map_err(|_| anyhow!("{dir}{rel}: not UTF-8 text"))?;
+            sources.insert(rel.to_string(), (format!("{dir}{rel}"), text.to_string()));
         }
     }
     Ok(sources)
 }
 
-fn load_templates(root: &Path, site: &Arc<SiteView>, build_time: NaiveDateTime) -> Result<Tera> {
-    let mut sources = template_sources(root, &site.config)?;
+fn load_templates(site: &Arc<SiteView>, build_time: NaiveDateTime) -> Result<Tera> {
+    let mut sources = template_sources(site)?;
     for (name, text) in [
         ("atom.xml", feeds::DEFAULT_ATOM),
         ("sitemap.xml", sitemap::DEFAULT_SITEMAP),
@@ -172,8 +176,8 @@ fn render(tera: &Tera, template: &str, context: Value, what: &str) -> Result<Str
     if tera.get_template_names().all(|n| n != template) {
         bail!("{what}: template {template:?} not found in templates/ or the theme");
     }
-    let context = tera::Context::from_value(context)
-        .map_err(|e| anyhow!("{what}: {}", error_chain(&e)))?;
+    let context =
+        tera::Context::from_value(context).map_err(|e| anyhow!("{what}: {}", error_chain(&e)))?;
     tera.render(template, &context)
         .map_err(|e| anyhow!("{what}: {}", error_chain(&e)))
 }
@@ -212,7 +216,7 @@ fn render_sections(tera: &Tera, site: &SiteView, config: &Value, w: &mut Writer)
             context,
             &format!("content/{}", section.rel),
         )?;
-        w.write(&output_rel(&section.path), html.as_bytes())?;
+        w.write(&output_rel(&section.path), html)?;
         w.report.sections += 1;
     }
     Ok(())
@@ -242,7 +246,7 @@ fn render_pages(tera: &Tera, site: &SiteView, config: &Value, w: &mut Writer) ->
             "lang": site.config.default_language,
         });
         let html = render(tera, &template, context, &format!("content/{}", page.rel))?;
-        w.write(&output_rel(&page.path), html.as_bytes())?;
+        w.write(&output_rel(&page.path), html)?;
         w.report.pages += 1;
     }
     Ok(())
@@ -259,17 +263,17 @@ fn render_extras(tera: &Tera, site: &SiteView, config: &Value, w: &mut Writer) -
     });
     if has("404.html") {
         let html = render(tera, "404.html", base, "404.html")?;
-        w.write("404.html", html.as_bytes())?;
+        w.write("404.html", html)?;
     }
     for job in feeds::jobs(&site.content, &site.config, &site.page_values, config) {
         let xml = render(tera, &job.template, job.context, &job.out_rel)?;
-        w.write(&job.out_rel, xml.as_bytes())?;
+        w.write(&job.out_rel, xml)?;
         w.report.feeds += 1;
     }
     if site.config.generate_sitemap {
         let context = json!({ "config": config, "entries": sitemap::entries(&site.content) });
         let xml = render(tera, "sitemap.xml", context, "sitemap.xml")?;
-        w.write("sitemap.xml", xml.as_bytes())?;
+        w.write("sitemap.xml", xml)?;
     }
     if site.config.generate_robots_txt {
         let txt = render(
@@ -278,35 +282,28 @@ fn render_extras(tera: &Tera, site: &SiteView, config: &Value, w: &mut Writer) -
             json!({ "config": config }),
             "robots.txt",
         )?;
-        w.write("robots.txt", txt.as_bytes())?;
+        w.write("robots.txt", txt)?;
     }
     Ok(())
 }
 
 /// The theme's `static/` then the site's (which wins on a clash).
-fn copy_static(root: &Path, config: &Config, w: &mut Writer) -> Result<()> {
+fn copy_static(site: &SiteView, w: &mut Writer) {
     let mut dirs = Vec::new();
-    if let Some(theme) = &config.theme {
-        dirs.push(root.join("themes").join(theme).join("static"));
+    if let Some(theme) = &site.config.theme {
+        dirs.push(format!("themes/{theme}/static/"));
     }
-    dirs.push(root.join("static"));
-    let mut files: BTreeMap<String, PathBuf> = BTreeMap::new();
-    for dir in dirs {
-        let mut rels = Vec::new();
-        if dir.is_dir() {
-            collect_files(&dir, "", &mut rels)?;
-        }
-        for rel in rels {
-            files.insert(rel.clone(), dir.join(rel));
+    dirs.push("static/".to_string());
+    let mut files: BTreeMap<&str, &[u8]> = BTreeMap::new();
+    for dir in &dirs {
+        for (rel, bytes) in site.tree.under(dir) {
+            files.insert(rel, bytes);
         }
     }
-    for (rel, src) in files {
-        let bytes =
-            std::fs::read(&src).with_context(|| format!("cannot read {}", src.display()))?;
-        w.write(&rel, &bytes)?;
+    for (rel, bytes) in files {
+        w.out.insert(rel, bytes);
         w.report.static_files += 1;
     }
-    Ok(())
 }
 
 /// Every file under `dir`, as `/`-separated relative paths, sorted.
