@@ -388,3 +388,24 @@ fn site_templates_override_the_theme() {
         "still extends the theme's base.html"
     );
 }
+
+#[test]
+fn never_replaces_the_project_inputs() {
+    let proj = fixture_project();
+    for args in [
+        ["--out", "site"],
+        ["--stage", "site"],
+        ["--out", "."],
+        ["--stage", "data/x"],
+    ] {
+        let out = build(proj.path(), &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            util::stderr(&out).contains("refusing"),
+            "{}",
+            util::stderr(&out)
+        );
+    }
+    assert!(proj.path().join("site/config.toml").is_file());
+    assert!(proj.path().join("data/company.toml").is_file());
+}

@@ -78,6 +78,7 @@ pub fn build_view(view: &PublicView, opts: &BuildOptions) -> Result<BuildReport>
     let (staged_tree, staged) = stage::stage(view, &stage_options(&project, opts))?;
     if let Some(dir) = &opts.stage_only {
         let dir = absolute(dir)?;
+        refuse_project_paths(&project, &dir, "--stage")?;
         let tmp = fresh_sibling(&dir)?;
         staged_tree.write_to(tmp.path())?;
         replace_dir(tmp, &dir)?;
@@ -95,6 +96,7 @@ pub fn build_view(view: &PublicView, opts: &BuildOptions) -> Result<BuildReport>
         });
     }
     let out = absolute(&opts.out)?;
+    refuse_project_paths(&project, &out, "--out")?;
     let tmp_out = fresh_sibling(&out)?;
     let (base_url, rendered) = match opts.engine {
         Engine::Builtin => {
@@ -146,6 +148,26 @@ fn stage_options<'a>(project: &'a Path, opts: &'a BuildOptions) -> StageOptions<
 }
 
 /// An absolute path without `.` or `..` components (it appears in URLs).
+/// The output replaces its directory, so it must never be the project, a
+/// folder holding it, or anything inside its input folders.
+fn refuse_project_paths(project: &Path, target: &Path, flag: &str) -> Result<()> {
+    if project.starts_with(target) {
+        bail!(
+            "{flag} {}: refusing to replace a folder that holds the project",
+            target.display()
+        );
+    }
+    for input in ["data", "site", "themes", "answers"] {
+        if target.starts_with(project.join(input)) {
+            bail!(
+                "{flag} {}: refusing to write inside the project's {input}/ folder",
+                target.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 fn absolute(path: &Path) -> Result<PathBuf> {
     use std::path::Component;
     let joined = if path.is_absolute() {
