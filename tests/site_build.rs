@@ -409,3 +409,48 @@ fn never_replaces_the_project_inputs() {
     assert!(proj.path().join("site/config.toml").is_file());
     assert!(proj.path().join("data/company.toml").is_file());
 }
+
+/// `--engine zola` runs `zola --root STAGE build --base-url URL --output-dir DIR`
+/// on a staged project; a stand-in `zola` script checks the call.
+#[test]
+fn zola_engine_runs_zola_on_the_staged_project() {
+    let proj = fixture_project();
+    let bin = proj.path().join("fakebin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let script = bin.join("zola");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\n# args: --root R build --base-url U --output-dir O\n\
+         test \"$3\" = build || exit 3\n\
+         test -f \"$2/config.toml\" && test -f \"$2/data/controls.json\" && test -f \"$2/themes/vouch/theme.toml\" || exit 4\n\
+         mkdir \"$7\" && echo \"zola $5\" > \"$7/index.html\"\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = util::vouch()
+        .current_dir(proj.path())
+        .env("PATH", path)
+        .args([
+            "build",
+            "--engine",
+            "zola",
+            "--base-url",
+            "https://z.example",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", util::stderr(&out));
+    assert_eq!(
+        read(proj.path().join("public/index.html")),
+        "zola https://z.example\n"
+    );
+    let report: serde_json::Value = serde_json::from_str(&util::stdout(&out)).unwrap();
+    assert_eq!(report["engine"], "zola");
+}
