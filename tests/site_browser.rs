@@ -109,6 +109,11 @@ fn home_and_controls_render_and_the_filter_narrows_the_list() {
     assert_eq!(total, 6, "every listed control is on the page");
     assert_eq!(visible, total, "no filter, nothing hidden");
     assert!(all.contains("6 controls"));
+    let box_tag = &all[all.find("id=\"control-filter-box\"").expect("filter box")..];
+    assert!(
+        !box_tag[..box_tag.find('>').unwrap()].contains("hidden"),
+        "the script reveals the filter box"
+    );
 
     let filtered = chromium(
         profile.path(),

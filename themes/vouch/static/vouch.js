@@ -53,7 +53,31 @@
     }
   }
 
+  // Keeps the query in the address bar so a filtered view can be shared.
+  function remember() {
+    try {
+      var url = new URL(window.location.href);
+      if (input.value) {
+        url.searchParams.set("q", input.value);
+      } else {
+        url.searchParams.delete("q");
+      }
+      window.history.replaceState(null, "", url.toString());
+    } catch (e) {
+      // file:// pages may refuse history changes; filtering still works.
+    }
+  }
+
+  // The box is hidden until this script runs: without JavaScript the full
+  // list shows and no dead control is offered.
+  var box = document.getElementById("control-filter-box");
+  if (box) {
+    box.hidden = false;
+  }
   input.value = initialQuery();
-  input.addEventListener("input", apply);
+  input.addEventListener("input", function () {
+    apply();
+    remember();
+  });
   apply();
 })();
