@@ -7,6 +7,7 @@ mod interim_load;
 pub mod public;
 pub mod security_txt;
 pub mod stage;
+pub mod summary;
 pub mod trust_json;
 
 pub use public::PublicView;
