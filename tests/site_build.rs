@@ -454,3 +454,24 @@ fn zola_engine_runs_zola_on_the_staged_project() {
     let report: serde_json::Value = serde_json::from_str(&util::stdout(&out)).unwrap();
     assert_eq!(report["engine"], "zola");
 }
+
+/// A visibility typo is an error naming the file and row, never a listing.
+#[test]
+fn unknown_visibility_is_an_error_not_a_listing() {
+    let proj = fixture_project();
+    let csv = proj.path().join("data/controls.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    std::fs::write(
+        &csv,
+        format!("{text}SEC-99,Secret thing,Hidden,CC6.1,X,Y,monthly,implemented,internl,,\n"),
+    )
+    .unwrap();
+    let out = build(proj.path(), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = util::stderr(&out);
+    assert!(
+        err.contains("data/controls.csv:8: visibility: invalid value \"internl\""),
+        "{err}"
+    );
+    assert!(!proj.path().join("public").exists());
+}

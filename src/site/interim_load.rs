@@ -1,11 +1,13 @@
-//! INTERIM: a minimal reader of `data/` used until `crate::model` is merged
-//! from the foundation branch; then `PublicView::from_project` replaces it.
-//! It follows docs/data-format.md but does not validate (that is
-//! `vouch check`'s job).
+//! INTERIM: the site's own minimal reader of `data/`, used until
+//! `crate::model` (foundation branch) is merged; then a
+//! `PublicView::from_project(&model::Project)` replaces it. It follows
+//! docs/data-format.md and validates only what confidentiality depends on:
+//! a visibility/access value outside the documented ones is an error, so a
+//! typo can never publish or list an item. Full validation is `vouch check`.
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -124,6 +126,30 @@ fn date(v: &toml::Value) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()
 }
 
+/// Where an item may appear. Anything but the documented spellings is an
+/// error: a typo must never publish or list an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    Public,
+    Listed,
+    Hidden,
+}
+
+fn shown(value: &str, allowed: &[&str], at: &str) -> Result<Shown> {
+    let value = value.trim();
+    if !allowed.contains(&value) {
+        bail!(
+            "{at}: invalid value {value:?} (expected one of: {})",
+            allowed.join(", ")
+        );
+    }
+    Ok(match value {
+        "public" => Shown::Public,
+        "internal" => Shown::Hidden,
+        _ => Shown::Listed,
+    })
+}
+
 fn opt_date(v: &Option<toml::Value>) -> Option<NaiveDate> {
     v.as_ref().and_then(date)
 }
@@ -174,13 +200,17 @@ pub fn load_view(root: &Path, build_date: NaiveDate) -> Result<PublicView> {
     };
     let mut controls = Vec::new();
     let text = read(root, "data/controls.csv")?;
-    for row in csv::Reader::from_reader(text.as_bytes()).deserialize::<RawControl>() {
+    for (i, row) in csv::Reader::from_reader(text.as_bytes())
+        .deserialize::<RawControl>()
+        .enumerate()
+    {
         let r = row.context("data/controls.csv")?;
+        let at = format!("data/controls.csv:{}: visibility", i + 2);
         let split = |s: &str| s.split(';').filter_map(nonempty).collect::<Vec<_>>();
-        let listed_only = match r.visibility.trim() {
-            "public" => false,
-            "internal" => continue,
-            _ => true,
+        let listed_only = match shown(&r.visibility, &["public", "nda", "internal"], &at)? {
+            Shown::Public => false,
+            Shown::Hidden => continue,
+            Shown::Listed => true,
         };
         controls.push(Control {
             id: (!listed_only).then_some(r.id),
@@ -210,10 +240,11 @@ pub fn load_view(root: &Path, build_date: NaiveDate) -> Result<PublicView> {
         let raw: RawReports =
             toml::from_str(&read(root, "data/reports.toml")?).context("data/reports.toml")?;
         for r in raw.report {
-            if r.access == "internal" {
-                continue;
-            }
-            let public = r.access == "public";
+            let at = format!("data/reports.toml: report {:?}: access", r.id);
+            let public = match shown(&r.access, &["public", "nda", "request", "internal"], &at)? {
+                Shown::Hidden => continue,
+                other => other == Shown::Public,
+            };
             reports.push(Report {
                 title: r.title,
                 kind: r.kind,
@@ -239,10 +270,11 @@ pub fn load_view(root: &Path, build_date: NaiveDate) -> Result<PublicView> {
         let raw: RawDocuments =
             toml::from_str(&read(root, "data/documents.toml")?).context("data/documents.toml")?;
         for d in raw.document {
-            if d.access == "internal" {
-                continue;
-            }
-            let public = d.access == "public";
+            let at = format!("data/documents.toml: document {:?}: access", d.id);
+            let public = match shown(&d.access, &["public", "nda", "request", "internal"], &at)? {
+                Shown::Hidden => continue,
+                other => other == Shown::Public,
+            };
             documents.push(Document {
                 title: d.title,
                 kind: d.kind,
@@ -261,7 +293,14 @@ pub fn load_view(root: &Path, build_date: NaiveDate) -> Result<PublicView> {
         let text = read(root, "data/subprocessors.csv")?;
         for row in csv::Reader::from_reader(text.as_bytes()).deserialize::<RawSubprocessor>() {
             let s = row.context("data/subprocessors.csv")?;
-            if !matches!(s.visibility.trim(), "" | "public") {
+            let at = format!("data/subprocessors.csv: {:?}: visibility", s.name);
+            let value = if s.visibility.trim().is_empty() {
+                "public"
+            } else {
+                s.visibility.as_str()
+            };
+            // Subprocessors are either published or not at all.
+            if shown(value, &["public", "nda", "internal"], &at)? != Shown::Public {
                 continue;
             }
             subprocessors.push(Subprocessor {
@@ -289,7 +328,13 @@ pub fn load_view(root: &Path, build_date: NaiveDate) -> Result<PublicView> {
             let (front, body) =
                 super::engine::content::split_front_matter(&text).context(rel.clone())?;
             let f: RawUpdateFront = toml::from_str(front).context(rel.clone())?;
-            if !matches!(f.visibility.as_deref(), None | Some("public")) {
+            let value = f.visibility.as_deref().unwrap_or("public");
+            if shown(
+                value,
+                &["public", "internal"],
+                &format!("{rel}: visibility"),
+            )? != Shown::Public
+            {
                 continue;
             }
             updates.push(Update {
