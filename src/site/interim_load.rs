@@ -150,8 +150,15 @@ fn shown(value: &str, allowed: &[&str], at: &str) -> Result<Shown> {
     })
 }
 
-fn opt_date(v: &Option<toml::Value>) -> Option<NaiveDate> {
-    v.as_ref().and_then(date)
+/// An optional date field; a value that is not a date is an error.
+fn opt_date(v: &Option<toml::Value>, at: &str, field: &str) -> Result<Option<NaiveDate>> {
+    match v {
+        None => Ok(None),
+        Some(value) => match date(value) {
+            Some(d) => Ok(Some(d)),
+            None => bail!("{at}: {field}: {value} is not a date such as 2026-06-30"),
+        },
+    }
 }
 
 fn read(root: &Path, rel: &str) -> Result<String> {
@@ -240,8 +247,12 @@ pub fn load_view(root: &Path, build_date: NaiveDate) -> Result<PublicView> {
         let raw: RawReports =
             toml::from_str(&read(root, "data/reports.toml")?).context("data/reports.toml")?;
         for r in raw.report {
-            let at = format!("data/reports.toml: report {:?}: access", r.id);
-            let public = match shown(&r.access, &["public", "nda", "request", "internal"], &at)? {
+            let at = format!("data/reports.toml: report {:?}", r.id);
+            let public = match shown(
+                &r.access,
+                &["public", "nda", "request", "internal"],
+                &format!("{at}: access"),
+            )? {
                 Shown::Hidden => continue,
                 other => other == Shown::Public,
             };
@@ -250,11 +261,11 @@ pub fn load_view(root: &Path, build_date: NaiveDate) -> Result<PublicView> {
                 kind: r.kind,
                 access: r.access,
                 categories: r.categories,
-                period_start: opt_date(&r.period_start),
-                period_end: opt_date(&r.period_end),
-                as_of: opt_date(&r.as_of),
-                issued: opt_date(&r.issued),
-                valid_until: opt_date(&r.valid_until),
+                period_start: opt_date(&r.period_start, &at, "period_start")?,
+                period_end: opt_date(&r.period_end, &at, "period_end")?,
+                as_of: opt_date(&r.as_of, &at, "as_of")?,
+                issued: opt_date(&r.issued, &at, "issued")?,
+                valid_until: opt_date(&r.valid_until, &at, "valid_until")?,
                 details: public.then_some(ReportDetails {
                     id: r.id,
                     auditor: r.auditor,
@@ -270,8 +281,12 @@ pub fn load_view(root: &Path, build_date: NaiveDate) -> Result<PublicView> {
         let raw: RawDocuments =
             toml::from_str(&read(root, "data/documents.toml")?).context("data/documents.toml")?;
         for d in raw.document {
-            let at = format!("data/documents.toml: document {:?}: access", d.id);
-            let public = match shown(&d.access, &["public", "nda", "request", "internal"], &at)? {
+            let at = format!("data/documents.toml: document {:?}", d.id);
+            let public = match shown(
+                &d.access,
+                &["public", "nda", "request", "internal"],
+                &format!("{at}: access"),
+            )? {
                 Shown::Hidden => continue,
                 other => other == Shown::Public,
             };
@@ -279,7 +294,7 @@ pub fn load_view(root: &Path, build_date: NaiveDate) -> Result<PublicView> {
                 title: d.title,
                 kind: d.kind,
                 access: d.access,
-                updated: opt_date(&d.updated),
+                updated: opt_date(&d.updated, &at, "updated")?,
                 details: public.then_some(DocumentDetails {
                     id: d.id,
                     summary: d.summary,
