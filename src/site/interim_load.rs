@@ -190,6 +190,30 @@ pub fn load_view(root: &Path, build_date: NaiveDate) -> Result<PublicView> {
             }
         }
     }
+    // docs/data-format.md's example writes these after `[boundaries]`,
+    // where TOML puts them inside that table: accept both places.
+    let from_boundaries = |key: &str| -> Vec<String> {
+        c.boundaries
+            .get(key)
+            .and_then(|v| v.as_array())
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let commitments = if c.commitments.is_empty() {
+        from_boundaries("commitments")
+    } else {
+        c.commitments.clone()
+    };
+    let requirements = if c.requirements.is_empty() {
+        from_boundaries("requirements")
+    } else {
+        c.requirements.clone()
+    };
     let company = Company {
         name: c.name,
         website: c.website,
@@ -197,8 +221,8 @@ pub fn load_view(root: &Path, build_date: NaiveDate) -> Result<PublicView> {
         logo: c.logo,
         description: c.description,
         boundaries,
-        commitments: c.commitments,
-        requirements: c.requirements,
+        commitments,
+        requirements,
         categories: c.categories,
         request_access_url: c.trust_center.request_access_url,
         security_txt_lifetime_days: c.trust_center.security_txt_lifetime_days.unwrap_or(365),
