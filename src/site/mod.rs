@@ -1,1 +1,13 @@
-//! TODO
+//! The public trust-center site: a Zola project (`site/` + `themes/`) fed
+//! with the public view of the project's data, rendered by our own engine.
+
+pub mod build;
+pub mod engine;
+mod interim_load;
+pub mod public;
+pub mod security_txt;
+pub mod stage;
+pub mod summary;
+pub mod trust_json;
+
+pub use public::PublicView;

@@ -1,0 +1,554 @@
+//! Writes the staged Zola project: a copy of `site/` and the theme, plus the
+//! public view of the data as `data/*.json`, generated content pages
+//! (`content/updates/*.md`, `content/subprocessors/*.md`, section
+//! `_index.md` files the site does not provide), the public files, and
+//! `static/trust.json` and `static/.well-known/security.txt`.
+//!
+//! A real `zola build` run on the staged directory renders the same site.
+
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde_json::{json, Value};
+
+use super::engine::config::Config;
+use super::engine::tree::Tree;
+use super::public::{self, PublicView, Report};
+use super::summary::{controls_json, frameworks, key_facts, latest_audit, subprocessors_json};
+use super::{security_txt, trust_json};
+
+/// Where staging reads from.
+pub struct StageOptions<'a> {
+    /// The project root: `site/`, `themes/`, and the files reports point at.
+    pub project: &'a Path,
+    /// A real base URL written into the staged config.toml (else the site's).
+    pub base_url: Option<&'a str>,
+}
+
+/// What staging wrote, for `--json` and tests.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StageReport {
+    pub base_url: String,
+    pub files: usize,
+    pub published_files: Vec<String>,
+}
+
+/// Builds the staged Zola project in memory.
+pub fn stage(view: &PublicView, opts: &StageOptions) -> Result<(Tree, StageReport)> {
+    let site = opts.project.join("site");
+    if !site.join("config.toml").is_file() {
+        bail!(
+            "{}: missing site/config.toml (the Zola project of the trust center)",
+            opts.project.display()
+        );
+    }
+    let mut tree = Tree::new();
+    tree.add_dir(&site, "")?;
+    let config_path = site.join("config.toml");
+    let mut config_text = std::fs::read_to_string(&config_path)
+        .with_context(|| format!("cannot read {}", config_path.display()))?;
+    if let Some(url) = opts.base_url {
+        config_text = replace_base_url(&config_text, url);
+        tree.insert("config.toml", config_text.clone());
+    }
+    let config = Config::parse(&config_text).context("site/config.toml")?;
+    if let Some(theme) = &config.theme {
+        let src = opts.project.join("themes").join(theme);
+        if !src.is_dir() {
+            bail!(
+                "site/config.toml: theme {theme:?} not found in {}",
+                src.display()
+            );
+        }
+        tree.add_dir(&src, &format!("themes/{theme}/"))?;
+    }
+    let mut stager = Stager {
+        view,
+        project: opts.project,
+        site_content: site.join("content"),
+        base_url: config.base_url.clone(),
+        tree,
+        published: Vec::new(),
+    };
+    stager.write_data()?;
+    stager.write_content()?;
+    stager.write_well_known()?;
+    let report = StageReport {
+        base_url: stager.base_url,
+        files: stager.tree.len(),
+        published_files: stager.published,
+    };
+    Ok((stager.tree, report))
+}
+
+struct Stager<'a> {
+    view: &'a PublicView,
+    project: &'a Path,
+    /// `site/content`, whose section files take precedence over generated ones.
+    site_content: PathBuf,
+    base_url: String,
+    tree: Tree,
+    published: Vec<String>,
+}
+
+impl Stager<'_> {
+    fn write(&mut self, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.tree.insert(rel, bytes);
+        Ok(())
+    }
+
+    fn write_json(&mut self, rel: &str, value: &Value) -> Result<()> {
+        let mut text = serde_json::to_string_pretty(value)?;
+        text.push('\n');
+        self.write(rel, text.as_bytes())
+    }
+
+    /// Copies a public file into `static/files/` and returns its site path.
+    fn publish(&mut self, rel: &str) -> Result<String> {
+        let path = Path::new(rel);
+        if path.is_absolute()
+            || path
+                .components()
+                .any(|c| !matches!(c, Component::Normal(_)))
+        {
+            bail!("{rel}: file paths must be relative and stay inside the project");
+        }
+        let src = self.project.join(path);
+        let bytes = std::fs::read(&src).with_context(|| format!("cannot read {rel}"))?;
+        let site_path = format!("files/{}", rel.strip_prefix("data/files/").unwrap_or(rel));
+        self.write(&format!("static/{site_path}"), &bytes)?;
+        self.published.push(site_path.clone());
+        Ok(site_path)
+    }
+
+    fn request_url(&self, title: &str) -> String {
+        let company = &self.view.company;
+        if let Some(url) = &company.request_access_url {
+            return url.clone();
+        }
+        if company.security_contact.starts_with("https://") {
+            return company.security_contact.clone();
+        }
+        let subject = format!("Access request: {title}");
+        format!(
+            "mailto:{}?subject={}",
+            company.security_contact,
+            percent_encode(&subject)
+        )
+    }
+
+    fn write_data(&mut self) -> Result<()> {
+        let company = self.company_json()?;
+        self.write_json("data/company.json", &company)?;
+        let summary = self.summary_json();
+        self.write_json("data/summary.json", &summary)?;
+        let controls = controls_json(self.view);
+        self.write_json("data/controls.json", &controls)?;
+        let reports = self.reports_json()?;
+        self.write_json("data/reports.json", &reports)?;
+        let documents = self.documents_json()?;
+        self.write_json("data/documents.json", &documents)?;
+        let subprocessors = subprocessors_json(self.view);
+        self.write_json("data/subprocessors.json", &subprocessors)
+    }
+
+    fn company_json(&mut self) -> Result<Value> {
+        let c = &self.view.company;
+        let logo = match &c.logo {
+            Some(rel) => Some(self.publish(rel)?),
+            None => None,
+        };
+        let c = &self.view.company;
+        let (contact_url, contact_label) =
+            if c.security_contact.contains('@') && !c.security_contact.starts_with("http") {
+                (
+                    format!("mailto:{}", c.security_contact),
+                    c.security_contact.clone(),
+                )
+            } else {
+                (c.security_contact.clone(), c.security_contact.clone())
+            };
+        Ok(json!({
+            "name": c.name,
+            "website": c.website,
+            "security_contact": c.security_contact,
+            "contact_url": contact_url,
+            "contact_label": contact_label,
+            "request_access_url": c.request_access_url.clone().unwrap_or_else(|| self.request_url("documents")),
+            "vulnerability_policy_url": c.vulnerability_policy_url,
+            "logo": logo,
+            "description_html": markdown_html(&c.description),
+            "boundaries": c.boundaries.iter().map(|(name, text)| json!({
+                "name": name,
+                "label": title_case(name),
+                "html": markdown_html(text),
+            })).collect::<Vec<_>>(),
+            "commitments": c.commitments,
+            "requirements": c.requirements,
+            "categories": c.categories.iter().map(|id| json!({
+                "id": id,
+                "label": public::category_label(id),
+                "blurb": public::category_blurb(id),
+            })).collect::<Vec<_>>(),
+        }))
+    }
+
+    fn summary_json(&self) -> Value {
+        let view = self.view;
+        let public_controls = view.controls.iter().filter(|c| !c.listed_only).count();
+        let implemented = view
+            .controls
+            .iter()
+            .filter(|c| c.status == "implemented")
+            .count();
+        let criteria: BTreeSet<&str> = view
+            .controls
+            .iter()
+            .flat_map(|c| c.criteria.iter().map(String::as_str))
+            .collect();
+        json!({
+            "build_date": view.build_date.to_string(),
+            "latest_audit": latest_audit(view),
+            "frameworks": frameworks(view),
+            "key_facts": key_facts(view),
+            "counts": {
+                "controls": view.controls.len(),
+                "public_controls": public_controls,
+                "implemented": implemented,
+                "criteria": criteria.len(),
+                "subprocessors": view.subprocessors.len(),
+                "documents": view.documents.len(),
+                "reports": view.reports.len(),
+            },
+        })
+    }
+
+    fn reports_json(&mut self) -> Result<Value> {
+        let mut reports: Vec<&Report> = self.view.reports.iter().collect();
+        reports.sort_by(|a, b| b.date().cmp(&a.date()).then_with(|| a.title.cmp(&b.title)));
+        let mut out = Vec::new();
+        for r in reports {
+            let mut item = json!({
+                "title": r.title,
+                "kind": r.kind,
+                "kind_label": public::report_kind_label(&r.kind),
+                "access": r.access,
+                "date": r.date().map(|d| d.to_string()),
+                "period_start": r.period_start.map(|d| d.to_string()),
+                "period_end": r.period_end.map(|d| d.to_string()),
+                "as_of": r.as_of.map(|d| d.to_string()),
+                "valid_until": r.valid_until.map(|d| d.to_string()),
+                "categories": r.categories.iter().map(|c| public::category_label(c)).collect::<Vec<_>>(),
+                "auditor": null, "opinion": null, "summary_html": null, "url": null, "request_url": null,
+            });
+            match &r.details {
+                Some(d) => {
+                    item["auditor"] = json!(d.auditor);
+                    item["opinion"] = json!(d.opinion);
+                    item["summary_html"] = json!(d.summary.as_deref().map(markdown_html));
+                    if let Some(file) = &d.file {
+                        item["url"] = json!(self.publish(file)?);
+                    }
+                }
+                None => item["request_url"] = json!(self.request_url(&r.title)),
+            }
+            out.push(item);
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn documents_json(&mut self) -> Result<Value> {
+        let order = ["policy", "whitepaper", "certificate", "legal", "other"];
+        let mut docs: Vec<_> = self.view.documents.iter().collect();
+        docs.sort_by(|a, b| {
+            let rank = |k: &str| order.iter().position(|o| *o == k).unwrap_or(order.len());
+            rank(&a.kind)
+                .cmp(&rank(&b.kind))
+                .then_with(|| a.kind.cmp(&b.kind))
+                .then_with(|| a.title.cmp(&b.title))
+        });
+        let mut groups: Vec<Value> = Vec::new();
+        for d in docs {
+            let mut item = json!({
+                "title": d.title,
+                "kind": d.kind,
+                "access": d.access,
+                "updated": d.updated.map(|x| x.to_string()),
+                "summary_html": null, "url": null, "request_url": null,
+            });
+            match &d.details {
+                Some(details) => {
+                    item["summary_html"] = json!(details.summary.as_deref().map(markdown_html));
+                    if let Some(file) = &details.file {
+                        item["url"] = json!(self.publish(file)?);
+                    }
+                }
+                None => item["request_url"] = json!(self.request_url(&d.title)),
+            }
+            let same_kind = groups.last().is_some_and(|g| g["kind"] == json!(d.kind));
+            if !same_kind {
+                groups.push(json!({
+                    "kind": d.kind,
+                    "label": plural_label(&d.kind),
+                    "items": [],
+                }));
+            }
+            if let Some(Value::Array(items)) = groups.last_mut().map(|g| &mut g["items"]) {
+                items.push(item);
+            }
+        }
+        Ok(json!({ "groups": groups }))
+    }
+
+    fn write_content(&mut self) -> Result<()> {
+        let sections = [
+            (
+                "controls",
+                "Controls",
+                "controls.html",
+                None,
+                false,
+                "Every control we operate, mapped to the AICPA Trust Services Criteria.",
+            ),
+            (
+                "reports",
+                "Reports",
+                "reports.html",
+                None,
+                false,
+                "Audit reports, certificates and test summaries.",
+            ),
+            (
+                "documents",
+                "Policies & documents",
+                "documents.html",
+                None,
+                false,
+                "Our security policies and other documents.",
+            ),
+            (
+                "subprocessors",
+                "Subprocessors",
+                "subprocessors.html",
+                Some("subprocessor.html"),
+                true,
+                "Third parties that process customer data on our behalf.",
+            ),
+            (
+                "updates",
+                "Updates",
+                "updates.html",
+                Some("update.html"),
+                true,
+                "Notices about our security program, reports and subprocessors.",
+            ),
+        ];
+        for (dir, title, template, page_template, feeds, description) in sections {
+            let rel = format!("content/{dir}/_index.md");
+            if self.site_content.join(dir).join("_index.md").exists() {
+                continue;
+            }
+            let mut front = toml::Table::new();
+            front.insert("title".into(), title.into());
+            front.insert("description".into(), description.into());
+            front.insert("template".into(), template.into());
+            if let Some(p) = page_template {
+                front.insert("page_template".into(), p.into());
+                front.insert("sort_by".into(), "date".into());
+            }
+            if feeds {
+                front.insert("generate_feeds".into(), true.into());
+            }
+            self.write(&rel, front_matter(&front, "")?.as_bytes())?;
+        }
+        for update in &self.view.updates {
+            let mut front = toml::Table::new();
+            front.insert("title".into(), update.title.clone().into());
+            front.insert("date".into(), update.date.to_string().into());
+            let text = front_matter(&front, &update.body)?;
+            self.write(
+                &format!("content/updates/{}.md", update.slug),
+                text.as_bytes(),
+            )?;
+        }
+        let mut used = BTreeSet::new();
+        for sub in &self.view.subprocessors {
+            let slug = unique_slug(&sub.name, &mut used);
+            let mut front = toml::Table::new();
+            front.insert("title".into(), sub.name.clone().into());
+            front.insert("description".into(), sub.purpose.clone().into());
+            front.insert("date".into(), sub.since.to_string().into());
+            let mut extra = toml::Table::new();
+            extra.insert("purpose".into(), sub.purpose.clone().into());
+            extra.insert("data".into(), sub.data.clone().into());
+            extra.insert("location".into(), sub.location.clone().into());
+            if let Some(w) = &sub.website {
+                extra.insert("website".into(), w.clone().into());
+            }
+            front.insert("extra".into(), extra.into());
+            let body = format!(
+                "{} processes {} for {}, from {}.\n",
+                escape_markdown(&sub.name),
+                escape_markdown(&lowercase_first(&sub.data)),
+                escape_markdown(&lowercase_first(&sub.purpose)),
+                escape_markdown(&sub.location)
+            );
+            let text = front_matter(&front, &body)?;
+            self.write(&format!("content/subprocessors/{slug}.md"), text.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    fn write_well_known(&mut self) -> Result<()> {
+        let txt = security_txt::render(self.view, &self.base_url);
+        self.write("static/.well-known/security.txt", txt.as_bytes())?;
+        let trust = trust_json::build(self.view, &self.base_url);
+        self.write_json("static/trust.json", &trust)
+    }
+}
+
+/// Replaces the top-level `base_url = ...` line, keeping the rest verbatim.
+fn replace_base_url(config: &str, url: &str) -> String {
+    let line = format!("base_url = {}", toml::Value::String(url.to_string()));
+    let mut done = false;
+    let mut out: Vec<String> = config
+        .lines()
+        .map(|l| {
+            if !done && l.trim_start().starts_with("base_url") {
+                done = true;
+                line.clone()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    if !done {
+        out.insert(0, line);
+    }
+    out.join("\n") + "\n"
+}
+
+fn front_matter(front: &toml::Table, body: &str) -> Result<String> {
+    let toml = toml::to_string(front)?;
+    Ok(format!("+++\n{toml}+++\n{body}"))
+}
+
+/// Markdown from the data files → HTML, with any raw HTML shown as text:
+/// data reaches the site escaped, never as markup.
+pub fn markdown_html(text: &str) -> String {
+    use pulldown_cmark::{html, Event, Options, Parser};
+    let parser = Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(
+        |event| match event {
+            Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+            other => other,
+        },
+    );
+    let mut out = String::new();
+    html::push_html(&mut out, parser);
+    out
+}
+
+/// Markdown-inert text: HTML-significant and emphasis characters escaped.
+fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '!' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match (chars.next(), chars.clone().next()) {
+        // Keep acronyms such as "AWS" or "PII".
+        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
+            first.to_lowercase().chain(chars).collect()
+        }
+        _ => text.to_string(),
+    }
+}
+
+fn unique_slug(name: &str, used: &mut BTreeSet<String>) -> String {
+    let base = match slug::slugify(name) {
+        s if s.is_empty() => "item".to_string(),
+        s => s,
+    };
+    let mut slug = base.clone();
+    let mut n = 2;
+    while !used.insert(slug.clone()) {
+        slug = format!("{base}-{n}");
+        n += 1;
+    }
+    slug
+}
+
+pub fn percent_encode(text: &str) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+pub(crate) fn title_case(name: &str) -> String {
+    let mut chars = name.replace(['_', '-'], " ").chars().collect::<Vec<_>>();
+    if let Some(first) = chars.first_mut() {
+        *first = first.to_ascii_uppercase();
+    }
+    chars.into_iter().collect()
+}
+
+fn plural_label(kind: &str) -> &str {
+    match kind {
+        "policy" => "Policies",
+        "whitepaper" => "Whitepapers",
+        "certificate" => "Certificates",
+        "legal" => "Legal",
+        _ => "Other documents",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_markdown_never_passes_html() {
+        let html = markdown_html("Hi <script>alert(1)</script> **b**");
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        assert!(html.contains("<strong>b</strong>"));
+    }
+
+    #[test]
+    fn base_url_line_is_replaced() {
+        let c = replace_base_url("title = \"x\"\nbase_url = \"https://a\"\n", "https://b");
+        assert!(c.contains("base_url = \"https://b\"") && !c.contains("https://a"));
+    }
+
+    #[test]
+    fn helpers() {
+        assert_eq!(
+            percent_encode("Access request: SOC 2"),
+            "Access%20request%3A%20SOC%202"
+        );
+        assert_eq!(lowercase_first("Customer data"), "customer data");
+        assert_eq!(lowercase_first("PII"), "PII");
+        assert_eq!(escape_markdown("a<b>*c*"), "a&lt;b&gt;\\*c\\*");
+    }
+}

@@ -1,0 +1,330 @@
+//! What the templates show, derived from the public view: the latest audit
+//! and its freshness, framework badges, key facts, the grouped controls
+//! and the subprocessor list, as the JSON staged in `data/`.
+
+use serde_json::{json, Value};
+
+use super::public::{self, PublicView};
+use super::stage::title_case;
+
+/// Days after the end of the audited period until a report is "ageing" /
+/// "stale": 12 and 18 months.
+pub const AGEING_AFTER_DAYS: i64 = 365;
+pub const STALE_AFTER_DAYS: i64 = 548;
+
+/// The most recent SOC audit that may be listed, with auditor and opinion
+/// from itself if public, else from a public SOC report of the same period
+/// (typically the SOC 3 of the same engagement).
+pub fn latest_audit(view: &PublicView) -> Value {
+    let Some(latest) = view
+        .reports
+        .iter()
+        .filter(|r| r.is_soc() && r.covered_until().is_some())
+        .max_by(|a, b| {
+            a.covered_until()
+                .cmp(&b.covered_until())
+                .then_with(|| soc_rank(&a.kind).cmp(&soc_rank(&b.kind)))
+                .then_with(|| b.title.cmp(&a.title))
+        })
+    else {
+        return Value::Null;
+    };
+    let source = latest.details.as_ref().or_else(|| {
+        view.reports
+            .iter()
+            .filter(|r| r.is_soc() && r.covered_until() == latest.covered_until())
+            .find_map(|r| r.details.as_ref())
+    });
+    let until = latest.covered_until().unwrap_or(view.build_date);
+    let age = (view.build_date - until).num_days();
+    let (freshness, label) = if age < AGEING_AFTER_DAYS {
+        ("fresh", "Current")
+    } else if age < STALE_AFTER_DAYS {
+        ("ageing", "Ageing")
+    } else {
+        ("stale", "Out of date")
+    };
+    json!({
+        "title": latest.title,
+        "kind": latest.kind,
+        "kind_label": public::report_kind_label(&latest.kind),
+        "access": latest.access,
+        "period_start": latest.period_start.map(|d| d.to_string()),
+        "period_end": latest.period_end.map(|d| d.to_string()),
+        "as_of": latest.as_of.map(|d| d.to_string()),
+        "issued": latest.issued.map(|d| d.to_string()),
+        "categories": latest.categories.iter().map(|c| public::category_label(c)).collect::<Vec<_>>(),
+        "auditor": source.and_then(|d| d.auditor.clone()),
+        "opinion": source.and_then(|d| d.opinion.clone()),
+        "age_days": age,
+        "freshness": freshness,
+        "freshness_label": label,
+    })
+}
+
+/// SOC 2 Type II outranks Type I outranks SOC 3 for the same period.
+fn soc_rank(kind: &str) -> u8 {
+    match kind {
+        "soc2-type2" => 3,
+        "soc2-type1" => 2,
+        _ => 1,
+    }
+}
+
+/// One badge per listed framework (SOC 2, SOC 3, ISO 27001), newest date.
+pub fn frameworks(view: &PublicView) -> Vec<Value> {
+    let mut out = Vec::new();
+    for kind in ["soc2-type2", "soc2-type1", "soc3", "iso27001"] {
+        let latest = view
+            .reports
+            .iter()
+            .filter(|r| r.kind == kind)
+            .max_by_key(|r| r.date());
+        if let Some(r) = latest {
+            out.push(json!({
+                "kind": kind,
+                "label": public::report_kind_label(kind),
+                "date": r.date().map(|d| d.to_string()),
+                "access": r.access,
+            }));
+        }
+    }
+    out
+}
+
+pub fn key_fact_label(name: &str) -> String {
+    match name {
+        "encryption" => "Encryption".into(),
+        "sso-mfa" => "SSO & MFA".into(),
+        "backups" => "Backups".into(),
+        "pen-test" => "Penetration testing".into(),
+        "logging" => "Logging & monitoring".into(),
+        "incident-response" => "Incident response".into(),
+        "vulnerability-management" => "Vulnerability management".into(),
+        other => title_case(other),
+    }
+}
+
+/// Key facts from public controls tagged `key-fact:<name>`, one per name
+/// (with every control carrying it), the well-known names first.
+pub fn key_facts(view: &PublicView) -> Vec<Value> {
+    use std::collections::BTreeMap;
+    let order = ["encryption", "sso-mfa", "backups", "pen-test"];
+    let mut facts: BTreeMap<(usize, &str), Vec<&public::Control>> = BTreeMap::new();
+    for c in view.controls.iter().filter(|c| !c.listed_only) {
+        for name in &c.key_facts {
+            let rank = order.iter().position(|o| o == name).unwrap_or(order.len());
+            facts.entry((rank, name.as_str())).or_default().push(c);
+        }
+    }
+    facts
+        .into_iter()
+        .map(|((_, name), mut controls)| {
+            controls.sort_by(|a, b| a.id.cmp(&b.id));
+            json!({
+                "name": name,
+                "label": key_fact_label(name),
+                "items": controls.iter().map(|c| json!({
+                    "title": c.title,
+                    "text": c.description,
+                    "control": c.id,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
+}
+
+pub fn status_label(status: &str) -> &str {
+    match status {
+        "implemented" => "Implemented",
+        "in-progress" => "In progress",
+        "planned" => "Planned",
+        other => other,
+    }
+}
+
+/// Controls grouped by TSC category then criterion group (each control
+/// under its first listed criterion: the author's primary one), as one flat
+/// list of `rows` in display order. The first row of a category or group
+/// carries `category` / `group`, the last one `group_end` / `category_end`:
+/// templates render it with a single loop, which Tera does much faster than
+/// nested loops over data from `load_data`.
+pub fn controls_json(view: &PublicView) -> Value {
+    use std::collections::BTreeMap;
+    type Key = (usize, Vec<u32>);
+    let mut groups: BTreeMap<Key, (String, Vec<&public::Control>)> = BTreeMap::new();
+    for c in &view.controls {
+        let group = c
+            .criteria
+            .first()
+            .map(|id| public::criterion_group(id).to_string())
+            .unwrap_or_else(|| "other".to_string());
+        groups
+            .entry(public::criterion_order(&group))
+            .or_insert_with(|| (group, Vec::new()))
+            .1
+            .push(c);
+    }
+    let mut categories: Vec<Value> = Vec::new();
+    let mut rows: Vec<Value> = Vec::new();
+    let group_list: Vec<(String, Vec<&public::Control>)> = groups.into_values().collect();
+    for (g, (group, mut items)) in group_list.iter().cloned().enumerate() {
+        items.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.title.cmp(&b.title)));
+        let category = public::criterion_category(&group);
+        let new_category = g == 0 || public::criterion_category(&group_list[g - 1].0) != category;
+        let last_in_category = g + 1 == group_list.len()
+            || public::criterion_category(&group_list[g + 1].0) != category;
+        if new_category {
+            categories.push(json!({
+                "id": category,
+                "label": public::category_label(category),
+                "count": 0,
+            }));
+        }
+        if let Some(cat) = categories.last_mut() {
+            let count = cat["count"].as_u64().unwrap_or(0) + items.len() as u64;
+            cat["count"] = json!(count);
+        }
+        let n = items.len();
+        for (i, c) in items.into_iter().enumerate() {
+            let mut criteria = c.criteria.clone();
+            criteria.sort_by_key(|id| public::criterion_order(id));
+            rows.push(json!({
+                "category": (new_category && i == 0).then(|| json!({
+                    "id": category,
+                    "label": public::category_label(category),
+                })),
+                "group": (i == 0).then(|| json!({
+                    "id": group,
+                    "title": public::group_title(&group),
+                    "count": n,
+                })),
+                "group_end": i + 1 == n,
+                "category_end": i + 1 == n && last_in_category,
+                "id": c.id,
+                "title": c.title,
+                "description": c.description,
+                "criteria": criteria,
+                "domain": c.domain,
+                "status": c.status,
+                "status_label": status_label(&c.status),
+                "last_tested": c.last_tested.map(|d| d.to_string()),
+                "listed_only": c.listed_only,
+            }));
+        }
+    }
+    json!({ "total": view.controls.len(), "categories": categories, "rows": rows })
+}
+
+pub fn subprocessors_json(view: &PublicView) -> Value {
+    let mut subs: Vec<_> = view.subprocessors.iter().collect();
+    subs.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    Value::Array(
+        subs.into_iter()
+            .map(|s| {
+                json!({
+                    "name": s.name,
+                    "purpose": s.purpose,
+                    "data": s.data,
+                    "location": s.location,
+                    "since": s.since.to_string(),
+                    "website": s.website,
+                })
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::public::{Company, Report, ReportDetails};
+    use chrono::{Duration, NaiveDate};
+
+    fn view(build_date: NaiveDate, reports: Vec<Report>) -> PublicView {
+        PublicView {
+            build_date,
+            company: Company {
+                name: "X".into(),
+                website: "https://x.test".into(),
+                security_contact: "s@x.test".into(),
+                logo: None,
+                description: String::new(),
+                boundaries: vec![],
+                commitments: vec![],
+                requirements: vec![],
+                categories: vec!["security".into()],
+                request_access_url: None,
+                security_txt_lifetime_days: 365,
+                preferred_languages: None,
+                vulnerability_policy_url: None,
+            },
+            controls: vec![],
+            reports,
+            documents: vec![],
+            subprocessors: vec![],
+            updates: vec![],
+        }
+    }
+
+    fn report(kind: &str, access: &str, end: NaiveDate, auditor: Option<&str>) -> Report {
+        Report {
+            title: kind.into(),
+            kind: kind.into(),
+            access: access.into(),
+            categories: vec!["security".into()],
+            period_start: Some(end - Duration::days(365)),
+            period_end: Some(end),
+            as_of: None,
+            issued: Some(end + Duration::days(40)),
+            valid_until: None,
+            details: auditor.map(|a| ReportDetails {
+                id: "r".into(),
+                auditor: Some(a.into()),
+                opinion: Some("unqualified".into()),
+                summary: None,
+                file: None,
+            }),
+        }
+    }
+
+    #[test]
+    fn freshness_counts_from_the_end_of_the_period() {
+        let end = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+        for (days, expected) in [
+            (100, "fresh"),
+            (364, "fresh"),
+            (365, "ageing"),
+            (547, "ageing"),
+            (548, "stale"),
+        ] {
+            let v = view(
+                end + Duration::days(days),
+                vec![report("soc2-type2", "nda", end, None)],
+            );
+            assert_eq!(latest_audit(&v)["freshness"], expected, "{days} days");
+        }
+    }
+
+    #[test]
+    fn gated_soc2_borrows_auditor_from_the_public_soc3_of_the_same_period() {
+        let end = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+        let v = view(
+            end + Duration::days(30),
+            vec![
+                report("soc3", "public", end, Some("Audit LLP")),
+                report("soc2-type2", "nda", end, None),
+            ],
+        );
+        let audit = latest_audit(&v);
+        assert_eq!(audit["kind"], "soc2-type2");
+        assert_eq!(audit["auditor"], "Audit LLP");
+        let older = view(end, vec![report("soc2-type2", "nda", end, None)]);
+        assert_eq!(latest_audit(&older)["auditor"], Value::Null);
+    }
+}

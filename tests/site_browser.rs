@@ -1,0 +1,173 @@
+//! Renders the built site in headless Chromium: the home page and the
+//! controls page, whose filter must narrow the list when opened with
+//! `?q=encrypt`. Screenshots go to target/screenshots/.
+//!
+//! Without /usr/bin/chromium the test fails when CI is set, else skips.
+
+mod util;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+fn chromium_available() -> bool {
+    if Path::new(CHROMIUM).exists() {
+        return true;
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("{CHROMIUM} is required on CI (apt-get install chromium)");
+    }
+    eprintln!("skipping: {CHROMIUM} not found");
+    false
+}
+
+fn chromium(profile: &Path, extra: &[&str], url: &str) -> String {
+    let out = Command::new(CHROMIUM)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(extra)
+        .arg(url)
+        .output()
+        .expect("cannot start chromium");
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn screenshot(profile: &Path, name: &str, url: &str, extra: &[&str]) -> PathBuf {
+    let dir = util::repo_root().join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    let _ = std::fs::remove_file(&path);
+    let arg = format!("--screenshot={}", path.display());
+    let mut args = vec![arg.as_str(), "--window-size=1280,2000"];
+    args.extend_from_slice(extra);
+    chromium(profile, &args, url);
+    assert!(
+        std::fs::metadata(&path)
+            .map(|m| m.len() > 10_000)
+            .unwrap_or(false),
+        "screenshot {name}"
+    );
+    path
+}
+
+/// Control rows in a dumped DOM: (all, visible).
+fn control_rows(dom: &str) -> (usize, usize) {
+    let rows: Vec<&str> = dom
+        .split("<li class=\"control\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('>').unwrap_or(0)])
+        .collect();
+    let visible = rows
+        .iter()
+        .filter(|attrs| !attrs.contains("hidden"))
+        .count();
+    (rows.len(), visible)
+}
+
+#[test]
+fn home_and_controls_render_and_the_filter_narrows_the_list() {
+    if !chromium_available() {
+        return;
+    }
+    let proj = util::copy_to_temp(&util::repo_root().join("tests/fixtures/site"));
+    util::copy_dir(&util::repo_root().join("site"), &proj.path().join("site"));
+    util::copy_dir(
+        &util::repo_root().join("themes"),
+        &proj.path().join("themes"),
+    );
+    let out = util::run_in(proj.path(), &["build", "--quiet"]);
+    assert!(out.status.success(), "{}", util::stderr(&out));
+    let public = proj.path().join("public");
+    let profile = tempfile::tempdir().unwrap();
+    let home_url = format!("file://{}/index.html", public.display());
+    let controls_url = format!("file://{}/controls/index.html", public.display());
+
+    let home = chromium(profile.path(), &["--dump-dom"], &home_url);
+    assert!(home.contains("Security at Fixture Cloud, Inc."), "{home}");
+    assert!(home.contains("Latest audit") && home.contains("SOC 2 Type II"));
+    assert_eq!(home.matches("<h1").count(), 1);
+    assert!(!home.contains("<script>alert"));
+
+    let all = chromium(profile.path(), &["--dump-dom"], &controls_url);
+    let (total, visible) = control_rows(&all);
+    assert_eq!(total, 6, "every listed control is on the page");
+    assert_eq!(visible, total, "no filter, nothing hidden");
+    assert!(all.contains("6 controls"));
+    let box_tag = &all[all.find("id=\"control-filter-box\"").expect("filter box")..];
+    assert!(
+        !box_tag[..box_tag.find('>').unwrap()].contains("hidden"),
+        "the script reveals the filter box"
+    );
+
+    let filtered = chromium(
+        profile.path(),
+        &["--dump-dom"],
+        &format!("{controls_url}?q=encrypt"),
+    );
+    let (total, visible) = control_rows(&filtered);
+    assert_eq!(total, 6);
+    assert!(
+        visible >= 1 && visible < total,
+        "filter narrowed to {visible} of {total}"
+    );
+    assert!(
+        filtered.contains("value=\"encrypt\"") || filtered.contains("of 6 controls match"),
+        "query read into the box"
+    );
+    let nothing = chromium(
+        profile.path(),
+        &["--dump-dom"],
+        &format!("{controls_url}#q=zzzz-no-match"),
+    );
+    assert_eq!(control_rows(&nothing).1, 0);
+    assert!(
+        nothing.contains("id=\"filter-empty\" class=\"empty\">"),
+        "empty notice shown"
+    );
+
+    screenshot(profile.path(), "home.png", &home_url, &[]);
+    screenshot(profile.path(), "controls.png", &controls_url, &[]);
+    screenshot(
+        profile.path(),
+        "controls-filtered.png",
+        &format!("{controls_url}?q=encrypt"),
+        &[],
+    );
+    screenshot(
+        profile.path(),
+        "reports.png",
+        &format!("file://{}/reports/index.html", public.display()),
+        &[],
+    );
+    screenshot(
+        profile.path(),
+        "home-dark.png",
+        &home_url,
+        &[
+            "--force-dark-mode",
+            "--blink-settings=preferredColorScheme=0",
+        ],
+    );
+    screenshot(
+        profile.path(),
+        "home-mobile.png",
+        &home_url,
+        &["--window-size=390,1600"],
+    );
+}
