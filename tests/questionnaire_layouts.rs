@@ -261,7 +261,7 @@ fn review_workbook() {
     assert_eq!(get(2, 9), "C-1, C-2");
     let xml =
         String::from_utf8(qs::zip_entries(&path)["xl/worksheets/sheet1.xml"].clone()).unwrap();
-    assert!(xml.contains("<autoFilter ref=\"A1:K4\""), "autofilter");
+    assert!(xml.contains("<autoFilter ref=\"A1:M4\""), "autofilter");
     assert!(xml.contains("state=\"frozen\""), "frozen header");
     assert!(xml.contains("<col "), "widths");
     let styles = String::from_utf8(qs::zip_entries(&path)["xl/styles.xml"].clone()).unwrap();

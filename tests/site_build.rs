@@ -470,7 +470,7 @@ fn unknown_visibility_is_an_error_not_a_listing() {
     assert_eq!(out.status.code(), Some(2));
     let err = util::stderr(&out);
     assert!(
-        err.contains("data/controls.csv:8: visibility: invalid value \"internl\""),
+        err.contains("data/controls.csv:8: error: visibility: invalid value \"internl\""),
         "{err}"
     );
     assert!(!proj.path().join("public").exists());

@@ -68,7 +68,7 @@ pub fn build_date_from_env() -> Result<NaiveDate> {
 
 /// Loads the project, keeps what may be published, builds the site.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
-    let view = super::interim_load::load_view(&opts.project, opts.build_date)?;
+    let view = super::from_model::load_view(&opts.project, opts.build_date)?;
     build_view(&view, opts)
 }
 

@@ -3,7 +3,7 @@
 
 pub mod build;
 pub mod engine;
-mod interim_load;
+mod from_model;
 pub mod public;
 pub mod security_txt;
 pub mod stage;
