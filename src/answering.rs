@@ -2,6 +2,7 @@
 //! answer library, decide what to fill, and collect one review row per
 //! question. `vouch answer` is a thin layer over [`answer_questionnaire`].
 
+use std::collections::HashMap;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -19,6 +20,9 @@ pub struct AnswerOptions {
     /// The recipient is under NDA: `nda` entries may be filled automatically.
     /// Without it they are capped at the review tier.
     pub nda: bool,
+    /// Control id -> its TSC criteria (from `data/controls.csv`), so each
+    /// answer names the criteria it is evidence for.
+    pub control_criteria: HashMap<String, Vec<String>>,
 }
 
 /// The outcome of answering every question of a questionnaire.
@@ -80,7 +84,7 @@ pub fn answer_questionnaire(
             .flatten();
         rows.push(ReviewRow {
             suggestion,
-            ..review_row(question, &m, entry)
+            ..review_row(question, &m, entry, &opts.control_criteria)
         });
     }
     progress.finish();
@@ -133,7 +137,12 @@ fn fill_for(question: &Question, m: &Match, entry: &Entry) -> Fill {
     }
 }
 
-fn review_row(question: &Question, m: &Match, entry: Option<&Entry>) -> ReviewRow {
+fn review_row(
+    question: &Question,
+    m: &Match,
+    entry: Option<&Entry>,
+    control_criteria: &HashMap<String, Vec<String>>,
+) -> ReviewRow {
     // Rows left to a human (tier none) carry no answer: vouch never invents one.
     let answered = m.tier != Tier::None;
     ReviewRow {
@@ -154,26 +163,26 @@ fn review_row(question: &Question, m: &Match, entry: Option<&Entry>) -> ReviewRo
             .unwrap_or_default(),
         criteria: entry
             .filter(|_| answered)
-            .map(criteria_of)
+            .map(|e| criteria_of(e, control_criteria))
             .unwrap_or_default(),
         suggestion: None,
         notes: m.reasons.clone(),
     }
 }
 
-/// The TSC criteria an entry is evidence for: its own `criteria` plus the
-/// `controls` that are TSC ids (CSV libraries put criteria there), plus the
-/// criteria of its controls when the project's controls were given.
-fn criteria_of(entry: &Entry) -> Vec<String> {
+/// The TSC criteria an entry is evidence for: its own `criteria`, the
+/// `controls` that are TSC ids (CSV libraries put criteria there), and the
+/// criteria of its controls.
+fn criteria_of(entry: &Entry, control_criteria: &HashMap<String, Vec<String>>) -> Vec<String> {
     let mut all: Vec<String> = entry.criteria.clone();
-    all.extend(
-        entry
-            .controls
-            .iter()
-            .filter(|c| crate::library::is_tsc_id(c))
-            .cloned(),
-    );
-    all.sort();
+    for control in &entry.controls {
+        if crate::library::is_tsc_id(control) {
+            all.push(control.clone());
+        } else if let Some(criteria) = control_criteria.get(control) {
+            all.extend(criteria.iter().cloned());
+        }
+    }
+    all.sort_by_key(|id| crate::tsc::position(id));
     all.dedup();
     all
 }

@@ -185,6 +185,11 @@ fn demo_questionnaire_csv_keeps_its_shape() {
     assert_eq!(rows.len(), count(&input));
     let auto = rows.iter().filter(|r| r["tier"] == "auto").count();
     assert!(auto >= rows.len() / 2, "only {auto} auto answers");
+    // Every answer is traceable to controls and through them to TSC criteria.
+    for r in rows.iter().filter(|r| r["tier"] == "auto") {
+        assert!(!r["controls"].as_array().unwrap().is_empty(), "{r}");
+        assert!(!r["criteria"].as_array().unwrap().is_empty(), "{r}");
+    }
     // Company facts are not in the library: never filled automatically.
     let mut filled = csv::Reader::from_path(&out).unwrap();
     for (r, record) in rows.iter().zip(filled.records()) {

@@ -7,6 +7,7 @@
 //! its confidence, tier, matched entry, controls and TSC criteria. The input
 //! is never modified unless `--in-place`.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -85,6 +86,7 @@ pub fn run(args: &Args, global: &Global) -> Result<u8> {
     let opts = AnswerOptions {
         fill_review: args.fill_review,
         nda: args.nda,
+        control_criteria: control_criteria(&global.project),
     };
     let run = answering::answer_questionnaire(&q, &library, &thesaurus, config, &opts, progress);
 
@@ -103,6 +105,19 @@ pub fn run(args: &Args, global: &Global) -> Result<u8> {
         print_summary(&run, &written);
     }
     Ok(EXIT_OK)
+}
+
+/// Control id -> criteria from the project's `data/controls.csv`, when the
+/// project has one (a bare CSV library works without it).
+fn control_criteria(root: &Path) -> HashMap<String, Vec<String>> {
+    match crate::model::load(root) {
+        Ok((project, _)) => project
+            .controls
+            .into_iter()
+            .map(|c| (c.id, c.criteria))
+            .collect(),
+        Err(_) => HashMap::new(),
+    }
 }
 
 fn first_problem(findings: &[crate::diag::Finding]) -> String {
