@@ -4,8 +4,6 @@
 
 mod util;
 
-use std::path::Path;
-
 /// Strings that exist only in internal or nda material of the demo data.
 const SECRETS: [&str; 6] = [
     "KESTREL-NDA-SOC2-2026",
@@ -15,17 +13,6 @@ const SECRETS: [&str; 6] = [
     "Mixpanel",
     "Key custody and deletion procedure",
 ];
-
-fn all_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            all_files(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
-}
 
 #[test]
 fn demo_site_has_no_internal_or_nda_content() {
@@ -40,7 +27,7 @@ fn demo_site_has_no_internal_or_nda_content() {
         .unwrap();
     assert!(o.status.success(), "{}", util::stderr(&o));
     let mut files = Vec::new();
-    all_files(&out_dir, &mut files);
+    util::all_files(&out_dir, &mut files);
     assert!(files.len() > 20, "site too small: {} files", files.len());
     // The secrets really are in the demo data, so this test can fail.
     let data =

@@ -128,17 +128,6 @@ fn plant(root: &Path, m: &mut Markers) -> Vec<String> {
     listed_titles
 }
 
-fn all_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            all_files(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn non_public_items_never_reach_any_output_file() {
     let proj = util::copy_to_temp(&util::repo_root().join("tests/fixtures/site"));
@@ -180,7 +169,7 @@ fn non_public_items_never_reach_any_output_file() {
 
     let mut files = Vec::new();
     for dir in ["public", "public-web", "staged"] {
-        all_files(&proj.path().join(dir), &mut files);
+        util::all_files(&proj.path().join(dir), &mut files);
     }
     assert!(files.len() > 50, "scanned {} files", files.len());
     for file in &files {

@@ -59,3 +59,15 @@ pub fn copy_dir(src: &Path, dst: &Path) {
         }
     }
 }
+
+/// Appends every file below `dir` (recursively) to `out`.
+pub fn all_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            all_files(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
