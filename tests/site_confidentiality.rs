@@ -7,7 +7,7 @@
 mod util;
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 struct Markers {
     next: usize,
