@@ -282,4 +282,9 @@ impl Function for GetUrl {
         }
         Ok(Value::String(url))
     }
+
+    /// URLs are not HTML-escaped, as in Zola (which marks `get_url` safe).
+    fn is_safe(&self) -> bool {
+        true
+    }
 }

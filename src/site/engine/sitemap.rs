@@ -8,12 +8,12 @@ use super::content::Content;
 pub const DEFAULT_SITEMAP: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 {%- for entry in entries %}
-  <url>
-    <loc>{{ entry.permalink | escape_xml | safe }}</loc>
-    {%- if entry.updated %}
-    <lastmod>{{ entry.updated }}</lastmod>
-    {%- endif %}
-  </url>
+    <url>
+        <loc>{{ entry.permalink | escape_xml | safe }}</loc>
+        {%- if entry.updated %}
+        <lastmod>{{ entry.updated }}</lastmod>
+        {%- endif %}
+    </url>
 {%- endfor %}
 </urlset>
 "#;
