@@ -74,16 +74,25 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
     Ok(())
 }
 
-/// Today's date, or the date of `SOURCE_DATE_EPOCH` when it is set, so that
-/// builds and freshness checks are reproducible.
+/// Today's date (UTC), or the date of `SOURCE_DATE_EPOCH` when it is set, so
+/// that builds and freshness checks are reproducible. An unreadable value
+/// falls back to the clock; [`date_from_env`] reports it instead.
 pub fn today() -> chrono::NaiveDate {
-    source_date_epoch()
-        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
-        .map(|dt| dt.date_naive())
-        .unwrap_or_else(|| chrono::Local::now().date_naive())
+    date_from_env().unwrap_or_else(|_| chrono::Utc::now().date_naive())
 }
 
-/// `SOURCE_DATE_EPOCH` (seconds since 1970) when set to a valid integer.
-pub fn source_date_epoch() -> Option<i64> {
-    std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()
+/// The date of `SOURCE_DATE_EPOCH` (seconds since 1970) if set, else today
+/// (UTC); an unreadable value is an error naming it.
+pub fn date_from_env() -> Result<chrono::NaiveDate> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(text) => {
+            let secs: i64 = text.trim().parse().with_context(|| {
+                format!("SOURCE_DATE_EPOCH={text:?} is not a number of seconds")
+            })?;
+            chrono::DateTime::from_timestamp(secs, 0)
+                .map(|t| t.date_naive())
+                .with_context(|| format!("SOURCE_DATE_EPOCH={text:?} is out of range"))
+        }
+        Err(_) => Ok(chrono::Utc::now().date_naive()),
+    }
 }

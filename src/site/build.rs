@@ -53,17 +53,7 @@ pub struct BuildReport {
 
 /// The build date: `SOURCE_DATE_EPOCH` (seconds) if set, else today (UTC).
 pub fn build_date_from_env() -> Result<NaiveDate> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(text) => {
-            let secs: i64 = text.trim().parse().with_context(|| {
-                format!("SOURCE_DATE_EPOCH={text:?} is not a number of seconds")
-            })?;
-            chrono::DateTime::from_timestamp(secs, 0)
-                .map(|t| t.date_naive())
-                .with_context(|| format!("SOURCE_DATE_EPOCH={text:?} is out of range"))
-        }
-        Err(_) => Ok(chrono::Utc::now().date_naive()),
-    }
+    crate::util::date_from_env()
 }
 
 /// Loads the project, keeps what may be published, builds the site.
