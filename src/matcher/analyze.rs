@@ -7,6 +7,7 @@
 //! sub-questions a little less and background sentences least.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use super::normalize::{fold, strip_boilerplate, strip_numbering, Normalizer, Token, NEGATORS};
 use super::thesaurus::Thesaurus;
@@ -36,19 +37,21 @@ pub struct Polarity {
     pub negations: usize,
     pub axis: Axis,
     /// Concepts asserted (not those after "rather than" / "instead of").
-    pub concepts: BTreeSet<String>,
+    pub concepts: BTreeSet<Arc<str>>,
 }
 
 /// An analysed text.
 #[derive(Debug, Clone, Default)]
 pub struct Analysis {
     /// Distinct terms (stems, `#concept`, identifiers like `soc2`) and weights.
-    pub terms: Vec<(String, f64)>,
+    /// Shared strings (`Arc<str>`): the same stem comes from the word cache
+    /// for every text, so building an analysis allocates little.
+    pub terms: Vec<(Arc<str>, f64)>,
     /// Stems that are part of a recognised concept phrase: when no entry uses
     /// them, the concept stands for them ("BBP" is unseen, `#vdp` is not).
-    pub covered: BTreeSet<String>,
+    pub covered: BTreeSet<Arc<str>>,
     /// All concepts mentioned (for explanations and agreement).
-    pub concepts: BTreeSet<String>,
+    pub concepts: BTreeSet<Arc<str>>,
     /// Identifiers made of a name and a number: ("soc", "2"), ("iso", "27001").
     pub identifiers: Vec<(String, String)>,
     pub polarity: Polarity,
@@ -207,14 +210,14 @@ impl<'t> Analyzer<'t> {
                 let lower = w.chars().filter(|c| c.is_lowercase()).count();
                 if upper >= 2 && lower == 0 {
                     let stem = self.norm.stem(&w.to_lowercase());
-                    if !a.covered.contains(&stem) {
+                    if !a.covered.contains(stem.as_str()) {
                         out.push(stem);
                     }
                 }
             }
         }
         for (name, num) in &a.identifiers {
-            if !a.covered.contains(name) {
+            if !a.covered.contains(name.as_str()) {
                 out.push(format!("{name}{num}"));
             }
         }
@@ -241,12 +244,12 @@ impl<'t> Analyzer<'t> {
         for ((_, weight), tokens) in parts.iter().zip(&token_lists) {
             let weight = *weight;
             for t in tokens {
-                if !t.stop && !NEGATORS.contains(&&*t.word) {
+                if !t.stop && !t.negator {
                     add_term(&mut out.terms, &t.stem, weight);
                 }
             }
             for (name, num) in identifiers(tokens) {
-                add_term(&mut out.terms, &format!("{name}{num}"), weight);
+                add_term(&mut out.terms, &Arc::from(format!("{name}{num}")), weight);
                 out.identifiers.push((name, num));
             }
             let found = longest_matches(self.thesaurus.find_tokens(tokens));
@@ -261,7 +264,7 @@ impl<'t> Analyzer<'t> {
                 }
                 for t in &tokens[span.clone()] {
                     if !out.covered.contains(&*t.stem) {
-                        out.covered.insert(t.stem.to_string());
+                        out.covered.insert(t.stem.clone());
                     }
                 }
             }
@@ -277,21 +280,25 @@ impl<'t> Analyzer<'t> {
     }
 }
 
-/// Adds a term or raises its weight (texts are short: a linear scan beats hashing).
-fn add_term(terms: &mut Vec<(String, f64)>, term: &str, weight: f64) {
-    match terms.iter_mut().find(|(t, _)| t == term) {
+/// Adds a term or raises its weight (texts are short: a linear scan beats
+/// hashing; cached words share their `Arc`, so most hits are pointer-equal).
+fn add_term(terms: &mut Vec<(Arc<str>, f64)>, term: &Arc<str>, weight: f64) {
+    match terms
+        .iter_mut()
+        .find(|(t, _)| Arc::ptr_eq(t, term) || **t == **term)
+    {
         Some(existing) => existing.1 = existing.1.max(weight),
-        None => terms.push((term.to_string(), weight)),
+        None => terms.push((term.clone(), weight)),
     }
 }
 
 /// Keeps the longest phrase at each place: "zero standing privileges" hides
 /// the "standing privileges" inside it. Phrases of equal span are all kept.
 fn longest_matches(
-    mut found: Vec<(String, std::ops::Range<usize>)>,
-) -> Vec<(String, std::ops::Range<usize>)> {
+    mut found: Vec<(Arc<str>, std::ops::Range<usize>)>,
+) -> Vec<(Arc<str>, std::ops::Range<usize>)> {
     found.sort_by(|a, b| (b.1.len(), a.1.start).cmp(&(a.1.len(), b.1.start)));
-    let mut kept: Vec<(String, std::ops::Range<usize>)> = Vec::new();
+    let mut kept: Vec<(Arc<str>, std::ops::Range<usize>)> = Vec::new();
     for (c, r) in found {
         let inside_longer = kept
             .iter()
@@ -358,7 +365,7 @@ fn follows_complement_verb(before: &[&str]) -> bool {
         .is_some_and(|w| COMPLEMENT_VERBS.contains(w))
 }
 
-fn add_polarity(p: &mut Polarity, tokens: &[Token], found: &[(String, std::ops::Range<usize>)]) {
+fn add_polarity(p: &mut Polarity, tokens: &[Token], found: &[(Arc<str>, std::ops::Range<usize>)]) {
     let words: Vec<&str> = tokens.iter().map(|t| &*t.word).collect();
     let mut rejected_from = usize::MAX;
     for i in 0..words.len() {
@@ -411,7 +418,7 @@ mod tests {
         let t = Thesaurus::builtin();
         let a = Analyzer::new(&t).question("Do you have a SOC 1 Type II report?");
         assert!(a.identifiers.contains(&("soc".into(), "1".into())));
-        assert!(a.terms.iter().any(|(t, _)| t == "soc1"));
+        assert!(a.terms.iter().any(|(t, _)| &**t == "soc1"));
     }
 
     #[test]

@@ -54,7 +54,11 @@ impl Hasher for FxHasher {
 
     #[inline]
     fn finish(&self) -> u64 {
-        self.hash
+        // The multiply leaves the low bits (hashbrown's bucket index) depending
+        // only on the low input bits: fold the high bits down, or similar words
+        // pile up in the same buckets and every probe ends in a memcmp.
+        let h = (self.hash ^ (self.hash >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        h ^ (h >> 32)
     }
 }
 

@@ -46,57 +46,42 @@ pub struct Index {
 
 impl Index {
     pub fn build(lib: &Library, analyzer: &Analyzer) -> Index {
-        let mut terms: FxMap<String, u32> = FxMap::default();
-        let mut term_names: Vec<String> = Vec::new();
-        let mut intern = |t: &str, terms: &mut FxMap<String, u32>| -> u32 {
-            if let Some(&id) = terms.get(t) {
-                return id;
-            }
-            let id = term_names.len() as u32;
-            term_names.push(t.to_string());
-            terms.insert(t.to_string(), id);
-            id
-        };
-        // Per doc, per field: term id -> tf, and the field length.
-        let mut fields: Vec<[(FxMap<u32, f64>, f64); 3]> = Vec::with_capacity(lib.entries.len());
+        let mut vocab = Vocab::default();
+        // Per doc, per field: (term id, tf) and the field length.
+        let mut fields: Vec<[FieldTf; 3]> = Vec::with_capacity(lib.entries.len());
         let mut docs = Vec::with_capacity(lib.entries.len());
         for e in &lib.entries {
             let mut phrasings = vec![analyzer.field(&e.question)];
             phrasings.extend(e.variants.iter().map(|v| analyzer.field(v)));
-            let mut meta = e.tags.join(" ").replace(['-', '_'], " ");
-            if let Some(topic) = &e.topic {
-                meta.push(' ');
-                meta.push_str(&topic.replace(['-', '_'], " "));
-            }
-            let texts = [analyzer.side_field(&meta), analyzer.side_field(&e.comment)];
-            let mut f: [(FxMap<u32, f64>, f64); 3] = Default::default();
-            for a in &phrasings {
-                for (t, _) in &a.terms {
-                    *f[0].0.entry(intern(t, &mut terms)).or_default() += 1.0;
-                }
-                f[0].1 += a.terms.len() as f64;
-            }
-            for (k, a) in texts.iter().enumerate() {
-                for (t, _) in &a.terms {
-                    *f[k + 1].0.entry(intern(t, &mut terms)).or_default() += 1.0;
-                }
-                f[k + 1].1 = a.terms.len() as f64;
-            }
-            let mut main_terms: Vec<u32> = f[0].0.keys().copied().collect();
-            main_terms.sort_unstable();
-            let mut side_terms: Vec<u32> = f[1].0.keys().chain(f[2].0.keys()).copied().collect();
-            side_terms.sort_unstable();
-            side_terms.dedup();
-            let phrasing_terms = phrasings
+            let meta = analyzer.side_field(&meta_text(e));
+            let comment = analyzer.side_field(&e.comment);
+            let mut f: [FieldTf; 3] = Default::default();
+            let phrasing_terms: Vec<Vec<u32>> = phrasings
                 .iter()
                 .map(|a| {
-                    let mut ids: Vec<u32> =
-                        a.terms.iter().map(|(t, _)| intern(t, &mut terms)).collect();
+                    let mut ids: Vec<u32> = a.terms.iter().map(|(t, _)| vocab.intern(t)).collect();
+                    for &id in &ids {
+                        f[0].add(id);
+                    }
+                    f[0].len += ids.len() as f64;
                     ids.sort_unstable();
                     ids.dedup();
                     ids
                 })
                 .collect();
+            for (k, a) in [&meta, &comment].into_iter().enumerate() {
+                for (t, _) in &a.terms {
+                    let id = vocab.intern(t);
+                    f[k + 1].add(id);
+                }
+                f[k + 1].len = a.terms.len() as f64;
+            }
+            let mut main_terms: Vec<u32> = f[0].tf.iter().map(|&(t, _)| t).collect();
+            main_terms.sort_unstable();
+            let mut side_terms: Vec<u32> =
+                f[1].tf.iter().chain(&f[2].tf).map(|&(t, _)| t).collect();
+            side_terms.sort_unstable();
+            side_terms.dedup();
             let phrasing_bigrams = phrasings.iter().map(|a| bigrams(&a.stem_text)).collect();
             docs.push(DocInfo {
                 main_terms,
@@ -107,23 +92,29 @@ impl Index {
             });
             fields.push(f);
         }
+        let Vocab { terms, names } = vocab;
         let n = lib.entries.len().max(1) as f64;
         let mut avg = [0.0; 3];
         for f in &fields {
             for k in 0..3 {
-                avg[k] += f[k].1 / n;
+                avg[k] += f[k].len / n;
             }
         }
-        let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); term_names.len()];
+        let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); names.len()];
+        let mut tf: Vec<(u32, f64)> = Vec::new();
         for (d, f) in fields.iter().enumerate() {
-            let mut tf: FxMap<u32, f64> = FxMap::default();
+            tf.clear();
             for k in 0..3 {
-                let norm = 1.0 - B + B * f[k].1 / avg[k].max(1.0);
-                for (&t, &c) in &f[k].0 {
-                    *tf.entry(t).or_default() += FIELD_WEIGHTS[k] * c / norm;
+                let norm = 1.0 - B + B * f[k].len / avg[k].max(1.0);
+                for &(t, c) in &f[k].tf {
+                    let w = FIELD_WEIGHTS[k] * c / norm;
+                    match tf.iter_mut().find(|(id, _)| *id == t) {
+                        Some(e) => e.1 += w,
+                        None => tf.push((t, w)),
+                    }
                 }
             }
-            for (t, w) in tf {
+            for &(t, w) in &tf {
                 // Stored already saturated: the query loop only multiplies.
                 let saturated = w * (K1 + 1.0) / (w + K1);
                 postings[t as usize].push((d as u32, saturated as f32));
@@ -131,7 +122,7 @@ impl Index {
         }
         let idf: Vec<f64> = postings.iter().map(|p| idf(n, p.len() as f64)).collect();
         let mut vocab_by_initial: HashMap<(char, char), Vec<u32>> = HashMap::new();
-        for (id, name) in term_names.iter().enumerate() {
+        for (id, name) in names.iter().enumerate() {
             if let Some(key) = initials(name) {
                 if name.len() >= 4 {
                     vocab_by_initial.entry(key).or_default().push(id as u32);
@@ -144,7 +135,7 @@ impl Index {
             postings,
             docs,
             vocab_by_initial,
-            term_names,
+            term_names: names,
             max_idf: idf_of_unseen(n),
         }
     }
@@ -229,6 +220,52 @@ impl Index {
         }
         hits
     }
+}
+
+/// The term dictionary being built: term -> id, and id -> term.
+#[derive(Default)]
+struct Vocab {
+    terms: FxMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Vocab {
+    fn intern(&mut self, term: &str) -> u32 {
+        if let Some(&id) = self.terms.get(term) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(term.to_string());
+        self.terms.insert(term.to_string(), id);
+        id
+    }
+}
+
+/// Term counts of one field of one entry (a few dozen terms: a vector beats
+/// a hash map) and the field's length.
+#[derive(Default)]
+struct FieldTf {
+    tf: Vec<(u32, f64)>,
+    len: f64,
+}
+
+impl FieldTf {
+    fn add(&mut self, term: u32) {
+        match self.tf.iter_mut().find(|(t, _)| *t == term) {
+            Some(e) => e.1 += 1.0,
+            None => self.tf.push((term, 1.0)),
+        }
+    }
+}
+
+/// Tags and topic as text (`access-control` reads as two words).
+fn meta_text(e: &crate::library::Entry) -> String {
+    let mut meta = e.tags.join(" ").replace(['-', '_'], " ");
+    if let Some(topic) = &e.topic {
+        meta.push(' ');
+        meta.push_str(&topic.replace(['-', '_'], " "));
+    }
+    meta
 }
 
 /// Character bigrams of a text as sorted codes (a multiset), for Sørensen-Dice.

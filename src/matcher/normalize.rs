@@ -13,6 +13,8 @@ pub struct Token {
     pub word: std::sync::Arc<str>,
     pub stem: std::sync::Arc<str>,
     pub stop: bool,
+    /// The word negates what follows (`not`, `never`, `without` ...).
+    pub negator: bool,
 }
 
 /// Lowercases, applies NFKC and maps typographic punctuation to ASCII.
@@ -451,13 +453,15 @@ pub fn americanize(word: &str) -> String {
 
 /// Splits folded text into raw words: letters/digits, keeping inner `.` in
 /// numbers (`1.2`), inner apostrophes (`don't`) and inner `&` (`r&d`).
-pub fn words(text: &str) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
+/// Returns slices of `text` (no allocation per word: this runs on every
+/// library field and every question).
+pub fn words(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
-    let mut cur = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        let prev = i.checked_sub(1).map(|j| chars[j]);
-        let next = chars.get(i + 1).copied();
+    let mut start: Option<usize> = None;
+    let mut prev: Option<char> = None;
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let next = iter.peek().map(|&(_, n)| n);
         let joiner = match c {
             '.' => {
                 prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit())
@@ -467,14 +471,15 @@ pub fn words(text: &str) -> Vec<String> {
             }
             _ => false,
         };
-        if c.is_alphanumeric() || (joiner && !cur.is_empty()) {
-            cur.push(c);
-        } else if !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
+        if c.is_alphanumeric() || (joiner && start.is_some()) {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            out.push(&text[s..i]);
         }
+        prev = Some(c);
     }
-    if !cur.is_empty() {
-        out.push(cur);
+    if let Some(s) = start {
+        out.push(&text[s..]);
     }
     out
 }
@@ -505,19 +510,20 @@ impl Normalizer {
         words(folded)
             .into_iter()
             .map(|w| {
-                if let Some(t) = cache.get(&w) {
+                if let Some(t) = cache.get(w) {
                     return t.clone();
                 }
-                let word = americanize(&w);
+                let word = americanize(w);
                 let stop = is_stop(&word);
                 let stem = self.stem(&word);
                 let token = Token {
+                    negator: NEGATORS.contains(&word.as_str()),
                     word: word.into(),
                     stem: stem.into(),
                     stop,
                 };
                 if cache.len() < CACHE_LIMIT {
-                    cache.insert(w, token.clone());
+                    cache.insert(w.to_string(), token.clone());
                 }
                 token
             })

@@ -34,8 +34,8 @@ pub fn opposite(q: &Polarity, e: &Polarity, analyzer: &Analyzer) -> Option<Strin
     }
     for op in &analyzer.thesaurus.opposites {
         for (x, y) in [(&op.a, &op.b), (&op.b, &op.a)] {
-            let q_x = q.concepts.contains(x) && !q.concepts.contains(y);
-            let e_y = e.concepts.contains(y) && !e.concepts.contains(x);
+            let q_x = q.concepts.contains(x.as_str()) && !q.concepts.contains(y.as_str());
+            let e_y = e.concepts.contains(y.as_str()) && !e.concepts.contains(x.as_str());
             if q_x && e_y {
                 flips += 1;
                 why.push(format!("the question says {x}, the entry {y}"));

@@ -164,16 +164,11 @@ pub fn features(
         dice = dice.max(super::index::dice(&query.bigrams, grams));
         entry_miss = entry_miss.min(worst / index.max_idf);
     }
-    let q_concepts: Vec<&String> = q.concepts.iter().collect();
     let e_concepts = &doc.phrasings[0].concepts;
-    let concepts = if q_concepts.is_empty() {
+    let concepts = if q.concepts.is_empty() {
         0.0
     } else {
-        q_concepts
-            .iter()
-            .filter(|c| e_concepts.contains(**c))
-            .count() as f64
-            / q_concepts.len() as f64
+        q.concepts.intersection(e_concepts).count() as f64 / q.concepts.len() as f64
     };
     let features = Features {
         bm25: bm25 / mass,

@@ -16,6 +16,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::Context;
 use serde::Deserialize;
@@ -53,12 +54,12 @@ fn yes() -> bool {
 pub struct Thesaurus {
     /// First stem of a phrase -> (all stems, concept id, matched on content
     /// words only), longest phrases first.
-    phrases: super::fxhash::FxMap<String, Vec<(Vec<String>, String, bool)>>,
+    phrases: super::fxhash::FxMap<String, Vec<(Vec<String>, Arc<str>, bool)>>,
     pub opposites: Vec<Opposite>,
     /// For retrieval, both sides of an opposite pair index as side `a`.
     retrieval_alias: HashMap<String, String>,
     /// Concept id -> its `#term`, built once.
-    retrieval_terms: super::fxhash::FxMap<String, String>,
+    retrieval_terms: super::fxhash::FxMap<Arc<str>, Arc<str>>,
     concept_count: usize,
 }
 
@@ -104,6 +105,7 @@ impl Thesaurus {
         let norm = Normalizer::default();
         for (concept, phrases) in file.concepts {
             self.concept_count += 1;
+            let concept: Arc<str> = Arc::from(concept);
             for phrase in phrases {
                 let tokens = norm.tokens(&fold(&phrase));
                 let content: Vec<String> = tokens
@@ -128,7 +130,7 @@ impl Thesaurus {
                 let list = self.phrases.entry(first).or_default();
                 if !list
                     .iter()
-                    .any(|(s, c, k)| *s == stems && *c == concept && *k == on_content)
+                    .any(|(s, c, k)| *s == stems && **c == *concept && *k == on_content)
                 {
                     list.push((stems, concept.clone(), on_content));
                 }
@@ -139,68 +141,75 @@ impl Thesaurus {
             self.retrieval_alias.insert(op.b.clone(), op.a.clone());
         }
         self.opposites.extend(file.opposite);
-        let concepts: Vec<String> = self
+        let concepts: Vec<Arc<str>> = self
             .phrases
             .values()
             .flatten()
             .map(|p| p.1.clone())
             .collect();
         for c in concepts {
-            let id = self
-                .retrieval_alias
-                .get(&c)
-                .map_or(c.as_str(), String::as_str);
-            let term = format!("#{id}");
+            let id = self.retrieval_alias.get(&*c).map_or(&*c, String::as_str);
+            let term: Arc<str> = Arc::from(format!("#{id}"));
             self.retrieval_terms.insert(c, term);
         }
     }
 
     /// Concepts found in a token sequence, with the token span each covers.
     /// Overlapping phrases are all reported (a phrase may belong to several concepts).
+    ///
+    /// One hash lookup per token: exact phrases are matched on all stems,
+    /// content-word phrases on the stems of non-stop tokens.
     pub fn find_tokens(
         &self,
         tokens: &[super::normalize::Token],
-    ) -> Vec<(String, std::ops::Range<usize>)> {
-        let stems: Vec<&str> = tokens.iter().map(|t| &*t.stem).collect();
-        let mut out = self.find_in(&stems, false);
-        // Content-word matching: positions of non-stop tokens.
-        let pos: Vec<usize> = (0..tokens.len()).filter(|&i| !tokens[i].stop).collect();
-        let content: Vec<&str> = pos.iter().map(|&i| &*tokens[i].stem).collect();
-        for (concept, r) in self.find_in(&content, true) {
-            if r.end > r.start {
-                out.push((concept, pos[r.start]..pos[r.end - 1] + 1));
-            }
-        }
-        out
-    }
-
-    /// Concepts of phrases of one kind (exact or content-word) in a stem sequence.
-    fn find_in(&self, stems: &[&str], on_content: bool) -> Vec<(String, std::ops::Range<usize>)> {
+    ) -> Vec<(Arc<str>, std::ops::Range<usize>)> {
+        // Positions of non-stop tokens, and each token's rank among them.
+        let content_pos: Vec<usize> = (0..tokens.len()).filter(|&i| !tokens[i].stop).collect();
         let mut out = Vec::new();
-        for i in 0..stems.len() {
-            let Some(cands) = self.phrases.get(stems[i]) else {
+        let mut content_rank = 0;
+        for (i, token) in tokens.iter().enumerate() {
+            let Some(cands) = self.phrases.get(&*token.stem) else {
+                content_rank += usize::from(!token.stop);
                 continue;
             };
-            for (phrase, concept, _) in cands.iter().filter(|p| p.2 == on_content) {
-                let end = i + phrase.len();
-                if end <= stems.len() && phrase.iter().zip(&stems[i..end]).all(|(a, b)| a == b) {
-                    out.push((concept.clone(), i..end));
+            for (phrase, concept, on_content) in cands {
+                if !on_content {
+                    let end = i + phrase.len();
+                    if end <= tokens.len()
+                        && phrase
+                            .iter()
+                            .zip(&tokens[i..end])
+                            .all(|(a, b)| **a == *b.stem)
+                    {
+                        out.push((concept.clone(), i..end));
+                    }
+                } else if !token.stop {
+                    let end = content_rank + phrase.len();
+                    if end <= content_pos.len()
+                        && phrase
+                            .iter()
+                            .zip(&content_pos[content_rank..end])
+                            .all(|(a, &p)| **a == *tokens[p].stem)
+                    {
+                        out.push((concept.clone(), i..content_pos[end - 1] + 1));
+                    }
                 }
             }
+            content_rank += usize::from(!token.stop);
         }
         out
     }
 
     /// The term a concept is indexed under for retrieval.
-    pub fn retrieval_term(&self, concept: &str) -> String {
+    pub fn retrieval_term(&self, concept: &Arc<str>) -> Arc<str> {
         if let Some(t) = self.retrieval_terms.get(concept) {
             return t.clone();
         }
         let id = self
             .retrieval_alias
-            .get(concept)
-            .map_or(concept, String::as_str);
-        format!("#{id}")
+            .get(&**concept)
+            .map_or(&**concept, String::as_str);
+        Arc::from(format!("#{id}"))
     }
 }
 
@@ -211,7 +220,10 @@ mod tests {
     fn concepts(t: &Thesaurus, text: &str) -> Vec<String> {
         let norm = Normalizer::default();
         let toks = norm.tokens(&fold(text));
-        t.find_tokens(&toks).into_iter().map(|(c, _)| c).collect()
+        t.find_tokens(&toks)
+            .into_iter()
+            .map(|(c, _)| c.to_string())
+            .collect()
     }
 
     #[test]
