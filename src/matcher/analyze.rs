@@ -116,21 +116,23 @@ const COMPLEMENT_VERBS: &[&str] = &[
 
 /// Splits text into sentences at `?`, and at `.`/`!`/`;` followed by a space.
 pub fn sentences(text: &str) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
-    let mut cur = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        cur.push(c);
-        let next_space = chars.get(i + 1).is_none_or(|n| n.is_whitespace());
+    let mut start = 0;
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let next_space = iter.peek().is_none_or(|&(_, n)| n.is_whitespace());
         if c == '?' || (matches!(c, '.' | '!' | ';') && next_space) {
-            if !cur.trim().is_empty() {
-                out.push(std::mem::take(&mut cur));
+            let end = i + c.len_utf8();
+            let part = &text[start..end];
+            if !part.trim().is_empty() {
+                out.push(part.to_string());
             }
-            cur.clear();
+            start = end;
         }
     }
-    if !cur.trim().is_empty() {
-        out.push(cur);
+    let rest = &text[start..];
+    if !rest.trim().is_empty() {
+        out.push(rest.to_string());
     }
     out
 }

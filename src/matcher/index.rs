@@ -5,7 +5,10 @@ use std::collections::HashMap;
 
 use super::fxhash::FxMap;
 
-use super::analyze::{Analysis, Analyzer};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use super::analyze::{Analyzer, Polarity};
 use crate::library::Library;
 
 /// Below this idf (a term in over ~2/3 of the entries) a term is skipped
@@ -25,8 +28,12 @@ pub struct DocInfo {
     pub main_terms: Vec<u32>,
     /// Term ids of topic/tags and comment, sorted.
     pub side_terms: Vec<u32>,
-    /// Analyses of the question and each variant (for similarity and polarity).
-    pub phrasings: Vec<Analysis>,
+    /// Concepts of the entry's question (for agreement and polarity).
+    pub concepts: BTreeSet<Arc<str>>,
+    /// Polarity of the entry's question.
+    pub polarity: Polarity,
+    /// Name + number identifiers of the question and variants (SOC 2).
+    pub identifiers: Vec<(String, String)>,
     /// Per phrasing: its term ids (sorted) and character bigrams (sorted).
     pub phrasing_terms: Vec<Vec<u32>>,
     pub phrasing_bigrams: Vec<Vec<u32>>,
@@ -83,10 +90,19 @@ impl Index {
             side_terms.sort_unstable();
             side_terms.dedup();
             let phrasing_bigrams = phrasings.iter().map(|a| bigrams(&a.stem_text)).collect();
+            let identifiers = phrasings
+                .iter_mut()
+                .flat_map(|a| std::mem::take(&mut a.identifiers))
+                .collect();
+            // Only what re-ranking and polarity need is kept: the analyses
+            // themselves are many small allocations.
+            let question = phrasings.swap_remove(0);
             docs.push(DocInfo {
                 main_terms,
                 side_terms,
-                phrasings,
+                concepts: question.concepts,
+                polarity: question.polarity,
+                identifiers,
                 phrasing_terms,
                 phrasing_bigrams,
             });
@@ -121,6 +137,7 @@ impl Index {
             }
         }
         let idf: Vec<f64> = postings.iter().map(|p| idf(n, p.len() as f64)).collect();
+
         let mut vocab_by_initial: HashMap<(char, char), Vec<u32>> = HashMap::new();
         for (id, name) in names.iter().enumerate() {
             if let Some(key) = initials(name) {
@@ -179,6 +196,9 @@ impl Index {
 
     /// The `keep` best entries by BM25F for weighted query term ids, among
     /// those `usable` accepts: (doc, score), unsorted.
+    ///
+    /// (Dynamic pruning, MaxScore, was tried: query terms have similar upper
+    /// bounds, so it rarely pruned and its checks cost more than it saved.)
     pub fn top(
         &self,
         query: &[(u32, f64)],
@@ -198,9 +218,23 @@ impl Index {
                 acc[d as usize] += w * tf;
             }
         }
-        let mut hits: Vec<(usize, f64)> = Vec::with_capacity(keep * 4);
-        let mut floor = 0f32;
-        for (d, &score) in acc.iter().enumerate() {
+        best_scores(&acc, keep, &usable)
+    }
+}
+
+/// The best `keep` usable entries of a score array (scores above 0), unsorted.
+fn best_scores(acc: &[f32], keep: usize, usable: &impl Fn(usize) -> bool) -> Vec<(usize, f64)> {
+    let mut hits: Vec<(usize, f64)> = Vec::with_capacity(keep * 4);
+    let mut floor = 0f32;
+    // Most entries score below the floor: test a whole block first (a
+    // branch-free loop the compiler vectorises), then look inside.
+    const BLOCK: usize = 32;
+    for (b, block) in acc.chunks(BLOCK).enumerate() {
+        if !block.iter().fold(false, |any, &x| any | (x > floor)) {
+            continue;
+        }
+        for (i, &score) in block.iter().enumerate() {
+            let d = b * BLOCK + i;
             if score > floor && usable(d) {
                 hits.push((d, f64::from(score)));
                 // Keep the buffer small: cut to the best `keep` now and then.
@@ -214,12 +248,12 @@ impl Index {
                 }
             }
         }
-        if keep > 0 && keep < hits.len() {
-            hits.select_nth_unstable_by(keep - 1, |a, b| b.1.total_cmp(&a.1));
-            hits.truncate(keep);
-        }
-        hits
     }
+    if keep > 0 && keep < hits.len() {
+        hits.select_nth_unstable_by(keep - 1, |a, b| b.1.total_cmp(&a.1));
+        hits.truncate(keep);
+    }
+    hits
 }
 
 /// The term dictionary being built: term -> id, and id -> term.
@@ -284,17 +318,13 @@ pub fn dice(a: &[u32], b: &[u32]) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
+    // A branch-free merge: the comparisons are unpredictable.
     let (mut i, mut j, mut common) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
-            }
-        }
+        let (x, y) = (a[i], b[j]);
+        common += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
     }
     2.0 * common as f64 / (a.len() + b.len()) as f64
 }

@@ -10,7 +10,7 @@
 pub mod analyze;
 pub mod confidence;
 pub mod eval;
-mod fxhash;
+pub mod fxhash;
 pub mod index;
 pub mod normalize;
 pub mod polarity;
@@ -193,7 +193,7 @@ impl<'a> Matcher<'a> {
         let entry = &self.lib.entries[best.entry];
         let mut reasons = rerank::explain(best);
         let doc = &self.index.docs[best.entry];
-        let flip = polarity::opposite(&q.polarity, &doc.phrasings[0].polarity, &self.analyzer);
+        let flip = polarity::opposite(&q.polarity, &doc.polarity, &self.analyzer);
         let (answer, flipped) = match (&flip, polarity::flip_answer(&entry.answer)) {
             (Some(_), Some(flipped)) => (flipped, true),
             _ => (entry.answer.clone(), false),

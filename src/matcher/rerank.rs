@@ -164,7 +164,7 @@ pub fn features(
         dice = dice.max(super::index::dice(&query.bigrams, grams));
         entry_miss = entry_miss.min(worst / index.max_idf);
     }
-    let e_concepts = &doc.phrasings[0].concepts;
+    let e_concepts = &doc.concepts;
     let concepts = if q.concepts.is_empty() {
         0.0
     } else {
@@ -195,7 +195,7 @@ pub fn term_names(index: &Index, ids: &[u32]) -> Vec<String> {
 }
 
 fn customer_side(q: &Analysis, doc: &super::index::DocInfo) -> f64 {
-    let e = &doc.phrasings[0].concepts;
+    let e = &doc.concepts;
     let asks = q.concepts.contains("customer_side");
     f64::from(u8::from(
         asks && !e.contains("customers") && !e.contains("customer_side"),
@@ -218,14 +218,12 @@ fn conflict(q: &Analysis, doc: &super::index::DocInfo) -> f64 {
     for (name, num) in &q.identifiers {
         let mut other = false;
         let mut same = false;
-        for p in &doc.phrasings {
-            for (n, m) in &p.identifiers {
-                if n == name {
-                    if m == num {
-                        same = true;
-                    } else {
-                        other = true;
-                    }
+        for (n, m) in &doc.identifiers {
+            if n == name {
+                if m == num {
+                    same = true;
+                } else {
+                    other = true;
                 }
             }
         }

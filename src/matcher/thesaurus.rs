@@ -49,12 +49,16 @@ fn yes() -> bool {
     true
 }
 
+/// A compiled phrase: its stems, its concept, and whether it matches on
+/// content words only.
+type Phrase = (Vec<String>, Arc<str>, bool);
+
 /// Concept phrases, compiled for matching on stem sequences.
 #[derive(Debug, Clone, Default)]
 pub struct Thesaurus {
     /// First stem of a phrase -> (all stems, concept id, matched on content
     /// words only), longest phrases first.
-    phrases: super::fxhash::FxMap<String, Vec<(Vec<String>, Arc<str>, bool)>>,
+    phrases: super::fxhash::FxMap<String, Vec<Phrase>>,
     pub opposites: Vec<Opposite>,
     /// For retrieval, both sides of an opposite pair index as side `a`.
     retrieval_alias: HashMap<String, String>,
