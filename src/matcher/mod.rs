@@ -10,7 +10,7 @@
 pub mod analyze;
 pub mod confidence;
 pub mod eval;
-pub mod fxhash;
+mod fxhash;
 pub mod index;
 pub mod normalize;
 pub mod polarity;
