@@ -102,6 +102,34 @@ fn acronyms_and_jargon_reach_the_spelled_out_entry() {
 }
 
 #[test]
+fn house_styles_do_not_change_the_answer() {
+    let lib = library();
+    let th = Thesaurus::builtin();
+    let m = Matcher::new(&lib, &th, MatchConfig::new(today()));
+    let plain = m.answer("Is customer data encrypted at rest?");
+    assert_eq!(id_of(&lib, &plain).as_deref(), Some("ENC-001"));
+    for q in [
+        // Answer-option hints carry a "No" that is no negation.
+        "Is customer data encrypted at rest? (Yes/No/N/A)",
+        "4.2.1 Confirm customer data is encrypted at rest (Yes/No)",
+        "Customer data is encrypted at rest [Y | N]",
+        // Follow-up instructions that depend on the answer.
+        "Is customer data encrypted at rest? If no, please explain why not.",
+        // The respondent named in the third person is not a vendor question.
+        "Is the Supplier's customer data encrypted at rest by the Supplier?",
+        "Confirm the Supplier encrypts all customer data at rest.",
+        // All capitals are not acronyms.
+        "IS CUSTOMER DATA ENCRYPTED AT REST?",
+    ] {
+        let r = m.answer(q);
+        assert_eq!(id_of(&lib, &r).as_deref(), Some("ENC-001"), "{q}");
+        assert_eq!(r.answer.as_deref(), Some("Yes"), "{q}");
+        assert!(!r.flipped, "{q}");
+        assert_eq!(r.tier, Tier::Auto, "{q}: {r:?}");
+    }
+}
+
+#[test]
 fn plain_negations_flip_and_plain_questions_do_not() {
     let lib = library();
     let th = Thesaurus::builtin();

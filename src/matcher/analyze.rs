@@ -9,7 +9,10 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use super::normalize::{fold, strip_boilerplate, strip_numbering, Normalizer, Token, NEGATORS};
+use super::normalize::{
+    fold, second_person, strip_answer_options, strip_boilerplate, strip_numbering, Normalizer,
+    Token, NEGATORS,
+};
 use super::thesaurus::Thesaurus;
 
 /// Weight of the first interrogative sentence, of later ones, and of background.
@@ -151,15 +154,19 @@ fn is_interrogative(sentence: &str) -> bool {
 
 /// Weighted sentences of a question: (folded text without boilerplate, weight).
 pub fn weighted_sentences(question: &str) -> Vec<(String, f64)> {
-    let folded = fold(strip_numbering(question));
+    let folded = second_person(&strip_answer_options(&fold(strip_numbering(question))));
     let parts = sentences(&folded);
-    let any_question = parts.iter().any(|s| is_interrogative(s));
+    let any_question = parts
+        .iter()
+        .any(|s| is_interrogative(s) && !is_follow_up(s));
     let mut seen_main = false;
     parts
         .into_iter()
         .map(|s| {
             let weight = if !any_question {
                 W_MAIN
+            } else if is_follow_up(&s) {
+                W_BACKGROUND
             } else if is_interrogative(&s) {
                 if seen_main {
                     W_SUB
@@ -173,6 +180,21 @@ pub fn weighted_sentences(question: &str) -> Vec<(String, f64)> {
             (strip_boilerplate(&s), weight)
         })
         .collect()
+}
+
+/// "If yes, please describe ...", "If not, explain why": an instruction that
+/// depends on the answer, not a question of its own (and its "no" or "not"
+/// is no negation of the question).
+fn is_follow_up(sentence: &str) -> bool {
+    let mut words = sentence
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty());
+    words.next() == Some("if")
+        && matches!(
+            words.next(),
+            Some("yes" | "no" | "not" | "so" | "applicable" | "answered" | "the")
+        )
+        && !sentence.trim_end().ends_with('?')
 }
 
 /// The analyser: a normaliser and a thesaurus.
@@ -201,6 +223,12 @@ impl<'t> Analyzer<'t> {
     fn distinctive(&self, text: &str, a: &Analysis) -> Vec<String> {
         let mut out = Vec::new();
         let original = strip_numbering(text);
+        // In text written in capitals, capitals mark nothing.
+        let letters = original.chars().filter(|c| c.is_alphabetic()).count();
+        let upper = original.chars().filter(|c| c.is_uppercase()).count();
+        if upper * 2 > letters {
+            return identifier_terms(a);
+        }
         let parts = sentences(original);
         let any_question = parts.iter().any(|s| is_interrogative(&s.to_lowercase()));
         for part in parts {
@@ -218,11 +246,7 @@ impl<'t> Analyzer<'t> {
                 }
             }
         }
-        for (name, num) in &a.identifiers {
-            if !a.covered.contains(name.as_str()) {
-                out.push(format!("{name}{num}"));
-            }
-        }
+        out.extend(identifier_terms(a));
         out.sort();
         out.dedup();
         out
@@ -280,6 +304,19 @@ impl<'t> Analyzer<'t> {
         out.stem_text = stem_parts.join(" ");
         out
     }
+}
+
+/// Name + number identifiers (SOC 1, ISO 9001) no concept phrase accounts for.
+fn identifier_terms(a: &Analysis) -> Vec<String> {
+    let mut out: Vec<String> = a
+        .identifiers
+        .iter()
+        .filter(|(name, _)| !a.covered.contains(name.as_str()))
+        .map(|(name, num)| format!("{name}{num}"))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Adds a term or raises its weight (texts are short: a linear scan beats

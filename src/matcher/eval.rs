@@ -38,7 +38,8 @@ pub struct Row {
     pub tier: Tier,
     pub answer: String,
     pub flipped: bool,
-    #[serde(skip)]
+    /// The confidence model's inputs for the top candidate, in the order of
+    /// `confidence::vector` (for curating and refitting).
     pub features: Vec<f64>,
 }
 

@@ -34,6 +34,139 @@ pub fn fold(text: &str) -> String {
         .collect()
 }
 
+/// Words that are answer options in a hint such as "(Yes/No/N/A)".
+const OPTION_WORDS: &[&str] = &[
+    "yes",
+    "no",
+    "n/a",
+    "na",
+    "y",
+    "n",
+    "not applicable",
+    "partial",
+    "partially",
+    "unsure",
+    "planned",
+    "in progress",
+];
+
+/// Removes answer-option hints ("(Yes/No)", "Yes / No / N/A", "[Y|N]") from
+/// folded text: their "no" is not a negation and they carry no topic.
+pub fn strip_answer_options(folded: &str) -> String {
+    let mut out = String::with_capacity(folded.len());
+    let mut rest = folded;
+    while let Some((start, end)) = find_option_run(rest) {
+        out.push_str(&rest[..start]);
+        out.push(' ');
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The byte span of the first run of two or more option words joined by
+/// `/` or `|` (with any enclosing brackets), if any.
+fn find_option_run(text: &str) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let at_word_start = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+        if at_word_start {
+            if let Some(end) = option_run_end(text, i) {
+                let start = if i > 0 && matches!(b[i - 1], b'(' | b'[') {
+                    i - 1
+                } else {
+                    i
+                };
+                let end = if matches!(b.get(end), Some(b')' | b']')) {
+                    end + 1
+                } else {
+                    end
+                };
+                return Some((start, end));
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Where a run of option words starting at `i` ends, if it has at least two.
+fn option_run_end(text: &str, mut i: usize) -> Option<usize> {
+    let mut count = 0;
+    let mut end = i;
+    loop {
+        let word = OPTION_WORDS
+            .iter()
+            .filter(|w| text[i..].starts_with(**w))
+            .max_by_key(|w| w.len())?;
+        let after = i + word.len();
+        if text[after..].starts_with(|c: char| c.is_alphanumeric()) {
+            break;
+        }
+        count += 1;
+        end = after;
+        let sep = text[after..].trim_start_matches(' ');
+        match sep.strip_prefix(['/', '|']) {
+            Some(next) => i = text.len() - next.trim_start_matches(' ').len(),
+            None => break,
+        }
+        if i >= text.len() {
+            break;
+        }
+    }
+    (count >= 2).then_some(end)
+}
+
+/// How the respondent is named in the third person ("the Supplier shall
+/// ..."): `the supplier's` reads as `your`, `the supplier` as `you`, so that
+/// questionnaires written that way do not look like questions about vendor
+/// management. Plural and other forms ("its suppliers", "third-party
+/// vendors") still mean third parties.
+const RESPONDENT_NAMES: &[&str] = &[
+    "service provider",
+    "supplier",
+    "vendor",
+    "provider",
+    "contractor",
+    "bidder",
+    "respondent",
+    "tenderer",
+];
+
+/// Rewrites third-person references to the respondent in folded text.
+pub fn second_person(folded: &str) -> String {
+    let mut out = String::with_capacity(folded.len());
+    let mut rest = folded;
+    while let Some(pos) = rest.find("the ") {
+        let at_word_start = pos == 0 || !rest.as_bytes()[pos - 1].is_ascii_alphanumeric();
+        let after = &rest[pos + 4..];
+        let name = RESPONDENT_NAMES
+            .iter()
+            .find(|n| after.starts_with(**n))
+            .filter(|_| at_word_start);
+        let Some(name) = name else {
+            out.push_str(&rest[..pos + 4]);
+            rest = after;
+            continue;
+        };
+        let tail = &after[name.len()..];
+        out.push_str(&rest[..pos]);
+        if let Some(t) = tail.strip_prefix("'s") {
+            out.push_str("your");
+            rest = t;
+        } else if tail.is_empty() || tail.starts_with(|c: char| !c.is_alphanumeric()) {
+            out.push_str("you");
+            rest = tail;
+        } else {
+            out.push_str(&rest[pos..pos + 4]);
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Removes a customer reference number at the start: `4.2.1`, `C.4 -`, `Q17)`,
 /// `AM-1.`, `BCM-01:`, `VM-2`, `(a)`, `1)`.
 pub fn strip_numbering(text: &str) -> &str {
@@ -590,6 +723,40 @@ mod tests {
         assert_eq!(strip_numbering("Is MFA used?"), "Is MFA used?");
         assert_eq!(strip_numbering("SOC 2 report?"), "SOC 2 report?");
         assert_eq!(strip_numbering("24x7 SOC coverage?"), "24x7 SOC coverage?");
+    }
+
+    #[test]
+    fn strips_answer_option_hints() {
+        assert_eq!(
+            strip_answer_options("is mfa enforced? (yes/no/n/a)").trim(),
+            "is mfa enforced?"
+        );
+        assert_eq!(
+            strip_answer_options("select yes | no | partial: is data encrypted?"),
+            "select  : is data encrypted?"
+        );
+        // A lone "no" or words that merely start like an option stay.
+        assert_eq!(
+            strip_answer_options("no shared accounts?"),
+            "no shared accounts?"
+        );
+        assert_eq!(strip_answer_options("yesterday/nanny"), "yesterday/nanny");
+    }
+
+    #[test]
+    fn third_person_respondent_becomes_second_person() {
+        assert_eq!(
+            second_person("does the supplier encrypt the supplier's backups?"),
+            "does you encrypt your backups?"
+        );
+        assert_eq!(
+            second_person("does the supplier assess its suppliers and the vendors they use?"),
+            "does you assess its suppliers and the vendors they use?"
+        );
+        assert_eq!(
+            second_person("is the providers list public?"),
+            "is the providers list public?"
+        );
     }
 
     #[test]
