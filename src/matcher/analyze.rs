@@ -201,6 +201,10 @@ fn is_follow_up(sentence: &str) -> bool {
 pub struct Analyzer<'t> {
     pub norm: Normalizer,
     pub thesaurus: &'t Thesaurus,
+    /// The respondent's own name as the library writes it ("Northwind
+    /// Cloud"), longest first: read as "you", because questions say "you"
+    /// where the library names the company.
+    pub own_names: Vec<String>,
 }
 
 impl<'t> Analyzer<'t> {
@@ -208,14 +212,28 @@ impl<'t> Analyzer<'t> {
         Analyzer {
             norm: Normalizer::default(),
             thesaurus,
+            own_names: Vec::new(),
         }
     }
 
     /// Analyses a question with sentence weighting.
     pub fn question(&self, text: &str) -> Analysis {
-        let mut a = self.weighted(&weighted_sentences(text));
-        a.distinctive = self.distinctive(text, &a);
+        let text = self.as_second_person(text);
+        let mut a = self.weighted(&weighted_sentences(&text));
+        a.distinctive = self.distinctive(&text, &a);
         a
+    }
+
+    /// `text` with the respondent's own name replaced by "you" / "your".
+    fn as_second_person<'x>(&self, text: &'x str) -> std::borrow::Cow<'x, str> {
+        let mut out = std::borrow::Cow::Borrowed(text);
+        for name in &self.own_names {
+            if out.contains(name.as_str()) {
+                let possessive = format!("{name}'s");
+                out = out.replace(&possessive, "your").replace(name, "you").into();
+            }
+        }
+        out
     }
 
     /// Capitalised acronyms and name+number identifiers of the main sentences
@@ -254,13 +272,13 @@ impl<'t> Analyzer<'t> {
 
     /// Analyses a library field: every sentence weighs the same.
     pub fn field(&self, text: &str) -> Analysis {
-        self.weighted(&[(fold(text), W_MAIN)])
+        self.weighted(&[(fold(&self.as_second_person(text)), W_MAIN)])
     }
 
     /// Only the terms of a secondary field (comment, tags): no polarity or
     /// similarity text, which keeps index building fast.
     pub fn side_field(&self, text: &str) -> Analysis {
-        self.weighted(&[(fold(text), W_BACKGROUND)])
+        self.weighted(&[(fold(&self.as_second_person(text)), W_BACKGROUND)])
     }
 
     fn weighted(&self, parts: &[(String, f64)]) -> Analysis {
@@ -453,6 +471,27 @@ mod tests {
     }
 
     #[test]
+    fn finds_the_respondents_own_name() {
+        let qs = [
+            "Does Northwind Cloud carry cyber insurance?",
+            "Has Northwind Cloud's board approved the policy?",
+            "Is Northwind Cloud hosted on AWS?",
+            "Does Northwind Cloud use Okta?",
+            "Is SAML supported?",
+        ];
+        assert_eq!(
+            own_names(qs.into_iter()),
+            vec!["Northwind Cloud".to_string()]
+        );
+        let t = Thesaurus::builtin();
+        let mut an = Analyzer::new(&t);
+        an.own_names = vec!["Northwind Cloud".into()];
+        let a = an.field("Does Northwind Cloud's cloud provider encrypt backups?");
+        assert!(!a.terms.iter().any(|(t, _)| &**t == "northwind"));
+        assert!(a.terms.iter().any(|(t, _)| &**t == "cloud"));
+    }
+
+    #[test]
     fn identifiers_join_name_and_number() {
         let t = Thesaurus::builtin();
         let a = Analyzer::new(&t).question("Do you have a SOC 1 Type II report?");
@@ -472,4 +511,60 @@ mod tests {
         );
         assert_eq!(an.question("Is data never deleted?").polarity.negations, 1);
     }
+}
+
+/// The respondent's own name as the library writes it: runs of title-case
+/// words (not first words, not acronyms) found inside many of the library's
+/// questions, as in "Does Northwind Cloud carry cyber insurance?". Longest
+/// first.
+pub fn own_names<'a>(questions: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut n = 0usize;
+    for q in questions {
+        n += 1;
+        let mut seen = BTreeSet::new();
+        for run in title_case_runs(q) {
+            if seen.insert(run.clone()) {
+                *counts.entry(run).or_default() += 1;
+            }
+        }
+    }
+    let min = (n / 20).max(3);
+    let mut out: Vec<String> = counts
+        .into_iter()
+        .filter(|(_, c)| *c >= min)
+        .map(|(run, _)| run)
+        .collect();
+    out.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    out
+}
+
+/// Runs of consecutive title-case words ("Northwind Cloud"), skipping a
+/// sentence's first word.
+fn title_case_runs(text: &str) -> Vec<String> {
+    let mut runs = Vec::new();
+    let mut cur: Vec<&str> = Vec::new();
+    for (i, w) in text.split(' ').enumerate() {
+        let word = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+        let word = word.strip_suffix("'s").unwrap_or(word);
+        let mut chars = word.chars();
+        let title = i > 0
+            && chars.next().is_some_and(char::is_uppercase)
+            && word.chars().count() > 1
+            && chars.all(char::is_lowercase);
+        if title {
+            cur.push(word);
+        }
+        // Punctuation or a possessive ends a name.
+        if !title || word.len() != w.len() {
+            if !cur.is_empty() {
+                runs.push(cur.join(" "));
+                cur.clear();
+            }
+        }
+    }
+    if !cur.is_empty() {
+        runs.push(cur.join(" "));
+    }
+    runs
 }

@@ -18,8 +18,8 @@ pub const N_FEATURES: usize = 13;
 /// Intercept then one weight per feature of [`vector`]; the array length
 /// ties the weights to the feature vector so a refit cannot drop features.
 pub const WEIGHTS: [f64; N_FEATURES + 1] = [
-    -2.553, 1.663, 2.076, 3.082, -1.146, 1.769, -2.258, 0.388, 3.503, -0.410, -0.467, -0.990,
-    0.962, 0.847,
+    -2.756, 1.804, 2.326, 2.983, -1.373, 1.811, -2.009, 0.398, 3.318, -0.355, -0.519, -0.929,
+    1.028, 0.877,
 ];
 
 /// The model's inputs, in the order of `WEIGHTS[1..]`.

@@ -107,7 +107,8 @@ pub struct Matcher<'a> {
 impl<'a> Matcher<'a> {
     /// Builds the index over `lib`.
     pub fn new(lib: &'a Library, thesaurus: &'a Thesaurus, cfg: MatchConfig) -> Self {
-        let analyzer = Analyzer::new(thesaurus);
+        let mut analyzer = Analyzer::new(thesaurus);
+        analyzer.own_names = analyze::own_names(lib.entries.iter().map(|e| e.question.as_str()));
         let index = index::Index::build(lib, &analyzer);
         let has_hidden = !cfg.include_internal
             && lib
