@@ -457,6 +457,60 @@ fn add_polarity(p: &mut Polarity, tokens: &[Token], found: &[(Arc<str>, std::ops
     }
 }
 
+/// The respondent's own name as the library writes it: runs of title-case
+/// words (not first words, not acronyms) found inside many of the library's
+/// questions, as in "Does Northwind Cloud carry cyber insurance?". Longest
+/// first.
+pub fn own_names<'a>(questions: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut n = 0usize;
+    for q in questions {
+        n += 1;
+        let mut seen = BTreeSet::new();
+        for run in title_case_runs(q) {
+            if seen.insert(run.clone()) {
+                *counts.entry(run).or_default() += 1;
+            }
+        }
+    }
+    let min = (n / 20).max(3);
+    let mut out: Vec<String> = counts
+        .into_iter()
+        .filter(|(_, c)| *c >= min)
+        .map(|(run, _)| run)
+        .collect();
+    out.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    out
+}
+
+/// Runs of consecutive title-case words ("Northwind Cloud"), skipping a
+/// sentence's first word.
+fn title_case_runs(text: &str) -> Vec<String> {
+    let mut runs = Vec::new();
+    let mut cur: Vec<&str> = Vec::new();
+    for (i, w) in text.split(' ').enumerate() {
+        let word = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+        let word = word.strip_suffix("'s").unwrap_or(word);
+        let mut chars = word.chars();
+        let title = i > 0
+            && chars.next().is_some_and(char::is_uppercase)
+            && word.chars().count() > 1
+            && chars.all(char::is_lowercase);
+        if title {
+            cur.push(word);
+        }
+        // Punctuation or a possessive ends a name.
+        if (!title || word.len() != w.len()) && !cur.is_empty() {
+            runs.push(cur.join(" "));
+            cur.clear();
+        }
+    }
+    if !cur.is_empty() {
+        runs.push(cur.join(" "));
+    }
+    runs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -511,60 +565,4 @@ mod tests {
         );
         assert_eq!(an.question("Is data never deleted?").polarity.negations, 1);
     }
-}
-
-/// The respondent's own name as the library writes it: runs of title-case
-/// words (not first words, not acronyms) found inside many of the library's
-/// questions, as in "Does Northwind Cloud carry cyber insurance?". Longest
-/// first.
-pub fn own_names<'a>(questions: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let mut n = 0usize;
-    for q in questions {
-        n += 1;
-        let mut seen = BTreeSet::new();
-        for run in title_case_runs(q) {
-            if seen.insert(run.clone()) {
-                *counts.entry(run).or_default() += 1;
-            }
-        }
-    }
-    let min = (n / 20).max(3);
-    let mut out: Vec<String> = counts
-        .into_iter()
-        .filter(|(_, c)| *c >= min)
-        .map(|(run, _)| run)
-        .collect();
-    out.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-    out
-}
-
-/// Runs of consecutive title-case words ("Northwind Cloud"), skipping a
-/// sentence's first word.
-fn title_case_runs(text: &str) -> Vec<String> {
-    let mut runs = Vec::new();
-    let mut cur: Vec<&str> = Vec::new();
-    for (i, w) in text.split(' ').enumerate() {
-        let word = w.trim_end_matches(|c: char| !c.is_alphanumeric());
-        let word = word.strip_suffix("'s").unwrap_or(word);
-        let mut chars = word.chars();
-        let title = i > 0
-            && chars.next().is_some_and(char::is_uppercase)
-            && word.chars().count() > 1
-            && chars.all(char::is_lowercase);
-        if title {
-            cur.push(word);
-        }
-        // Punctuation or a possessive ends a name.
-        if !title || word.len() != w.len() {
-            if !cur.is_empty() {
-                runs.push(cur.join(" "));
-                cur.clear();
-            }
-        }
-    }
-    if !cur.is_empty() {
-        runs.push(cur.join(" "));
-    }
-    runs
 }
