@@ -20,6 +20,9 @@ pub const W_MAIN: f64 = 1.0;
 pub const W_SUB: f64 = 0.6;
 pub const W_BACKGROUND: f64 = 0.3;
 
+/// Extra weight of a concept per additional content word of its phrase.
+const PHRASE_BOOST: f64 = 1.0;
+
 /// Sentences at or above this weight count for polarity.
 const POLARITY_MIN_WEIGHT: f64 = 0.6;
 
@@ -298,10 +301,14 @@ impl<'t> Analyzer<'t> {
             }
             let found = longest_matches(self.thesaurus.find_tokens(tokens));
             for (concept, span) in &found {
+                // A recognised phrase of several content words ("data-loss
+                // tolerance") is stronger evidence than any one of its words.
+                let content = tokens[span.clone()].iter().filter(|t| !t.stop).count();
+                let boost = 1.0 + PHRASE_BOOST * (content.max(1) - 1).min(2) as f64;
                 add_term(
                     &mut out.terms,
                     &self.thesaurus.retrieval_term(concept),
-                    weight,
+                    weight * boost,
                 );
                 if !out.concepts.contains(concept) {
                     out.concepts.insert(concept.clone());

@@ -10,7 +10,7 @@ use super::rerank::Features;
 /// Auto-fill at or above this confidence.
 pub const DEFAULT_AUTO: f64 = 0.75;
 /// Fill for review at or above this confidence; below, abstain.
-pub const DEFAULT_REVIEW: f64 = 0.40;
+pub const DEFAULT_REVIEW: f64 = 0.45;
 
 /// The number of model inputs (see [`vector`]).
 pub const N_FEATURES: usize = 13;
@@ -18,8 +18,8 @@ pub const N_FEATURES: usize = 13;
 /// Intercept then one weight per feature of [`vector`]; the array length
 /// ties the weights to the feature vector so a refit cannot drop features.
 pub const WEIGHTS: [f64; N_FEATURES + 1] = [
-    -2.756, 1.804, 2.326, 2.983, -1.373, 1.811, -2.009, 0.398, 3.318, -0.355, -0.519, -0.929,
-    1.028, 0.877,
+    -2.786, 2.346, 2.865, 2.732, -1.317, 1.161, -1.551, 0.249, 3.125, -0.234, -0.557, -0.966,
+    0.633, 0.895,
 ];
 
 /// The model's inputs, in the order of `WEIGHTS[1..]`.
