@@ -130,6 +130,19 @@ fn house_styles_do_not_change_the_answer() {
 }
 
 #[test]
+fn non_ascii_questions_with_option_hints_are_answered() {
+    let lib = library();
+    let th = Thesaurus::builtin();
+    let m = Matcher::new(&lib, &th, MatchConfig::new(today()));
+    let r = m.answer("Is customer data encrypted at rest – für alle Kunden? (Yes/No)");
+    assert_eq!(id_of(&lib, &r).as_deref(), Some("ENC-001"));
+    assert_eq!(r.answer.as_deref(), Some("Yes"));
+    // Nothing to match, but no panic on multi-byte text next to a hint.
+    let r = m.answer("Les données sont-elles chiffrées ? (Oui/Non)");
+    assert_ne!(r.tier, Tier::Auto);
+}
+
+#[test]
 fn plain_negations_flip_and_plain_questions_do_not() {
     let lib = library();
     let th = Thesaurus::builtin();

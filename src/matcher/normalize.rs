@@ -70,7 +70,10 @@ fn find_option_run(text: &str) -> Option<(usize, usize)> {
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        let at_word_start = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+        // Option words are ASCII: only ASCII letters can start one (and a
+        // byte inside a multi-byte character is no place to slice).
+        let at_word_start =
+            b[i].is_ascii_alphabetic() && (i == 0 || !b[i - 1].is_ascii_alphanumeric());
         if at_word_start {
             if let Some(end) = option_run_end(text, i) {
                 let start = if i > 0 && matches!(b[i - 1], b'(' | b'[') {
@@ -741,6 +744,11 @@ mod tests {
             "no shared accounts?"
         );
         assert_eq!(strip_answer_options("yesterday/nanny"), "yesterday/nanny");
+        // Non-ASCII text around and inside words.
+        assert_eq!(
+            strip_answer_options("données chiffrées ? (yes/no) é/ü").trim_end(),
+            "données chiffrées ?   é/ü"
+        );
     }
 
     #[test]
