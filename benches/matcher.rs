@@ -40,7 +40,7 @@ impl Rng {
 }
 
 fn dev_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/dev")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shared/eval/dev")
 }
 
 /// Question texts of the dev library and questions (the vocabulary source).

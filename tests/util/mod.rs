@@ -10,9 +10,28 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared` beside the checkout (read-only evaluation data and questionnaires).
+/// The shared evaluation data and openly licensed questionnaires. The tests
+/// use the copies in `tests/fixtures/shared` (see its NOTICE.md), so that
+/// `cargo test` passes on a fresh clone with no `../shared` beside it.
 pub fn shared() -> PathBuf {
-    repo_root().join("..").join("shared")
+    repo_root().join("tests").join("fixtures").join("shared")
+}
+
+/// A path under `../shared` that only CI and developers have (e.g.
+/// `eval/val`). `None`, with the reason printed, when it is absent: the
+/// calling test then returns early (a skip), as `cargo test` on a fresh
+/// clone must pass.
+pub fn ci_shared(rel: &str) -> Option<PathBuf> {
+    let path = repo_root().join("..").join("shared").join(rel);
+    if path.exists() {
+        Some(path)
+    } else {
+        eprintln!(
+            "skipped: {} is absent (only CI and developers have ../shared)",
+            path.display()
+        );
+        None
+    }
 }
 
 /// A `vouch` command for the binary under test, with a clean environment for output.
