@@ -70,3 +70,34 @@ impl std::fmt::Display for Finding {
         write!(f, "{}", self.message)
     }
 }
+
+/// The closest of `candidates` to a misspelt `word` (case-insensitive
+/// Jaro-Winkler), when it is close enough to be worth suggesting:
+/// `did_you_mean("visiblity", &["visibility", "title"]) == Some("visibility")`.
+/// Shared by every strict loader so that "did you mean" reads the same everywhere.
+pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(&word, &c.to_lowercase()), *c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::did_you_mean;
+
+    #[test]
+    fn suggests_the_closest_key_only_when_close() {
+        let keys = ["visibility", "title", "auditor", "request_access_url"];
+        assert_eq!(did_you_mean("visiblity", &keys), Some("visibility"));
+        assert_eq!(did_you_mean("auditr", &keys), Some("auditor"));
+        assert_eq!(
+            did_you_mean("request_acess_url", &keys),
+            Some("request_access_url")
+        );
+        assert_eq!(did_you_mean("zzz", &keys), None);
+    }
+}
