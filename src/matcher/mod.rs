@@ -8,13 +8,17 @@
 //! when the question asks the opposite of the entry ([`polarity`]).
 
 pub mod analyze;
-pub mod confidence;
 pub mod eval;
+pub mod fit;
 mod fxhash;
+mod gates;
 pub mod index;
+pub mod lexicon;
+pub mod model;
 pub mod normalize;
 pub mod polarity;
 pub mod rerank;
+pub mod shape;
 pub mod thesaurus;
 
 use chrono::NaiveDate;
@@ -22,11 +26,13 @@ use serde::Serialize;
 
 use crate::library::{Library, Visibility};
 pub use analyze::{Analysis, Analyzer};
+pub use model::Model;
 pub use rerank::Features;
+pub use shape::QuestionType;
 pub use thesaurus::Thesaurus;
 
 /// How many BM25 candidates are re-ranked.
-const RERANK_DEPTH: usize = 10;
+pub const RERANK_DEPTH: usize = 10;
 
 /// Thresholds and policy for answering.
 #[derive(Debug, Clone, Serialize)]
@@ -43,11 +49,12 @@ pub struct MatchConfig {
 }
 
 impl MatchConfig {
-    /// The operating thresholds picked on the dev set (see `vouch eval`).
+    /// The operating thresholds of the shipped model (see `vouch eval --cv`).
     pub fn new(today: NaiveDate) -> Self {
+        let model = Model::shipped();
         MatchConfig {
-            min_confidence: confidence::DEFAULT_AUTO,
-            review_confidence: confidence::DEFAULT_REVIEW,
+            min_confidence: model.auto,
+            review_confidence: model.review,
             allow_stale: false,
             today,
             include_internal: false,
@@ -72,9 +79,20 @@ pub struct Match {
     pub closest: Option<usize>,
     pub confidence: f64,
     pub tier: Tier,
-    /// The entry's answer, after a polarity flip.
+    /// What to write as the answer: for a yes/no question the entry's
+    /// Yes/No/N/A (after a polarity flip); for an open question the entry's
+    /// explanation (its comment), never a bare Yes/No. None when nothing fits.
     pub answer: Option<String>,
+    /// The entry's Yes/No/N/A for this question as worded (after a flip),
+    /// whatever the question type: what a Yes/No/N/A column would hold.
+    pub verdict: Option<String>,
     pub flipped: bool,
+    /// Whether the question asks yes/no or asks for an explanation.
+    pub question_type: QuestionType,
+    /// A gate (polarity flip, stale entry, uncovered key ask, conflicting
+    /// framework, contradicting near-duplicate, hub entry, answer shape)
+    /// keeps this match out of the auto tier whatever its confidence.
+    pub held_back: bool,
     pub reasons: Vec<String>,
 }
 
@@ -100,12 +118,21 @@ pub struct Matcher<'a> {
     analyzer: Analyzer<'a>,
     index: index::Index,
     cfg: MatchConfig,
+    model: Model,
     /// Some entries may not be used (internal ones for customer output).
     has_hidden: bool,
 }
 
+/// What the run-level pass (hubness) needs to know about one decision.
+struct Decided {
+    m: Match,
+    /// Term ids the question shares with the best candidate.
+    matched: Vec<u32>,
+    features: Option<Features>,
+}
+
 impl<'a> Matcher<'a> {
-    /// Builds the index over `lib`.
+    /// Builds the index over `lib`, with the shipped model.
     pub fn new(lib: &'a Library, thesaurus: &'a Thesaurus, cfg: MatchConfig) -> Self {
         let mut analyzer = Analyzer::new(thesaurus);
         analyzer.own_names = analyze::own_names(lib.entries.iter().map(|e| e.question.as_str()));
@@ -120,12 +147,29 @@ impl<'a> Matcher<'a> {
             analyzer,
             index,
             cfg,
+            model: Model::shipped().clone(),
             has_hidden,
         }
     }
 
+    /// The same matcher with other weights (thresholds stay those of the config).
+    pub fn with_model(mut self, model: Model) -> Self {
+        self.model = model;
+        self
+    }
+
+    /// Replaces the weights (thresholds stay those of the config).
+    pub fn set_model(&mut self, model: Model) {
+        self.model = model;
+    }
+
     pub fn config(&self) -> &MatchConfig {
         &self.cfg
+    }
+
+    pub fn set_thresholds(&mut self, auto: f64, review: f64) {
+        self.cfg.min_confidence = auto;
+        self.cfg.review_confidence = review;
     }
 
     /// The best `k` candidates, best first.
@@ -134,13 +178,19 @@ impl<'a> Matcher<'a> {
         self.rank(&q, k.max(1))
     }
 
+    /// The retrieved candidates with their features, before any weighting
+    /// (for fitting: none of this depends on the model).
+    pub fn candidates(&self, question: &str) -> Vec<Candidate> {
+        let q = self.analyzer.question(question);
+        self.retrieve(&q, RERANK_DEPTH)
+    }
+
     fn usable(&self, entry: usize) -> bool {
         self.cfg.include_internal || self.lib.entries[entry].visibility != Visibility::Internal
     }
 
-    fn rank(&self, q: &Analysis, k: usize) -> Vec<Candidate> {
+    fn retrieve(&self, q: &Analysis, keep: usize) -> Vec<Candidate> {
         let query = rerank::resolve_query(&self.index, q);
-        let keep = RERANK_DEPTH.max(k);
         let hits = if self.has_hidden {
             self.index.top(&query.terms, keep, |d| self.usable(d))
         } else {
@@ -153,7 +203,7 @@ impl<'a> Matcher<'a> {
                 Candidate {
                     entry: d,
                     id: self.lib.entries[d].id.clone(),
-                    score: features.rank_score(),
+                    score: 0.0,
                     bm25,
                     features,
                     confidence: 0.0,
@@ -162,13 +212,13 @@ impl<'a> Matcher<'a> {
                 }
             })
             .collect();
-        cands.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
-        let second = cands.get(1).map_or(0.0, |c| c.score);
-        for (i, c) in cands.iter_mut().enumerate() {
-            let margin = if i == 0 { c.score - second } else { 0.0 };
-            c.features.margin = margin;
-            c.confidence = confidence::confidence(&c.features);
-        }
+        cands.sort_by(|a, b| b.bm25.total_cmp(&a.bm25).then(a.entry.cmp(&b.entry)));
+        cands
+    }
+
+    fn rank(&self, q: &Analysis, k: usize) -> Vec<Candidate> {
+        let mut cands = self.retrieve(q, RERANK_DEPTH.max(k));
+        rank_candidates(&self.model, &mut cands);
         cands.truncate(k);
         for c in &mut cands {
             c.matched = rerank::term_names(&self.index, &c.matched_ids);
@@ -176,37 +226,84 @@ impl<'a> Matcher<'a> {
         cands
     }
 
-    /// Answers one question.
+    /// Answers one question on its own (no run-level checks: use
+    /// [`Matcher::answer_all`] for a questionnaire).
     pub fn answer(&self, question: &str) -> Match {
+        self.decide(question).m
+    }
+
+    /// Answers every question of one run (a questionnaire), then applies the
+    /// run-level checks: an entry that is the best match for many unrelated
+    /// questions is suspect (a "hub"), and its matches go to review.
+    pub fn answer_all(&self, questions: &[&str]) -> Vec<Match> {
+        let mut decided: Vec<Decided> = questions.iter().map(|q| self.decide(q)).collect();
+        gates::hubness(&self.index, self.lib, &mut decided);
+        decided.into_iter().map(|d| d.m).collect()
+    }
+
+    fn decide(&self, question: &str) -> Decided {
         let q = self.analyzer.question(question);
-        let cands = self.rank(&q, 2);
-        let Some(best) = cands.first() else {
-            return Match {
-                entry: None,
-                closest: None,
-                confidence: 0.0,
-                tier: Tier::None,
-                answer: None,
-                flipped: false,
-                reasons: vec!["no library entry shares a term with the question".into()],
+        let question_type = shape::classify(question);
+        let mut cands = self.rank(&q, RERANK_DEPTH);
+        let Some(best) = cands.first().cloned() else {
+            return Decided {
+                m: Match {
+                    entry: None,
+                    closest: None,
+                    confidence: 0.0,
+                    tier: Tier::None,
+                    answer: None,
+                    verdict: None,
+                    flipped: false,
+                    question_type,
+                    held_back: false,
+                    reasons: vec!["no library entry shares a term with the question".into()],
+                },
+                matched: Vec::new(),
+                features: None,
             };
         };
         let entry = &self.lib.entries[best.entry];
-        let mut reasons = rerank::explain(best);
+        let mut reasons = rerank::explain(&best);
         let doc = &self.index.docs[best.entry];
         let flip = polarity::opposite(&q.polarity, &doc.polarity, &self.analyzer);
-        let (answer, flipped) = match (&flip, polarity::flip_answer(&entry.answer)) {
+        let (verdict, flipped) = match (&flip, polarity::flip_answer(&entry.answer)) {
             (Some(_), Some(flipped)) => (flipped, true),
             _ => (entry.answer.clone(), false),
         };
+        let mut held: Vec<String> = Vec::new();
         if let Some(why) = &flip {
-            reasons.push(format!(
+            held.push(format!(
                 "the question asks the opposite of the entry ({why})"
             ));
             if !flipped {
-                reasons.push(format!("answer {:?} cannot be flipped", entry.answer));
+                held.push(format!("answer {:?} cannot be flipped", entry.answer));
             }
         }
+        if asks_beyond_entry(&best.features) {
+            held.push(
+                "much of the question is about words the library never uses: check it".into(),
+            );
+        }
+        if entry.is_stale(self.cfg.today) && !self.cfg.allow_stale {
+            held.push("the entry is stale (past its review interval)".into());
+        }
+        let answer = match question_type {
+            QuestionType::YesNo => Some(verdict.clone()),
+            QuestionType::Open => {
+                let text = entry.comment.trim();
+                if text.is_empty() {
+                    held.push(format!(
+                        "an open question needs an explanation, and the entry has none (its answer is {:?})",
+                        entry.answer
+                    ));
+                    None
+                } else {
+                    Some(text.to_string())
+                }
+            }
+        };
+        cands.truncate(RERANK_DEPTH);
         let mut tier = if best.confidence >= self.cfg.min_confidence {
             Tier::Auto
         } else if best.confidence >= self.cfg.review_confidence {
@@ -214,19 +311,11 @@ impl<'a> Matcher<'a> {
         } else {
             Tier::None
         };
-        if tier == Tier::Auto && flip.is_some() {
+        let held_back = !held.is_empty();
+        if tier == Tier::Auto && held_back {
             tier = Tier::Review;
         }
-        if tier == Tier::Auto && asks_beyond_entry(&best.features) {
-            tier = Tier::Review;
-            reasons.push(
-                "much of the question is about words the library never uses: check it".into(),
-            );
-        }
-        if tier == Tier::Auto && entry.is_stale(self.cfg.today) && !self.cfg.allow_stale {
-            tier = Tier::Review;
-            reasons.push("the entry is stale (past its review interval)".into());
-        }
+        reasons.extend(held);
         let chosen = (tier != Tier::None).then_some(best.entry);
         if tier == Tier::None {
             reasons.push(format!(
@@ -234,15 +323,35 @@ impl<'a> Matcher<'a> {
                 best.confidence, self.cfg.review_confidence
             ));
         }
-        Match {
-            entry: chosen,
-            closest: Some(best.entry),
-            confidence: best.confidence,
-            tier,
-            answer: chosen.map(|_| answer),
-            flipped: flipped && chosen.is_some(),
-            reasons,
+        Decided {
+            m: Match {
+                entry: chosen,
+                closest: Some(best.entry),
+                confidence: best.confidence,
+                tier,
+                answer: chosen.and(answer),
+                verdict: chosen.map(|_| verdict),
+                flipped: flipped && chosen.is_some(),
+                question_type,
+                held_back,
+                reasons,
+            },
+            matched: best.matched_ids.clone(),
+            features: Some(best.features.clone()),
         }
+    }
+}
+
+/// Scores, orders and sets the confidence of retrieved candidates.
+pub fn rank_candidates(model: &Model, cands: &mut [Candidate]) {
+    for c in cands.iter_mut() {
+        c.score = model.rank_score(&c.features);
+    }
+    cands.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+    let second = cands.get(1).map_or(0.0, |c| c.score);
+    for (i, c) in cands.iter_mut().enumerate() {
+        c.features.margin = if i == 0 { c.score - second } else { 0.0 };
+        c.confidence = model.confidence(&c.features);
     }
 }
 

@@ -5,6 +5,8 @@
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
 
+use super::lexicon::Lexicon;
+
 /// A word of normalised text: its surface form (lowercase, American spelling)
 /// and its stem (the unit of matching). Stop words are kept in the token stream
 /// with `stop = true` so that phrases ("at rest") can still be recognised.
@@ -34,22 +36,6 @@ pub fn fold(text: &str) -> String {
         .collect()
 }
 
-/// Words that are answer options in a hint such as "(Yes/No/N/A)".
-const OPTION_WORDS: &[&str] = &[
-    "yes",
-    "no",
-    "n/a",
-    "na",
-    "y",
-    "n",
-    "not applicable",
-    "partial",
-    "partially",
-    "unsure",
-    "planned",
-    "in progress",
-];
-
 /// Removes answer-option hints ("(Yes/No)", "Yes / No / N/A", "[Y|N]") from
 /// folded text: their "no" is not a negation and they carry no topic.
 pub fn strip_answer_options(folded: &str) -> String {
@@ -61,6 +47,17 @@ pub fn strip_answer_options(folded: &str) -> String {
         rest = &rest[end..];
     }
     out.push_str(rest);
+    out
+}
+
+/// The answer-option hints of folded text ("yes/no", "y | n").
+pub fn answer_option_hints(folded: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    while let Some((start, end)) = find_option_run(&folded[offset..]) {
+        out.push(&folded[offset + start..offset + end]);
+        offset += end;
+    }
     out
 }
 
@@ -99,9 +96,11 @@ fn option_run_end(text: &str, mut i: usize) -> Option<usize> {
     let mut count = 0;
     let mut end = i;
     loop {
-        let word = OPTION_WORDS
+        let word = Lexicon::get()
+            .words
+            .answer_options
             .iter()
-            .filter(|w| text[i..].starts_with(**w))
+            .filter(|w| text[i..].starts_with(w.as_str()))
             .max_by_key(|w| w.len())?;
         let after = i + word.len();
         if text[after..].starts_with(|c: char| c.is_alphanumeric()) {
@@ -121,22 +120,6 @@ fn option_run_end(text: &str, mut i: usize) -> Option<usize> {
     (count >= 2).then_some(end)
 }
 
-/// How the respondent is named in the third person ("the Supplier shall
-/// ..."): `the supplier's` reads as `your`, `the supplier` as `you`, so that
-/// questionnaires written that way do not look like questions about vendor
-/// management. Plural and other forms ("its suppliers", "third-party
-/// vendors") still mean third parties.
-const RESPONDENT_NAMES: &[&str] = &[
-    "service provider",
-    "supplier",
-    "vendor",
-    "provider",
-    "contractor",
-    "bidder",
-    "respondent",
-    "tenderer",
-];
-
 /// Rewrites third-person references to the respondent in folded text.
 pub fn second_person(folded: &str) -> String {
     let mut out = String::with_capacity(folded.len());
@@ -144,9 +127,11 @@ pub fn second_person(folded: &str) -> String {
     while let Some(pos) = rest.find("the ") {
         let at_word_start = pos == 0 || !rest.as_bytes()[pos - 1].is_ascii_alphanumeric();
         let after = &rest[pos + 4..];
-        let name = RESPONDENT_NAMES
+        let name = Lexicon::get()
+            .respondent
+            .names
             .iter()
-            .find(|n| after.starts_with(**n))
+            .find(|n| after.starts_with(n.as_str()))
             .filter(|_| at_word_start);
         let Some(name) = name else {
             out.push_str(&rest[..pos + 4]);
@@ -203,76 +188,11 @@ fn is_reference(s: &str) -> bool {
     has_digit && letters <= 4 && rest_ok && upper_prefix
 }
 
-/// Request boilerplate that says how to answer, not what is asked. Matched on
-/// folded text at the start of a sentence; longest first.
-const BOILERPLATE: &[&str] = &[
-    "please confirm whether or not",
-    "please confirm whether",
-    "please confirm that",
-    "please confirm if",
-    "please confirm",
-    "can you please confirm whether",
-    "can you please confirm",
-    "can you confirm whether",
-    "can you confirm that",
-    "can you confirm",
-    "could you confirm whether",
-    "could you confirm",
-    "please indicate whether",
-    "please indicate if",
-    "please indicate",
-    "please state whether",
-    "please state",
-    "please specify whether",
-    "please specify",
-    "please explain whether",
-    "please explain how",
-    "please explain",
-    "please describe how",
-    "please describe",
-    "please provide details of",
-    "please provide details on",
-    "please provide a copy of",
-    "please provide",
-    "please list",
-    "please detail",
-    "please outline",
-    "please share",
-    "kindly confirm",
-    "kindly provide",
-    "describe how",
-    "describe",
-    "explain how",
-    "explain",
-    "provide details of",
-    "provide details on",
-    "provide",
-    "outline",
-    "detail",
-    "does the supplier",
-    "does the vendor",
-    "does the service provider",
-    "does the provider",
-    "does your organization",
-    "does your organisation",
-    "does your company",
-    "is the supplier",
-    "is the vendor",
-    "has the supplier",
-    "has the vendor",
-    "will the supplier",
-    "will the vendor",
-    "can the supplier",
-    "can the vendor",
-    "can you tell us",
-    "tell us",
-];
-
 /// Removes leading request boilerplate from one sentence (folded text).
 pub fn strip_boilerplate(sentence: &str) -> String {
     let mut s = sentence.trim_start();
-    for phrase in BOILERPLATE {
-        if let Some(rest) = s.strip_prefix(phrase) {
+    for phrase in &Lexicon::get().respondent.boilerplate {
+        if let Some(rest) = s.strip_prefix(phrase.as_str()) {
             if rest.is_empty() || rest.starts_with(|c: char| !c.is_alphanumeric()) {
                 s = rest.trim_start_matches([' ', ',', ':']);
                 break;
@@ -282,278 +202,18 @@ pub fn strip_boilerplate(sentence: &str) -> String {
     s.to_string()
 }
 
-/// Words that carry no topic. Negations (`not`, `no`, `never`, `without`) are
-/// NOT here: they matter for polarity and are dropped from matching separately.
-const STOP_WORDS: &[&str] = &[
-    "a",
-    "an",
-    "the",
-    "and",
-    "or",
-    "of",
-    "to",
-    "in",
-    "on",
-    "for",
-    "by",
-    "with",
-    "at",
-    "from",
-    "as",
-    "into",
-    "onto",
-    "over",
-    "per",
-    "via",
-    "is",
-    "are",
-    "was",
-    "were",
-    "be",
-    "been",
-    "being",
-    "am",
-    "do",
-    "does",
-    "did",
-    "done",
-    "doing",
-    "have",
-    "has",
-    "had",
-    "having",
-    "will",
-    "would",
-    "shall",
-    "should",
-    "can",
-    "could",
-    "may",
-    "might",
-    "must",
-    "you",
-    "your",
-    "yours",
-    "we",
-    "our",
-    "ours",
-    "us",
-    "they",
-    "them",
-    "their",
-    "it",
-    "its",
-    "this",
-    "that",
-    "these",
-    "those",
-    "there",
-    "here",
-    "what",
-    "which",
-    "who",
-    "whom",
-    "whose",
-    "when",
-    "where",
-    "why",
-    "how",
-    "if",
-    "then",
-    "so",
-    "such",
-    "any",
-    "all",
-    "each",
-    "every",
-    "some",
-    "also",
-    "please",
-    "confirm",
-    "describe",
-    "provide",
-    "explain",
-    "whether",
-    "i",
-    "me",
-    "my",
-    "he",
-    "she",
-    "his",
-    "her",
-    "company",
-    "organization",
-    "supplier",
-    "vendor",
-    "provider",
-    "service",
-    "e.g",
-    "eg",
-    "i.e",
-    "ie",
-    "etc",
-    "about",
-    "yes",
-    "don't",
-    "s",
-    "t",
-    "there's",
-    "get",
-    "got",
-    "like",
-    "including",
-    "include",
-    "includes",
-    "regarding",
-    "relating",
-    "related",
-    "currently",
-    "applicable",
-    "state",
-    "list",
-    "details",
-    "detail",
-    "either",
-    "both",
-    "own",
-    "one",
-    "ones",
-    "than",
-    "too",
-    "very",
-    "up",
-    "out",
-    "just",
-    "only",
-    "ever",
-    "still",
-    "even",
-    "already",
-];
-
+/// Words that carry no topic (`lexicon/words.toml`).
 pub fn is_stop(word: &str) -> bool {
-    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
-        std::sync::OnceLock::new();
-    SET.get_or_init(|| STOP_WORDS.iter().copied().collect())
-        .contains(word)
+    Lexicon::get().is_stop(word)
 }
-
-/// Words that do not carry topic but flip meaning; excluded from matching terms.
-pub const NEGATORS: &[&str] = &[
-    "not", "no", "never", "without", "none", "nor", "cannot", "can't", "won't", "isn't", "aren't",
-    "doesn't", "don't", "didn't", "hasn't", "haven't", "wasn't", "weren't", "neither", "nothing",
-    "nobody",
-];
-
-/// British to American spelling for whole words, then suffix rules.
-const SPELLING: &[(&str, &str)] = &[
-    ("licence", "license"),
-    ("licences", "licenses"),
-    ("defence", "defense"),
-    ("offence", "offense"),
-    ("practise", "practice"),
-    ("practised", "practiced"),
-    ("centre", "center"),
-    ("centres", "centers"),
-    ("programme", "program"),
-    ("programmes", "programs"),
-    ("catalogue", "catalog"),
-    ("judgement", "judgment"),
-    ("ageing", "aging"),
-    ("enrol", "enroll"),
-    ("enrolment", "enrollment"),
-    ("fulfil", "fulfill"),
-    ("grey", "gray"),
-    ("modelling", "modeling"),
-    ("modelled", "modeled"),
-    ("labelled", "labeled"),
-    ("labelling", "labeling"),
-    ("cancelled", "canceled"),
-    ("travelling", "traveling"),
-    ("signalling", "signaling"),
-    ("analyse", "analyze"),
-    ("analysed", "analyzed"),
-    ("analyses", "analyzes"),
-    ("analysing", "analyzing"),
-    ("paralyse", "paralyze"),
-    ("cheque", "check"),
-    ("storey", "story"),
-    ("tyre", "tire"),
-    ("whilst", "while"),
-    ("amongst", "among"),
-    ("learnt", "learned"),
-    ("dialogue", "dialog"),
-];
-
-/// `-ise` words that are not British spellings of `-ize`.
-const ISE_KEEP: &[&str] = &[
-    "exercise",
-    "enterprise",
-    "expertise",
-    "premise",
-    "promise",
-    "compromise",
-    "otherwise",
-    "supervise",
-    "advertise",
-    "franchise",
-    "merchandise",
-    "precise",
-    "concise",
-    "surprise",
-    "revise",
-    "devise",
-    "comprise",
-    "improvise",
-    "disguise",
-    "televise",
-    "excise",
-    "incise",
-    "noise",
-    "raise",
-    "praise",
-    "arise",
-    "rise",
-    "wise",
-    "cruise",
-    "likewise",
-    "clockwise",
-    "advise",
-    "chastise",
-    "despise",
-    "poise",
-    "reprise",
-    "treatise",
-    "paradise",
-    "anise",
-];
-
-const OUR_WORDS: &[&str] = &[
-    "behaviour",
-    "colour",
-    "honour",
-    "favour",
-    "labour",
-    "neighbour",
-    "harbour",
-    "rumour",
-    "endeavour",
-    "vapour",
-    "flavour",
-    "humour",
-    "armour",
-    "savour",
-    "vigour",
-    "odour",
-    "parlour",
-];
 
 /// American spelling of a lowercase word.
 pub fn americanize(word: &str) -> String {
-    if let Some((_, us)) = SPELLING.iter().find(|(uk, _)| *uk == word) {
-        return (*us).to_string();
+    let lex = &Lexicon::get().words;
+    if let Some((_, us)) = lex.spelling.iter().find(|(uk, _)| uk == word) {
+        return us.clone();
     }
-    for ow in OUR_WORDS {
+    for ow in &lex.our_words {
         if let Some(rest) = word.strip_prefix(ow) {
             let base = &ow[..ow.len() - 2];
             return format!("{base}r{rest}");
@@ -576,9 +236,10 @@ pub fn americanize(word: &str) -> String {
         if let Some(stem) = word.strip_suffix(uk) {
             let base = format!("{stem}ise");
             if stem.len() >= 3
-                && !ISE_KEEP
+                && !lex
+                    .ise_keep
                     .iter()
-                    .any(|k| base == *k || (k.len() >= 7 && base.ends_with(k)))
+                    .any(|k| base == *k || (k.len() >= 7 && base.ends_with(k.as_str())))
             {
                 return format!("{stem}{us}");
             }
@@ -684,7 +345,7 @@ impl Normalizer {
                 let stop = is_stop(&word);
                 let stem = self.stem(&word);
                 let token = Token {
-                    negator: NEGATORS.contains(&word.as_str()),
+                    negator: Lexicon::get().is_negator(&word),
                     word: word.into(),
                     stem: stem.into(),
                     stop,

@@ -1,0 +1,196 @@
+//! The shape of the answer a question expects: a yes/no ("Do you encrypt
+//! backups?") or an explanation, value or list ("What are your RTO and RPO?",
+//! "How often are access rights recertified?", "Describe your leaver
+//! process"). A bare Yes/No only answers the first kind.
+//!
+//! The main question sentence is found as for matching (a preamble and "If
+//! yes, describe ..." follow-ups do not count), a leading clause set off by a
+//! comma ("When someone leaves, how quickly ...") is skipped, and the first
+//! words decide. The word lists are in `lexicon/question.toml`.
+
+use serde::{Serialize, Serializer};
+
+use super::analyze::{analysed_text, sentences};
+use super::lexicon::{has, phrase_at, Lexicon};
+use super::normalize::{fold, second_person, strip_numbering, words};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QuestionType {
+    /// Answered by Yes, No or N/A (plus an optional comment).
+    #[default]
+    YesNo,
+    /// Asks for an explanation, a value or a list.
+    Open,
+}
+
+impl QuestionType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuestionType::YesNo => "yes/no",
+            QuestionType::Open => "open",
+        }
+    }
+}
+
+impl Serialize for QuestionType {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for QuestionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Open request verbs that, after "can you" / "could you please", ask for an
+/// explanation ("Can you describe ...") rather than a capability ("Can you
+/// provide SSO?" stays yes/no).
+const MODAL_OPEN_VERBS: &[&str] = &[
+    "describe",
+    "explain",
+    "list",
+    "outline",
+    "detail",
+    "elaborate",
+    "summarize",
+    "summarise",
+    "tell",
+    "specify",
+    "name",
+    "identify",
+    "walk",
+    "clarify",
+];
+
+/// Classifies a question as yes/no or open.
+pub fn classify(question: &str) -> QuestionType {
+    let text = analysed_text(question);
+    let folded = second_person(&fold(strip_numbering(&text)));
+    if has_yes_no_hint(&folded) {
+        return QuestionType::YesNo;
+    }
+    let parts = sentences(&folded);
+    let main = parts
+        .iter()
+        .find(|s| s.trim_end().ends_with('?') && !is_follow_up(s))
+        .or_else(|| parts.iter().find(|s| !is_follow_up(s)))
+        .or(parts.first());
+    let Some(main) = main else {
+        return QuestionType::YesNo;
+    };
+    classify_sentence(main)
+}
+
+fn classify_sentence(sentence: &str) -> QuestionType {
+    let lex = &Lexicon::get().question;
+    let all = words(sentence);
+    let mut ws: &[&str] = &all;
+    // "When someone leaves, how quickly ...": the clause after the comma asks.
+    if ws.first().is_some_and(|w| has(&lex.subordinators, w)) {
+        if let Some(comma) = sentence.find(',') {
+            let rest = words(&sentence[comma + 1..]);
+            let asks = rest.first().is_some_and(|w| {
+                has(&lex.yes_no_starts, w) || has(&lex.open_starts, w) || has(&lex.request_modals, w)
+            });
+            if asks {
+                return classify_words(&rest);
+            }
+        }
+    }
+    while ws.first().is_some_and(|w| matches!(*w, "please" | "kindly")) {
+        ws = &ws[1..];
+    }
+    classify_words(ws)
+}
+
+fn classify_words(ws: &[&str]) -> QuestionType {
+    let lex = &Lexicon::get().question;
+    let mut ws = ws;
+    while ws.first().is_some_and(|w| matches!(*w, "please" | "kindly")) {
+        ws = &ws[1..];
+    }
+    let Some(first) = ws.first() else {
+        return QuestionType::YesNo;
+    };
+    if phrase_at(&lex.yes_no_requests, ws, 0).is_some() {
+        return QuestionType::YesNo;
+    }
+    if has(&lex.request_modals, first) {
+        // "Can you (please) describe ...", "Could you walk us through ...".
+        let verb = ws[1..]
+            .iter()
+            .take(3)
+            .find(|w| !matches!(**w, "you" | "please" | "kindly" | "also" | "briefly"));
+        if verb.is_some_and(|v| MODAL_OPEN_VERBS.contains(v)) {
+            return QuestionType::Open;
+        }
+    }
+    if has(&lex.yes_no_starts, first) {
+        return QuestionType::YesNo;
+    }
+    if has(&lex.open_starts, first) {
+        return QuestionType::Open;
+    }
+    QuestionType::YesNo
+}
+
+/// "(Yes/No)", "[Y | N]": the questionnaire itself expects a yes/no.
+fn has_yes_no_hint(folded: &str) -> bool {
+    super::normalize::answer_option_hints(folded).iter().any(|hint| {
+        words(hint)
+            .iter()
+            .any(|w| matches!(*w, "yes" | "y"))
+    })
+}
+
+fn is_follow_up(sentence: &str) -> bool {
+    let ws = words(sentence);
+    ws.first() == Some(&"if")
+        && ws
+            .get(1)
+            .is_some_and(|w| has(&Lexicon::get().question.follow_up_after_if, w))
+        && !sentence.trim_end().ends_with('?')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_questions_ask_for_values_and_explanations() {
+        for q in [
+            "What are your RTO and RPO?",
+            "How often do you recertify entitlements?",
+            "When someone leaves, how quickly are accounts deprovisioned?",
+            "Describe your leaver process.",
+            "Please provide your incident response plan.",
+            "4.2.1 Describe how backups are protected",
+            "Which regions host customer data?",
+            "Can you describe how keys are rotated?",
+            "We are a bank. How do you segregate tenants?",
+            "List the subprocessors that handle our data.",
+        ] {
+            assert_eq!(classify(q), QuestionType::Open, "{q}");
+        }
+    }
+
+    #[test]
+    fn yes_no_questions_stay_yes_no() {
+        for q in [
+            "Do you encrypt data at rest?",
+            "Is MFA enforced? If yes, describe the factors.",
+            "Confirm that backups are encrypted.",
+            "Can you provide SSO?",
+            "When an employee leaves, do you revoke access within 24 hours?",
+            "The vendor maintains an incident response plan.",
+            "Please indicate whether penetration tests are performed",
+            "What is your RPO? (Yes/No)",
+            "Are you storing any passwords in plaintext?",
+            "",
+        ] {
+            assert_eq!(classify(q), QuestionType::YesNo, "{q}");
+        }
+    }
+}
