@@ -49,9 +49,16 @@ fn yes() -> bool {
     true
 }
 
-/// A compiled phrase: its stems, its concept, and whether it matches on
-/// content words only.
-type Phrase = (Vec<String>, Arc<str>, bool);
+/// A compiled phrase.
+#[derive(Debug, Clone)]
+struct Phrase {
+    stems: Vec<String>,
+    concept: Arc<str>,
+    /// Matched on content words only (skipping stop words).
+    on_content: bool,
+    /// As written in the thesaurus (for audits).
+    text: Arc<str>,
+}
 
 /// Concept phrases, compiled for matching on stem sequences.
 #[derive(Debug, Clone, Default)]
@@ -60,6 +67,9 @@ pub struct Thesaurus {
     /// words only), longest phrases first.
     phrases: super::fxhash::FxMap<String, Vec<Phrase>>,
     pub opposites: Vec<Opposite>,
+    /// Concept ids that are named frameworks (`lexicon/frameworks.toml`),
+    /// with their display names.
+    pub frameworks: BTreeMap<Arc<str>, String>,
     /// For retrieval, both sides of an opposite pair index as side `a`.
     retrieval_alias: HashMap<String, String>,
     /// Concept id -> its `#term`, built once.
@@ -73,6 +83,7 @@ impl Thesaurus {
         let file: File = toml::from_str(BUILTIN).expect("the embedded thesaurus.toml is valid");
         let mut t = Thesaurus::default();
         t.add(file);
+        t.add_frameworks();
         t
     }
 
@@ -105,6 +116,25 @@ impl Thesaurus {
         self.concept_count == 0
     }
 
+    /// The catalogue of named frameworks: each family is a concept.
+    fn add_frameworks(&mut self) {
+        let mut concepts = BTreeMap::new();
+        for f in &super::lexicon::Lexicon::get().frameworks {
+            concepts.insert(f.id.clone(), f.names.clone());
+            self.frameworks
+                .insert(Arc::from(f.id.as_str()), f.label.clone());
+        }
+        self.add(File {
+            concepts,
+            opposite: Vec::new(),
+        });
+    }
+
+    /// True when `concept` is a named framework.
+    pub fn is_framework(&self, concept: &str) -> bool {
+        self.frameworks.contains_key(concept)
+    }
+
     fn add(&mut self, file: File) {
         let norm = Normalizer::default();
         for (concept, phrases) in file.concepts {
@@ -132,13 +162,17 @@ impl Thesaurus {
                     continue;
                 };
                 let list = self.phrases.entry(first).or_default();
-                if !list
-                    .iter()
-                    .any(|(s, c, k)| *s == stems && **c == *concept && *k == on_content)
-                {
-                    list.push((stems, concept.clone(), on_content));
+                if !list.iter().any(|p| {
+                    p.stems == stems && *p.concept == *concept && p.on_content == on_content
+                }) {
+                    list.push(Phrase {
+                        stems,
+                        concept: concept.clone(),
+                        on_content,
+                        text: Arc::from(phrase.as_str()),
+                    });
                 }
-                list.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
+                list.sort_by_key(|p| std::cmp::Reverse(p.stems.len()));
             }
         }
         for op in file.opposite.iter().filter(|op| op.merge) {
@@ -149,7 +183,7 @@ impl Thesaurus {
             .phrases
             .values()
             .flatten()
-            .map(|p| p.1.clone())
+            .map(|p| p.concept.clone())
             .collect();
         for c in concepts {
             let id = self.retrieval_alias.get(&*c).map_or(&*c, String::as_str);
@@ -160,48 +194,75 @@ impl Thesaurus {
 
     /// Concepts found in a token sequence, with the token span each covers.
     /// Overlapping phrases are all reported (a phrase may belong to several concepts).
-    ///
-    /// One hash lookup per token: exact phrases are matched on all stems,
-    /// content-word phrases on the stems of non-stop tokens.
     pub fn find_tokens(
         &self,
         tokens: &[super::normalize::Token],
     ) -> Vec<(Arc<str>, std::ops::Range<usize>)> {
+        let mut out = Vec::new();
+        self.scan(tokens, |p, span| out.push((p.concept.clone(), span)));
+        out
+    }
+
+    /// Every phrase found in a token sequence: (concept, phrase as written).
+    pub fn find_phrases(&self, tokens: &[super::normalize::Token]) -> Vec<(Arc<str>, Arc<str>)> {
+        let mut out = Vec::new();
+        self.scan(tokens, |p, _| out.push((p.concept.clone(), p.text.clone())));
+        out
+    }
+
+    /// Every (concept, phrase as written) of the thesaurus.
+    pub fn phrases(&self) -> Vec<(Arc<str>, Arc<str>)> {
+        let mut out: Vec<(Arc<str>, Arc<str>)> = self
+            .phrases
+            .values()
+            .flatten()
+            .map(|p| (p.concept.clone(), p.text.clone()))
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Calls `found` for each phrase matching in `tokens`, with its span.
+    /// One hash lookup per token: exact phrases are matched on all stems,
+    /// content-word phrases on the stems of non-stop tokens.
+    fn scan(
+        &self,
+        tokens: &[super::normalize::Token],
+        mut found: impl FnMut(&Phrase, std::ops::Range<usize>),
+    ) {
         // Positions of non-stop tokens, and each token's rank among them.
         let content_pos: Vec<usize> = (0..tokens.len()).filter(|&i| !tokens[i].stop).collect();
-        let mut out = Vec::new();
         let mut content_rank = 0;
         for (i, token) in tokens.iter().enumerate() {
             let Some(cands) = self.phrases.get(&*token.stem) else {
                 content_rank += usize::from(!token.stop);
                 continue;
             };
-            for (phrase, concept, on_content) in cands {
-                if !on_content {
-                    let end = i + phrase.len();
+            for p in cands {
+                if !p.on_content {
+                    let end = i + p.stems.len();
                     if end <= tokens.len()
-                        && phrase
+                        && p.stems
                             .iter()
                             .zip(&tokens[i..end])
                             .all(|(a, b)| **a == *b.stem)
                     {
-                        out.push((concept.clone(), i..end));
+                        found(p, i..end);
                     }
                 } else if !token.stop {
-                    let end = content_rank + phrase.len();
+                    let end = content_rank + p.stems.len();
                     if end <= content_pos.len()
-                        && phrase
+                        && p.stems
                             .iter()
                             .zip(&content_pos[content_rank..end])
-                            .all(|(a, &p)| **a == *tokens[p].stem)
+                            .all(|(a, &q)| **a == *tokens[q].stem)
                     {
-                        out.push((concept.clone(), i..content_pos[end - 1] + 1));
+                        found(p, i..content_pos[end - 1] + 1);
                     }
                 }
             }
             content_rank += usize::from(!token.stop);
         }
-        out
     }
 
     /// The term a concept is indexed under for retrieval.
