@@ -27,6 +27,10 @@ pub struct Args {
     /// 0.65, negated answer accuracy >= 0.80).
     #[arg(long)]
     pub check: bool,
+    /// The answer library (default: DIR/library.csv): a CSV file or a folder
+    /// of TOML files.
+    #[arg(long, value_name = "PATH")]
+    pub library: Option<PathBuf>,
     /// Extra thesaurus file (same format as answers/thesaurus.toml).
     #[arg(long, value_name = "FILE")]
     pub thesaurus: Option<PathBuf>,
@@ -53,6 +57,27 @@ pub struct Args {
     /// the training questions.
     #[arg(long, value_name = "P", default_value_t = 0.98)]
     pub auto_precision: f64,
+    /// Fitting: do not learn from orphans (answerable questions asked again
+    /// with their entry removed, where no auto answer is right).
+    #[arg(long)]
+    pub no_orphans: bool,
+    /// Fitting: weight of each orphan as a negative example of the confidence model.
+    #[arg(long, value_name = "W", default_value_t = 0.0)]
+    pub orphan_weight: f64,
+    /// Fitting: fixed key-ask gate levels "ENTRY,QUESTION" (the share of the
+    /// entry the question must mention, and of the question the entry must
+    /// cover); by default they are fitted with the auto threshold.
+    #[arg(long, value_name = "E,Q")]
+    pub gates: Option<String>,
+}
+
+fn parse_gates(text: &str) -> anyhow::Result<(f64, f64)> {
+    let bad = || anyhow::anyhow!("--gates: expected two numbers like 0.5,0.5, got {text:?}");
+    let (e, q) = text.split_once(',').ok_or_else(bad)?;
+    Ok((
+        e.trim().parse().map_err(|_| bad())?,
+        q.trim().parse().map_err(|_| bad())?,
+    ))
 }
 
 pub fn run(args: &Args, _global: &Global) -> anyhow::Result<u8> {
@@ -71,10 +96,14 @@ pub fn run(args: &Args, _global: &Global) -> anyhow::Result<u8> {
         half: args.half.clone(),
         fit: args.fit,
         cv: args.cv,
+        library: args.library.clone(),
         settings: eval::FitSettings {
             l2_rank,
             l2_conf: args.l2_conf,
             auto_precision: args.auto_precision,
+            orphans: !args.no_orphans,
+            orphan_weight: args.orphan_weight,
+            gates: args.gates.as_deref().map(parse_gates).transpose()?,
         },
     };
     let report = eval::run(&args.dir, &thesaurus, &opts)?;

@@ -86,6 +86,8 @@ pub struct Analysis {
     pub concepts: BTreeSet<Arc<str>>,
     /// Concepts of the main sentences (the question itself, not background).
     pub main_concepts: BTreeSet<Arc<str>>,
+    /// Named frameworks (SOC 2, GDPR ...) among `concepts`.
+    pub frameworks: BTreeSet<Arc<str>>,
     /// Identifiers made of a name and a number: ("soc", "2"), ("iso", "27001").
     pub identifiers: Vec<(String, String)>,
     pub polarity: Polarity,
@@ -195,6 +197,13 @@ impl<'t> Analyzer<'t> {
         }
     }
 
+    /// True when `word` (lowercase) is part of the respondent's own name.
+    pub fn own_names_contain(&self, word: &str) -> bool {
+        self.own_names
+            .iter()
+            .any(|n| n.split(' ').any(|w| w.eq_ignore_ascii_case(word)))
+    }
+
     /// Analyses a question with sentence weighting.
     pub fn question(&self, text: &str) -> Analysis {
         let text = analysed_text(text);
@@ -288,6 +297,9 @@ impl<'t> Analyzer<'t> {
                 terms.add(&self.thesaurus.retrieval_term(concept), weight * boost);
                 if !out.concepts.contains(concept) {
                     out.concepts.insert(concept.clone());
+                    if self.thesaurus.is_framework(concept) {
+                        out.frameworks.insert(concept.clone());
+                    }
                 }
                 if weight >= POLARITY_MIN_WEIGHT && !out.main_concepts.contains(concept) {
                     out.main_concepts.insert(concept.clone());

@@ -60,10 +60,14 @@ pub struct Row {
     /// The confidence model's inputs for the top candidate, in the order of
     /// `model::CONF_FEATURES` (for curating and refitting).
     pub features: Vec<f64>,
+    /// All features of the top candidate, by name.
+    pub detail: Option<super::Features>,
+    /// Why the match is held back or abstains.
+    pub reasons: Vec<String>,
 }
 
 impl Row {
-    fn answerable(&self) -> bool {
+    pub fn answerable(&self) -> bool {
         !self.gold_id.is_empty()
     }
     fn picked(&self) -> bool {
@@ -145,6 +149,19 @@ pub struct SweepPoint {
     pub answer_accuracy: f64,
 }
 
+/// Answerable questions asked again with their entry removed from the
+/// library: any auto answer is wrong, abstaining is right.
+#[derive(Debug, Clone, Serialize)]
+pub struct Orphans {
+    pub questions: usize,
+    /// Auto answers (all wrong): the lower the better.
+    pub auto: Ratio,
+    pub review: usize,
+    /// Abstentions (right).
+    pub none: Ratio,
+    pub auto_by_kind: BTreeMap<String, Ratio>,
+}
+
 /// The thresholds one fold was fitted to.
 #[derive(Debug, Clone, Serialize)]
 pub struct FoldInfo {
@@ -152,6 +169,8 @@ pub struct FoldInfo {
     pub questions: usize,
     pub auto: f64,
     pub review: f64,
+    pub min_entry_cov: f64,
+    pub min_question_cov: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -177,6 +196,7 @@ pub struct Summary {
     pub answer_accuracy_given_correct_id: Ratio,
     pub auto: AutoTier,
     pub flips_by_kind: BTreeMap<String, Flips>,
+    pub orphans: Orphans,
     pub open_questions: usize,
     pub sweep: Vec<SweepPoint>,
     pub index_ms: f64,
@@ -194,6 +214,8 @@ pub struct Summary {
 pub struct Report {
     pub summary: Summary,
     pub rows: Vec<Row>,
+    /// The orphan rows (answerable questions asked without their entry).
+    pub orphan_rows: Vec<Row>,
 }
 
 /// Reads `questions.csv`.
@@ -244,6 +266,19 @@ pub struct FitSettings {
     /// The auto threshold is the lowest at which the auto tier of the
     /// training questions reaches this precision.
     pub auto_precision: f64,
+    /// Also learn from "orphans": each answerable training question asked
+    /// again with its entry removed from the library, where the right
+    /// outcome is no auto answer (the commonest failure on questionnaires
+    /// nobody tuned for: a question the library does not cover that shares
+    /// words with an entry). The auto threshold then counts their auto
+    /// answers as wrong.
+    pub orphans: bool,
+    /// Weight of each orphan, as a negative example, in the confidence fit
+    /// (0: the confidence model never sees them).
+    pub orphan_weight: f64,
+    /// Fixed key-ask gate levels (entry coverage, question coverage); None:
+    /// fitted with the auto threshold.
+    pub gates: Option<(f64, f64)>,
 }
 
 impl Default for FitSettings {
@@ -252,6 +287,9 @@ impl Default for FitSettings {
             l2_rank: Some(0.01),
             l2_conf: 0.01,
             auto_precision: 0.98,
+            orphans: true,
+            orphan_weight: 0.0,
+            gates: None,
         }
     }
 }
@@ -267,11 +305,17 @@ pub struct Options {
     /// K-fold cross-validation.
     pub cv: Option<usize>,
     pub settings: FitSettings,
+    /// The library (default: `DIR/library.csv`): a CSV file or a folder of TOML files.
+    pub library: Option<std::path::PathBuf>,
 }
 
 /// Runs the matcher over the set in `dir`.
 pub fn run(dir: &Path, thesaurus: &Thesaurus, opts: &Options) -> anyhow::Result<Report> {
-    let (lib, findings) = library::load(&dir.join("library.csv"))?;
+    let library_path = opts
+        .library
+        .clone()
+        .unwrap_or_else(|| dir.join("library.csv"));
+    let (lib, findings) = library::load(&library_path)?;
     if let Some(err) = findings
         .iter()
         .find(|f| f.severity == crate::diag::Severity::Error)
@@ -300,30 +344,34 @@ pub fn run(dir: &Path, thesaurus: &Thesaurus, opts: &Options) -> anyhow::Result<
     let index_ms = started.elapsed().as_secs_f64() * 1000.0;
     let started = Instant::now();
     let all: Vec<usize> = (0..questions.len()).collect();
-    let (mode, rows, cv, fitted_model) = if let Some(k) = opts.cv {
+    let pre = Precomputed::new(&matcher, &lib, &questions);
+    let (mode, rows, orphan_rows, cv, fitted_model) = if let Some(k) = opts.cv {
         anyhow::ensure!(
             k >= 2 && k <= questions.len(),
             "--cv needs 2 to {} folds",
             questions.len()
         );
-        let (rows, cv) = cross_validate(&mut matcher, &lib, &questions, k, &opts.settings);
-        ("out-of-fold", rows, Some(cv), None)
+        let (rows, orphans, cv) =
+            cross_validate(&mut matcher, &lib, &questions, &pre, k, &opts.settings);
+        ("out-of-fold", rows, orphans, Some(cv), None)
     } else if opts.fit {
-        let cands = raw_candidates(&matcher, &questions);
-        let model = fit_model(&mut matcher, &lib, &questions, &cands, &all, &opts.settings);
+        let model = fit_model(&mut matcher, &lib, &questions, &pre, &all, &opts.settings);
         use_model(&mut matcher, &model, opts.review_threshold);
         let rows = score(&matcher, &lib, &questions, &all, None);
-        ("fitted in-sample", rows, None, Some(model.to_toml()))
+        let orphans = score_orphans(&matcher, &lib, &questions, &pre, &all, None);
+        ("fitted in-sample", rows, orphans, None, Some(model.to_toml()))
     } else {
         let shipped = Model::shipped().clone();
         use_model(&mut matcher, &shipped, opts.review_threshold);
         let rows = score(&matcher, &lib, &questions, &all, None);
-        ("in-sample", rows, None, None)
+        let orphans = score_orphans(&matcher, &lib, &questions, &pre, &all, None);
+        ("in-sample", rows, orphans, None, None)
     };
     let secs = started.elapsed().as_secs_f64().max(1e-9);
     let cfg = matcher.config();
     let summary = summarize(
         &rows,
+        &orphan_rows,
         mode,
         (cfg.min_confidence, cfg.review_confidence),
         index_ms,
@@ -331,7 +379,65 @@ pub fn run(dir: &Path, thesaurus: &Thesaurus, opts: &Options) -> anyhow::Result<
         cv,
         fitted_model,
     );
-    Ok(Report { summary, rows })
+    Ok(Report {
+        summary,
+        rows,
+        orphan_rows,
+    })
+}
+
+/// What fitting needs that does not depend on the model: every question's
+/// retrieved candidates, with and without its gold entry.
+struct Precomputed {
+    cands: Vec<Vec<Candidate>>,
+    /// The gold entry's index, for answerable questions.
+    gold: Vec<Option<usize>>,
+    orphan_cands: Vec<Option<Vec<Candidate>>>,
+}
+
+impl Precomputed {
+    fn new(matcher: &Matcher, lib: &Library, questions: &[Question]) -> Self {
+        let gold: Vec<Option<usize>> = questions
+            .iter()
+            .map(|q| lib.position(&q.gold_id))
+            .collect();
+        Precomputed {
+            cands: questions
+                .iter()
+                .map(|q| matcher.candidates(&q.question))
+                .collect(),
+            orphan_cands: questions
+                .iter()
+                .zip(&gold)
+                .map(|(q, g)| g.map(|g| matcher.candidates_without(&q.question, Some(g))))
+                .collect(),
+            gold,
+        }
+    }
+}
+
+/// Answerable questions among `idx`, answered without their entry.
+fn score_orphans(
+    matcher: &Matcher,
+    lib: &Library,
+    questions: &[Question],
+    pre: &Precomputed,
+    idx: &[usize],
+    fold: Option<usize>,
+) -> Vec<Row> {
+    idx.iter()
+        .filter_map(|&i| {
+            let gold = pre.gold[i]?;
+            let m = matcher.answer_without(&questions[i].question, gold);
+            let orphan = Question {
+                qid: format!("{}~orphan", questions[i].qid),
+                gold_id: String::new(),
+                gold_answer: String::new(),
+                ..questions[i].clone()
+            };
+            Some(row(matcher, lib, &orphan, m, fold, Some(gold)))
+        })
+        .collect()
 }
 
 fn use_model(matcher: &mut Matcher, model: &Model, review: Option<f64>) {
@@ -351,16 +457,24 @@ fn score(
     let matches = matcher.answer_all(&texts);
     idx.iter()
         .zip(matches)
-        .map(|(&i, m)| row(matcher, lib, &questions[i], m, fold))
+        .map(|(&i, m)| row(matcher, lib, &questions[i], m, fold, None))
         .collect()
 }
 
-fn row(matcher: &Matcher, lib: &Library, q: &Question, m: Match, fold: Option<usize>) -> Row {
-    let top = matcher.search(&q.question, 1);
+fn row(
+    matcher: &Matcher,
+    lib: &Library,
+    q: &Question,
+    m: Match,
+    fold: Option<usize>,
+    without: Option<usize>,
+) -> Row {
+    let top = matcher.search_without(&q.question, 1, without);
     let features = top
         .first()
         .map(|c| model::vector(CONF_FEATURES, &c.features))
         .unwrap_or_default();
+    let detail = top.first().map(|c| c.features.clone());
     Row {
         qid: q.qid.clone(),
         kind: q.kind.clone(),
@@ -372,21 +486,15 @@ fn row(matcher: &Matcher, lib: &Library, q: &Question, m: Match, fold: Option<us
             .unwrap_or_default(),
         confidence: m.confidence,
         tier: m.tier,
-        answer: m.verdict.unwrap_or_default(),
+        answer: m.verdict.clone().unwrap_or_default(),
         flipped: m.flipped,
         question_type: m.question_type,
         held_back: m.held_back,
         fold,
         features,
+        detail,
+        reasons: m.reasons,
     }
-}
-
-/// Every question's retrieved candidates (they do not depend on the model).
-fn raw_candidates(matcher: &Matcher, questions: &[Question]) -> Vec<Vec<Candidate>> {
-    questions
-        .iter()
-        .map(|q| matcher.candidates(&q.question))
-        .collect()
 }
 
 /// K-fold cross-validation: fold `f` holds the questions `i` with
@@ -395,56 +503,63 @@ fn cross_validate(
     matcher: &mut Matcher,
     lib: &Library,
     questions: &[Question],
+    pre: &Precomputed,
     k: usize,
     settings: &FitSettings,
-) -> (Vec<Row>, CvInfo) {
-    let cands = raw_candidates(matcher, questions);
+) -> (Vec<Row>, Vec<Row>, CvInfo) {
     let mut rows = Vec::with_capacity(questions.len());
+    let mut orphans = Vec::new();
     let mut folds = Vec::with_capacity(k);
     for f in 0..k {
         let train: Vec<usize> = (0..questions.len()).filter(|i| i % k != f).collect();
         let test: Vec<usize> = (0..questions.len()).filter(|i| i % k == f).collect();
-        let model = fit_model(matcher, lib, questions, &cands, &train, settings);
+        let model = fit_model(matcher, lib, questions, pre, &train, settings);
         use_model(matcher, &model, None);
         rows.extend(score(matcher, lib, questions, &test, Some(f)));
+        orphans.extend(score_orphans(matcher, lib, questions, pre, &test, Some(f)));
         folds.push(FoldInfo {
             fold: f,
             questions: test.len(),
             auto: model.auto,
             review: model.review,
+            min_entry_cov: model.min_entry_cov,
+            min_question_cov: model.min_question_cov,
         });
     }
-    rows.sort_by_key(|r| {
+    let order = |qid: &str| {
         questions
             .iter()
-            .position(|q| q.qid == r.qid)
+            .position(|q| qid.split('~').next() == Some(q.qid.as_str()))
             .unwrap_or(usize::MAX)
-    });
-    (rows, CvInfo { k, folds })
+    };
+    rows.sort_by_key(|r| order(&r.qid));
+    orphans.sort_by_key(|r| order(&r.qid));
+    (rows, orphans, CvInfo { k, folds })
 }
 
 /// Fits a model on questions `train`: re-ranking weights (listwise
-/// softmax), then the confidence weights on the re-ranked best candidates,
-/// then the review threshold (best top-1 + abstention F1) and the auto
-/// threshold (the lowest reaching the wanted auto precision).
-pub fn fit_model(
+/// softmax), then the confidence weights on the re-ranked best candidates
+/// (with the orphans' best candidates as negatives), then the review
+/// threshold (best top-1 + abstention F1) and the auto threshold (the
+/// lowest at which the auto tier, orphans included, reaches the wanted
+/// precision).
+fn fit_model(
     matcher: &mut Matcher,
     lib: &Library,
     questions: &[Question],
-    cands: &[Vec<Candidate>],
+    pre: &Precomputed,
     train: &[usize],
     settings: &FitSettings,
 ) -> Model {
     let mut model = Model::shipped().clone();
-    let gold_of = |i: usize| lib.position(&questions[i].gold_id);
     if let Some(l2) = settings.l2_rank {
         let groups: Vec<fit::Group> = train
             .iter()
             .filter_map(|&i| {
-                let gold = gold_of(i)?;
-                let at = cands[i].iter().position(|c| c.entry == gold)?;
+                let gold = pre.gold[i]?;
+                let at = pre.cands[i].iter().position(|c| c.entry == gold)?;
                 Some(fit::Group {
-                    xs: cands[i]
+                    xs: pre.cands[i]
                         .iter()
                         .map(|c| model::vector(RANK_FEATURES, &c.features))
                         .collect(),
@@ -454,24 +569,93 @@ pub fn fit_model(
             .collect();
         model.rank = fit::softmax_rank(&groups, l2);
     }
-    let mut xs = Vec::with_capacity(train.len());
-    let mut ys = Vec::with_capacity(train.len());
+    let mut xs = Vec::with_capacity(train.len() * 2);
+    let mut ys = Vec::with_capacity(train.len() * 2);
+    let mut ws = Vec::with_capacity(train.len() * 2);
     for &i in train {
-        let mut c = cands[i].clone();
-        if c.is_empty() {
-            continue;
+        let mut sets = vec![(&pre.cands[i], pre.gold[i], 1.0)];
+        if settings.orphans && settings.orphan_weight > 0.0 {
+            if let Some(orphan) = &pre.orphan_cands[i] {
+                sets.push((orphan, None, settings.orphan_weight));
+            }
         }
-        super::rank_candidates(&model, &mut c);
-        xs.push(model::vector(CONF_FEATURES, &c[0].features));
-        ys.push(gold_of(i) == Some(c[0].entry));
+        for (cands, gold, weight) in sets {
+            let mut c = cands.clone();
+            if c.is_empty() {
+                continue;
+            }
+            super::rank_candidates(&model, &mut c);
+            xs.push(model::vector(CONF_FEATURES, &c[0].features));
+            ys.push(gold.is_some() && gold == Some(c[0].entry));
+            ws.push(weight);
+        }
     }
-    model.confidence = fit::logistic(&xs, &ys, settings.l2_conf);
-    // Thresholds from the training questions as answered with this model.
+    model.confidence = fit::logistic_weighted(&xs, &ys, &ws, settings.l2_conf);
+    // Thresholds from the training questions as answered with this model,
+    // the key-ask gates open (they are chosen with the auto threshold).
+    model.min_entry_cov = 0.0;
+    model.min_question_cov = 0.0;
     matcher.set_model(model.clone());
     let rows = score(matcher, lib, questions, train, None);
     model.review = best_review_threshold(&rows);
-    model.auto = lowest_auto_threshold(&rows, model.review, settings.auto_precision);
+    let mut all = rows;
+    if settings.orphans {
+        all.extend(score_orphans(matcher, lib, questions, pre, train, None));
+    }
+    let (auto, entry_cov, question_cov) =
+        best_auto_gates(&all, model.review, settings.auto_precision, settings.gates);
+    model.auto = auto;
+    model.min_entry_cov = entry_cov;
+    model.min_question_cov = question_cov;
     model
+}
+
+/// Coverage levels the key-ask gates may require.
+const GATE_LEVELS: [f64; 7] = [0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
+
+/// The auto threshold and key-ask gate levels that fill the most rows
+/// automatically while the auto tier stays right at least `target` of the
+/// time (orphans' auto answers count as wrong). Among equals, the stricter
+/// setting wins. No feasible setting: no auto tier (threshold 1.0).
+fn best_auto_gates(
+    rows: &[Row],
+    review: f64,
+    target: f64,
+    fixed: Option<(f64, f64)>,
+) -> (f64, f64, f64) {
+    let mut best: Option<(usize, f64, f64, f64)> = None;
+    let (entry_levels, question_levels) = match fixed {
+        Some((e, q)) => (vec![e], vec![q]),
+        None => (GATE_LEVELS.to_vec(), GATE_LEVELS.to_vec()),
+    };
+    for &entry_cov in &entry_levels {
+        for &question_cov in &question_levels {
+            let open: Vec<&Row> = rows
+                .iter()
+                .filter(|r| {
+                    !r.held_back
+                        && r.detail.as_ref().is_some_and(|f| {
+                            f.cov_e >= entry_cov && f.main_cov >= question_cov
+                        })
+                })
+                .collect();
+            for t in grid().filter(|&t| t >= review) {
+                let auto: Vec<&&Row> = open.iter().filter(|r| r.confidence >= t).collect();
+                let right = auto.iter().filter(|r| is_right_at(r)).count();
+                if auto.is_empty() || (right as f64) < target * auto.len() as f64 {
+                    continue;
+                }
+                let better = best.is_none_or(|(n, ..)| right > n);
+                if better {
+                    best = Some((right, t, entry_cov, question_cov));
+                }
+                // Higher thresholds only fill fewer rows.
+                break;
+            }
+        }
+    }
+    let (e, q) = fixed.unwrap_or((0.0, 0.0));
+    best.map_or((1.0, e, q), |(_, t, e, q)| (t, e, q))
 }
 
 fn grid() -> impl Iterator<Item = f64> {
@@ -489,23 +673,6 @@ fn best_review_threshold(rows: &[Row]) -> f64 {
         }
     }
     best.1
-}
-
-/// The lowest threshold at or above `review` at which the rows the auto tier
-/// would fill (confidence at least t, no gate holding them back) are right
-/// at least `target` of the time; 1.0 (no auto tier) if none is.
-fn lowest_auto_threshold(rows: &[Row], review: f64, target: f64) -> f64 {
-    for t in grid().filter(|&t| t >= review) {
-        let auto: Vec<&Row> = rows
-            .iter()
-            .filter(|r| r.confidence >= t && !r.held_back)
-            .collect();
-        let right = auto.iter().filter(|r| is_right_at(r)).count();
-        if !auto.is_empty() && right as f64 >= target * auto.len() as f64 {
-            return t;
-        }
-    }
-    1.0
 }
 
 /// Right entry and right answer, were the row answered.
@@ -616,8 +783,23 @@ fn flips_by_kind(rows: &[Row]) -> BTreeMap<String, Flips> {
     out
 }
 
+fn orphans(rows: &[Row]) -> Orphans {
+    let auto: Vec<&Row> = rows.iter().filter(|r| r.tier == Tier::Auto).collect();
+    let none = rows.iter().filter(|r| r.tier == Tier::None).count();
+    let all: Vec<&Row> = rows.iter().collect();
+    Orphans {
+        questions: rows.len(),
+        auto: ratio(auto.len(), rows.len()),
+        review: rows.iter().filter(|r| r.tier == Tier::Review).count(),
+        none: ratio(none, rows.len()),
+        auto_by_kind: by_kind(&all, |r| r.tier == Tier::Auto),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn summarize(
     rows: &[Row],
+    orphan_rows: &[Row],
     mode: &str,
     (auto_threshold, review_threshold): (f64, f64),
     index_ms: f64,
@@ -679,6 +861,7 @@ fn summarize(
         ),
         auto: auto_tier(rows),
         flips_by_kind: flips_by_kind(rows),
+        orphans: orphans(orphan_rows),
         open_questions: rows
             .iter()
             .filter(|r| r.question_type == QuestionType::Open)
@@ -704,10 +887,15 @@ pub fn print(report: &Report, errors: bool) {
         let list: Vec<String> = cv
             .folds
             .iter()
-            .map(|f| format!("{:.2}/{:.2}", f.auto, f.review))
+            .map(|f| {
+                format!(
+                    "{:.2}/{:.2}/{:.1}/{:.1}",
+                    f.auto, f.review, f.min_entry_cov, f.min_question_cov
+                )
+            })
             .collect();
         println!(
-            "{}-fold cross-validation; thresholds (auto/review) per fold: {}",
+            "{}-fold cross-validation; per fold auto/review threshold, entry/question coverage gates: {}",
             cv.k,
             list.join(" ")
         );
@@ -759,6 +947,12 @@ pub fn print(report: &Report, errors: bool) {
             flips.join(", ")
         }
     );
+    let o = &s.orphans;
+    println!(
+        "orphans (answerable questions without their entry): auto {} (wrong), abstained {}",
+        pct(&o.auto),
+        pct(&o.none)
+    );
     println!("open questions: {}", s.open_questions);
     println!("threshold sweep (abstain below t):");
     println!("     t   top1  abst-P abst-R abst-F1 answer");
@@ -801,6 +995,14 @@ pub fn print(report: &Report, errors: bool) {
                     if auto_wrong { " AUTO-WRONG" } else { "" }
                 );
             }
+        }
+    }
+    if errors {
+        for r in report.orphan_rows.iter().filter(|r| r.tier == Tier::Auto) {
+            println!(
+                "ORPHAN-AUTO {} {:<13} top={:<8} conf={:.2}",
+                r.qid, r.kind, r.top_id, r.confidence
+            );
         }
     }
     println!(

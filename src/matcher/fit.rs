@@ -10,22 +10,28 @@
 
 /// Logistic regression: the intercept, then one weight per input.
 pub fn logistic(xs: &[Vec<f64>], ys: &[bool], l2: f64) -> Vec<f64> {
+    logistic_weighted(xs, ys, &vec![1.0; xs.len()], l2)
+}
+
+/// Logistic regression with a weight per example.
+pub fn logistic_weighted(xs: &[Vec<f64>], ys: &[bool], weights: &[f64], l2: f64) -> Vec<f64> {
     let dim = xs.first().map_or(0, Vec::len) + 1;
     let rows: Vec<Vec<f64>> = xs
         .iter()
         .map(|x| std::iter::once(1.0).chain(x.iter().copied()).collect())
         .collect();
-    let n = rows.len().max(1) as f64;
+    let n = weights.iter().sum::<f64>().max(1e-9);
     newton(dim, l2, true, |w, grad, hess| {
         let mut loss = 0.0;
-        for (x, &y) in rows.iter().zip(ys) {
+        for ((x, &y), &c) in rows.iter().zip(ys).zip(weights) {
             let z: f64 = dot(w, x);
             let p = sigmoid(z);
             let y = f64::from(u8::from(y));
-            loss -= (y * p.max(1e-12).ln() + (1.0 - y) * (1.0 - p).max(1e-12).ln()) / n;
-            let s = p * (1.0 - p) / n;
+            let c = c / n;
+            loss -= c * (y * p.max(1e-12).ln() + (1.0 - y) * (1.0 - p).max(1e-12).ln());
+            let s = c * p * (1.0 - p);
             for j in 0..dim {
-                grad[j] += (p - y) * x[j] / n;
+                grad[j] += c * (p - y) * x[j];
                 for k in 0..dim {
                     hess[j][k] += s * x[j] * x[k];
                 }

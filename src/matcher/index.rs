@@ -34,6 +34,10 @@ pub struct DocInfo {
     pub polarity: Polarity,
     /// Name + number identifiers of the question and variants (SOC 2).
     pub identifiers: Vec<(String, String)>,
+    /// Named frameworks (SOC 2, HIPAA ...) of the question and variants.
+    pub frameworks_named: Vec<Arc<str>>,
+    /// Named frameworks anywhere in the entry (comment and tags too).
+    pub frameworks_mentioned: Vec<Arc<str>>,
     /// Per phrasing: its term ids (sorted) and character bigrams (sorted).
     pub phrasing_terms: Vec<Vec<u32>>,
     pub phrasing_bigrams: Vec<Vec<u32>>,
@@ -96,8 +100,26 @@ impl Index {
                 .collect();
             // Only what re-ranking and polarity need is kept: the analyses
             // themselves are many small allocations.
+            let framework_ids = |a: &super::analyze::Analysis| -> Vec<Arc<str>> {
+                a.concepts
+                    .iter()
+                    .filter(|c| analyzer.thesaurus.is_framework(c))
+                    .cloned()
+                    .collect()
+            };
+            let mut frameworks_named: Vec<Arc<str>> =
+                phrasings.iter().flat_map(framework_ids).collect();
+            frameworks_named.sort();
+            frameworks_named.dedup();
+            let mut frameworks_mentioned = frameworks_named.clone();
+            frameworks_mentioned.extend(framework_ids(&meta));
+            frameworks_mentioned.extend(framework_ids(&comment));
+            frameworks_mentioned.sort();
+            frameworks_mentioned.dedup();
             let question = phrasings.swap_remove(0);
             docs.push(DocInfo {
+                frameworks_named,
+                frameworks_mentioned,
                 main_terms,
                 side_terms,
                 concepts: question.concepts,

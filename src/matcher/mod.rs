@@ -174,25 +174,37 @@ impl<'a> Matcher<'a> {
 
     /// The best `k` candidates, best first.
     pub fn search(&self, question: &str, k: usize) -> Vec<Candidate> {
+        self.search_without(question, k, None)
+    }
+
+    /// [`Matcher::search`] as if entry `without` were not in the library.
+    pub fn search_without(&self, question: &str, k: usize, without: Option<usize>) -> Vec<Candidate> {
         let q = self.analyzer.question(question);
-        self.rank(&q, k.max(1))
+        self.rank(&q, k.max(1), without)
     }
 
     /// The retrieved candidates with their features, before any weighting
     /// (for fitting: none of this depends on the model).
     pub fn candidates(&self, question: &str) -> Vec<Candidate> {
+        self.candidates_without(question, None)
+    }
+
+    /// [`Matcher::candidates`] as if entry `without` were not in the library
+    /// (for evaluating questions whose entry is missing).
+    pub fn candidates_without(&self, question: &str, without: Option<usize>) -> Vec<Candidate> {
         let q = self.analyzer.question(question);
-        self.retrieve(&q, RERANK_DEPTH)
+        self.retrieve(&q, RERANK_DEPTH, without)
     }
 
     fn usable(&self, entry: usize) -> bool {
         self.cfg.include_internal || self.lib.entries[entry].visibility != Visibility::Internal
     }
 
-    fn retrieve(&self, q: &Analysis, keep: usize) -> Vec<Candidate> {
+    fn retrieve(&self, q: &Analysis, keep: usize, without: Option<usize>) -> Vec<Candidate> {
         let query = rerank::resolve_query(&self.index, q);
-        let hits = if self.has_hidden {
-            self.index.top(&query.terms, keep, |d| self.usable(d))
+        let hits = if self.has_hidden || without.is_some() {
+            self.index
+                .top(&query.terms, keep, |d| self.usable(d) && Some(d) != without)
         } else {
             self.index.top(&query.terms, keep, |_| true)
         };
@@ -216,8 +228,8 @@ impl<'a> Matcher<'a> {
         cands
     }
 
-    fn rank(&self, q: &Analysis, k: usize) -> Vec<Candidate> {
-        let mut cands = self.retrieve(q, RERANK_DEPTH.max(k));
+    fn rank(&self, q: &Analysis, k: usize, without: Option<usize>) -> Vec<Candidate> {
+        let mut cands = self.retrieve(q, RERANK_DEPTH.max(k), without);
         rank_candidates(&self.model, &mut cands);
         cands.truncate(k);
         for c in &mut cands {
@@ -229,22 +241,27 @@ impl<'a> Matcher<'a> {
     /// Answers one question on its own (no run-level checks: use
     /// [`Matcher::answer_all`] for a questionnaire).
     pub fn answer(&self, question: &str) -> Match {
-        self.decide(question).m
+        self.decide(question, None).m
+    }
+
+    /// [`Matcher::answer`] as if entry `without` were not in the library.
+    pub fn answer_without(&self, question: &str, without: usize) -> Match {
+        self.decide(question, Some(without)).m
     }
 
     /// Answers every question of one run (a questionnaire), then applies the
     /// run-level checks: an entry that is the best match for many unrelated
     /// questions is suspect (a "hub"), and its matches go to review.
     pub fn answer_all(&self, questions: &[&str]) -> Vec<Match> {
-        let mut decided: Vec<Decided> = questions.iter().map(|q| self.decide(q)).collect();
+        let mut decided: Vec<Decided> = questions.iter().map(|q| self.decide(q, None)).collect();
         gates::hubness(&self.index, self.lib, &mut decided);
         decided.into_iter().map(|d| d.m).collect()
     }
 
-    fn decide(&self, question: &str) -> Decided {
+    fn decide(&self, question: &str, without: Option<usize>) -> Decided {
         let q = self.analyzer.question(question);
         let question_type = shape::classify(question);
-        let mut cands = self.rank(&q, RERANK_DEPTH);
+        let mut cands = self.rank(&q, RERANK_DEPTH, without);
         let Some(best) = cands.first().cloned() else {
             return Decided {
                 m: Match {
@@ -279,6 +296,29 @@ impl<'a> Matcher<'a> {
             if !flipped {
                 held.push(format!("answer {:?} cannot be flipped", entry.answer));
             }
+        }
+        held.extend(gates::key_ask(
+            &self.model,
+            &self.analyzer,
+            &self.index,
+            question,
+            &q,
+            entry,
+            &best.features,
+        ));
+        if let Some(why) = gates::frameworks(&self.analyzer, &q, doc) {
+            held.push(why);
+        }
+        if let Some(why) = gates::contradiction(
+            self.lib,
+            &self.index,
+            &self.analyzer,
+            &q,
+            &cands,
+            &verdict,
+            self.cfg.review_confidence,
+        ) {
+            held.push(why);
         }
         if asks_beyond_entry(&best.features) {
             held.push(

@@ -44,6 +44,11 @@ pub const CONF_FEATURES: &[Feature] = &[
     ("customer_side", |f| f.customer_side),
     ("entry_miss", |f| f.entry_miss),
     ("cov_qe", |f| f.cov_q * f.cov_e),
+    ("main_cov", |f| f.main_cov),
+    ("key_miss", |f| f.key_miss),
+    ("entry_key_miss", |f| f.entry_key_miss),
+    ("framework_conflict", |f| f.framework_conflict),
+    ("framework_missing", |f| f.framework_missing),
 ];
 
 const SHIPPED: &str = include_str!("model.toml");
@@ -59,6 +64,12 @@ pub struct Model {
     pub auto: f64,
     /// Fill for review at or above this confidence; below, abstain.
     pub review: f64,
+    /// Auto only when the question covers at least this share of what the
+    /// entry states (`cov_e`: the entry's defining terms are asked about).
+    pub min_entry_cov: f64,
+    /// Auto only when the entry covers at least this share of what the
+    /// question's main sentences ask (`main_cov`: the key ask is answered).
+    pub min_question_cov: f64,
 }
 
 /// `model.toml` as written.
@@ -67,6 +78,8 @@ pub struct Model {
 struct File {
     auto: f64,
     review: f64,
+    min_entry_cov: f64,
+    min_question_cov: f64,
     rank: BTreeMap<String, f64>,
     confidence: BTreeMap<String, f64>,
 }
@@ -106,6 +119,8 @@ impl Model {
             confidence,
             auto: file.auto,
             review: file.review,
+            min_entry_cov: file.min_entry_cov,
+            min_question_cov: file.min_question_cov,
         })
     }
 
@@ -123,6 +138,8 @@ impl Model {
         let file = File {
             auto: round(self.auto),
             review: round(self.review),
+            min_entry_cov: round(self.min_entry_cov),
+            min_question_cov: round(self.min_question_cov),
             rank: named(RANK_FEATURES, &self.rank),
             confidence,
         };

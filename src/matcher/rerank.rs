@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+use std::sync::Arc;
+
 use super::analyze::Analysis;
 use super::index::Index;
 
@@ -31,6 +33,11 @@ pub struct Query {
     pub bigrams: Vec<u32>,
     /// The term ids of `terms`, sorted.
     pub sorted_ids: Vec<u32>,
+    /// The most specific term of the main sentences: (term id or None when
+    /// no entry uses it, its idf).
+    pub key_term: Option<(Option<u32>, f64)>,
+    /// idf mass of the main sentences' terms, and the part no entry uses.
+    pub main_mass: f64,
 }
 
 /// Terms of at least this weight come from the main question sentences.
@@ -41,11 +48,23 @@ pub fn resolve_query(index: &Index, q: &Analysis) -> Query {
     let mut mass = 0.0;
     let mut unseen = 0.0;
     let mut unseen_main_max: f64 = 0.0;
+    let mut key_term: Option<(Option<u32>, f64)> = None;
+    let mut main_mass = 0.0;
+    let mut consider_key = |id: Option<u32>, idf: f64| {
+        if key_term.is_none_or(|(_, best)| idf > best) {
+            key_term = Some((id, idf));
+        }
+    };
     for (t, w) in &q.terms {
+        let main = *w >= MAIN_WEIGHT;
         match index.resolve(t) {
             Some((id, fuzzy)) => {
                 let w = if fuzzy { w * FUZZY_CREDIT } else { *w };
                 mass += w * index.idf[id as usize];
+                if main {
+                    main_mass += index.idf[id as usize];
+                    consider_key(Some(id), index.idf[id as usize]);
+                }
                 match terms.iter_mut().find(|(i, _)| *i == id) {
                     Some(existing) => existing.1 = existing.1.max(w),
                     None => terms.push((id, w)),
@@ -55,8 +74,10 @@ pub fn resolve_query(index: &Index, q: &Analysis) -> Query {
             None => {
                 mass += w * index.max_idf;
                 unseen += w * index.max_idf;
-                if *w >= MAIN_WEIGHT && !t.starts_with('#') {
+                if main && !t.starts_with('#') {
                     unseen_main_max = index.max_idf;
+                    main_mass += index.max_idf;
+                    consider_key(None, index.max_idf);
                 }
             }
         }
@@ -64,6 +85,8 @@ pub fn resolve_query(index: &Index, q: &Analysis) -> Query {
     let mut sorted_ids: Vec<u32> = terms.iter().map(|(t, _)| *t).collect();
     sorted_ids.sort_unstable();
     Query {
+        key_term,
+        main_mass,
         sorted_ids,
         terms,
         mass,
@@ -104,6 +127,20 @@ pub struct Features {
     pub entry_miss: f64,
     /// Score gap to the second candidate (set for the first candidate only).
     pub margin: f64,
+    /// The question's most specific main-sentence term (highest idf; a
+    /// word no entry uses counts as the most specific) is missing from the
+    /// entry: its idf relative to an unseen word's, else 0.
+    pub key_miss: f64,
+    /// Share of the main sentences' idf mass that the entry covers.
+    pub main_cov: f64,
+    /// Every phrasing of the entry has a most specific term that the
+    /// question lacks: the smallest such idf (relative), else 0.
+    pub entry_key_miss: f64,
+    /// The question names a framework (SOC 2, HIPAA ...) and the entry names
+    /// only others.
+    pub framework_conflict: f64,
+    /// The question names a framework the entry never mentions.
+    pub framework_missing: f64,
 }
 
 impl Features {
@@ -128,36 +165,60 @@ pub fn features(
     let mut covered = 0.0;
     let mut matched = Vec::new();
     let mut miss: f64 = query.unseen_main_max;
+    let mut main_covered = 0.0;
     for &(t, w) in &query.terms {
         let idf = index.idf[t as usize];
+        let main = w >= MAIN_WEIGHT;
         if doc.main_terms.binary_search(&t).is_ok() {
             covered += w * idf;
             matched.push(t);
+            if main {
+                main_covered += idf;
+            }
         } else if doc.side_terms.binary_search(&t).is_ok() {
             covered += SIDE_CREDIT * w * idf;
             matched.push(t);
-        } else if w >= MAIN_WEIGHT {
+            if main {
+                main_covered += SIDE_CREDIT * idf;
+            }
+        } else if main {
             miss = miss.max(idf);
         }
     }
+    let has_term = |t: u32| {
+        doc.main_terms.binary_search(&t).is_ok() || doc.side_terms.binary_search(&t).is_ok()
+    };
+    let key_miss = match query.key_term {
+        Some((Some(t), idf)) if !has_term(t) => idf / index.max_idf,
+        Some((None, _)) => 1.0,
+        _ => 0.0,
+    };
     let mass = query.mass.max(1e-9);
     let q_ids = &query.sorted_ids;
     let mut cov_e: f64 = 0.0;
     let mut dice: f64 = 0.0;
     let mut entry_miss: f64 = 1.0;
+    let mut entry_key_miss: f64 = 1.0;
     for (terms, grams) in doc.phrasing_terms.iter().zip(&doc.phrasing_bigrams) {
         let mut total = 0.0;
         let mut hit = 0.0;
         let mut worst: f64 = 0.0;
+        // The phrasing's most specific term, and whether the question has it.
+        let mut key: (f64, bool) = (0.0, true);
         for &id in terms {
             let idf = index.idf[id as usize];
             total += idf;
-            if q_ids.binary_search(&id).is_ok() {
+            let present = q_ids.binary_search(&id).is_ok();
+            if present {
                 hit += idf;
             } else {
                 worst = worst.max(idf);
             }
+            if idf > key.0 {
+                key = (idf, present);
+            }
         }
+        entry_key_miss = entry_key_miss.min(if key.1 { 0.0 } else { key.0 / index.max_idf });
         if total > 0.0 {
             cov_e = cov_e.max(hit / total);
         }
@@ -183,6 +244,19 @@ pub fn features(
         distinct_miss: distinct_miss(index, q, doc),
         customer_side: customer_side(q, doc),
         margin: 0.0,
+        key_miss,
+        main_cov: if query.main_mass > 0.0 {
+            main_covered / query.main_mass
+        } else {
+            0.0
+        },
+        entry_key_miss: if doc.phrasing_terms.is_empty() {
+            0.0
+        } else {
+            entry_key_miss
+        },
+        framework_conflict: framework_conflict(q, doc),
+        framework_missing: framework_missing(q, doc),
     };
     (features, matched)
 }
@@ -209,6 +283,33 @@ fn distinct_miss(index: &Index, q: &Analysis, doc: &super::index::DocInfo) -> f6
         }
         None => true,
     });
+    f64::from(u8::from(missing))
+}
+
+/// Frameworks named in the question's main sentences.
+fn question_frameworks<'a>(q: &'a Analysis, doc: &super::index::DocInfo) -> Vec<&'a Arc<str>> {
+    let _ = doc;
+    q.main_concepts
+        .iter()
+        .filter(|c| q.frameworks.contains(*c))
+        .collect()
+}
+
+/// 1 when the question names a framework, the entry names others, and
+/// none of the question's.
+fn framework_conflict(q: &Analysis, doc: &super::index::DocInfo) -> f64 {
+    let asked = question_frameworks(q, doc);
+    let conflict = !asked.is_empty()
+        && !doc.frameworks_named.is_empty()
+        && !asked.iter().any(|f| doc.frameworks_mentioned.contains(f));
+    f64::from(u8::from(conflict))
+}
+
+/// 1 when the question names a framework that the entry never mentions.
+fn framework_missing(q: &Analysis, doc: &super::index::DocInfo) -> f64 {
+    let missing = question_frameworks(q, doc)
+        .iter()
+        .any(|f| !doc.frameworks_mentioned.contains(f));
     f64::from(u8::from(missing))
 }
 
