@@ -63,11 +63,11 @@ pub fn answer_questionnaire(
         questions: total,
         ..Summary::default()
     };
-    for (i, question) in q.questions.iter().enumerate() {
-        if i % 25 == 0 {
-            progress.update(&format!("answering {}/{total}", i + 1));
-        }
-        let m = cap_nda(matcher.answer(&question.text), library, opts);
+    progress.update(&format!("answering {total} questions"));
+    let texts: Vec<&str> = q.questions.iter().map(|x| x.text.as_str()).collect();
+    let matches = matcher.answer_all(&texts);
+    for (question, m) in q.questions.iter().zip(matches) {
+        let m = cap_nda(m, library, opts);
         let entry = m.entry.map(|idx| &library.entries[idx]);
         tally(&mut summary, &m);
         let filled = should_fill(&m, opts);

@@ -51,7 +51,7 @@ pub struct Args {
     #[arg(long, value_name = "X", default_value = "0.01")]
     pub l2_rank: String,
     /// Fitting: L2 penalty of the confidence weights.
-    #[arg(long, value_name = "X", default_value_t = 0.01)]
+    #[arg(long, value_name = "X", default_value_t = 0.003)]
     pub l2_conf: f64,
     /// Fitting: the auto threshold is the lowest reaching this precision on
     /// the training questions.

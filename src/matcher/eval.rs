@@ -285,7 +285,7 @@ impl Default for FitSettings {
     fn default() -> Self {
         FitSettings {
             l2_rank: Some(0.01),
-            l2_conf: 0.01,
+            l2_conf: 0.003,
             auto_precision: 0.98,
             orphans: true,
             orphan_weight: 0.0,

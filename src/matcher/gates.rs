@@ -236,21 +236,25 @@ fn yes_no(answer: &str) -> Option<bool> {
     }
 }
 
-/// How many questions of one run may share a best entry before it is
-/// examined as a possible hub, and how alike their matches must be to
-/// count as the same ask.
+/// An entry that is the best match for at least this many questions of one
+/// run, about at least this many different things, is a hub.
 const HUB_MIN_HITS: usize = 3;
+const HUB_MIN_SUBJECTS: usize = 3;
 
 /// The run-level pass: an entry that is the best match for many unrelated
-/// questions of one run is suspect. Questions matched to one entry are
-/// grouped by what they share with it (the matched terms, idf-weighted):
-/// questions that meet the entry on the same terms ask the same thing; an
-/// entry met on different terms by several groups is a hub, and only its
-/// strongest group keeps the auto tier.
+/// questions of one run is suspect ("Are network configurations reviewed
+/// annually?", "Are supplier agreements reviewed annually?" and "Is the
+/// scope reviewed annually?" all meeting "Are security policies reviewed
+/// annually?" on "reviewed annually"). What a question asks beyond its
+/// entry (its main-sentence terms the entry lacks) is its own subject;
+/// questions with overlapping subjects ask the same thing. When an entry's
+/// questions have several different subjects, each question with a subject
+/// of its own goes to review; questions the entry covers fully keep their
+/// tier.
 pub(super) fn hubness(index: &Index, lib: &Library, decided: &mut [Decided]) {
     let mut by_entry: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, d) in decided.iter().enumerate() {
-        if let (Some(e), Some(_)) = (d.m.entry, &d.features) {
+        if let Some(e) = d.m.entry {
             by_entry.entry(e).or_default().push(i);
         }
     }
@@ -258,77 +262,77 @@ pub(super) fn hubness(index: &Index, lib: &Library, decided: &mut [Decided]) {
         if hits.len() < HUB_MIN_HITS {
             continue;
         }
-        let groups = group_by_shared_terms(index, decided, &hits);
-        if groups.len() < HUB_MIN_HITS {
+        let subjects = subjects(decided, &hits);
+        let with_subject: Vec<(usize, Vec<String>)> = hits
+            .iter()
+            .copied()
+            .zip(subjects)
+            .filter(|(_, s)| !s.is_empty())
+            .collect();
+        let groups = group_by_overlap(index, &with_subject);
+        if groups < HUB_MIN_SUBJECTS {
             continue;
         }
-        // The group closest to the entry itself keeps its tier.
-        let keep = groups
-            .iter()
-            .enumerate()
-            .max_by(|a, b| group_strength(decided, a.1).total_cmp(&group_strength(decided, b.1)))
-            .map(|(k, _)| k);
-        for (k, group) in groups.iter().enumerate() {
-            if Some(k) == keep {
-                continue;
-            }
-            for &i in group {
-                let m = &mut decided[i].m;
-                m.held_back = true;
-                m.reasons.push(format!(
-                    "entry {} is the best match for {} questions of this questionnaire that ask different things (a hub): check it",
-                    lib.entries[entry].id,
-                    hits.len()
-                ));
-                if m.tier == Tier::Auto {
-                    m.tier = Tier::Review;
-                }
+        for (i, subject) in with_subject {
+            let m = &mut decided[i].m;
+            m.held_back = true;
+            m.reasons.push(format!(
+                "entry {} is the best match for {} questions of this questionnaire about {groups} different subjects (a hub); this one is also about: {}",
+                lib.entries[entry].id,
+                hits.len(),
+                subject.join(", ")
+            ));
+            if m.tier == Tier::Auto {
+                m.tier = Tier::Review;
             }
         }
     }
 }
 
-/// Mean entry coverage of a group's matches.
-fn group_strength(decided: &[Decided], group: &[usize]) -> f64 {
-    let total: f64 = group
-        .iter()
-        .filter_map(|&i| decided[i].features.as_ref())
-        .map(|f| f.cov_e + f.main_cov)
-        .sum();
-    total / group.len().max(1) as f64
-}
-
-/// Groups questions whose matched terms overlap by at least half of the
-/// smaller set's idf mass (single-link).
-fn group_by_shared_terms(index: &Index, decided: &[Decided], hits: &[usize]) -> Vec<Vec<usize>> {
-    let mass = |ids: &[u32]| -> f64 { ids.iter().map(|&t| index.idf[t as usize]).sum() };
-    let mut groups: Vec<Vec<usize>> = Vec::new();
+/// Each hit's own subject: its remainder without the terms that most of
+/// the entry's questions share ("procedures", "updated" in "policies and
+/// procedures reviewed and updated").
+fn subjects(decided: &[Decided], hits: &[usize]) -> Vec<Vec<String>> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for &i in hits {
-        let mine = &decided[i].matched;
-        let joins: Vec<usize> = groups
-            .iter()
-            .enumerate()
-            .filter(|(_, g)| {
-                g.iter().any(|&j| {
-                    let theirs = &decided[j].matched;
-                    let shared: Vec<u32> =
-                        mine.iter().copied().filter(|t| theirs.contains(t)).collect();
-                    let smaller = mass(mine).min(mass(theirs));
-                    smaller > 0.0 && mass(&shared) >= 0.5 * smaller
-                })
-            })
-            .map(|(k, _)| k)
-            .collect();
-        match joins.split_first() {
-            None => groups.push(vec![i]),
-            Some((&first, rest)) => {
-                for &k in rest.iter().rev() {
-                    let moved = groups.remove(k);
-                    groups[first].extend(moved);
-                }
-                groups[first].push(i);
-            }
+        for t in &decided[i].remainder {
+            *counts.entry(t.as_str()).or_default() += 1;
         }
     }
-    groups
+    let common = |t: &str| hits.len() >= 4 && 2 * counts.get(t).copied().unwrap_or(0) > hits.len();
+    hits.iter()
+        .map(|&i| {
+            decided[i]
+                .remainder
+                .iter()
+                .filter(|t| !common(t))
+                .cloned()
+                .collect()
+        })
+        .collect()
+}
+
+/// The number of distinct subjects: a subject joins a group when it
+/// overlaps the group's first subject by at least half of the smaller one's
+/// idf mass.
+fn group_by_overlap(index: &Index, subjects: &[(usize, Vec<String>)]) -> usize {
+    let idf = |t: &str| {
+        index
+            .terms
+            .get(t)
+            .map_or(index.max_idf, |&id| index.idf[id as usize])
+    };
+    let mass = |ts: &[String]| -> f64 { ts.iter().map(|t| idf(t)).sum() };
+    let same = |a: &[String], b: &[String]| {
+        let shared: f64 = a.iter().filter(|t| b.contains(t)).map(|t| idf(t)).sum();
+        let smaller = mass(a).min(mass(b));
+        smaller > 0.0 && shared >= 0.5 * smaller
+    };
+    let mut seeds: Vec<&[String]> = Vec::new();
+    for (_, subject) in subjects {
+        if !seeds.iter().any(|seed| same(seed, subject)) {
+            seeds.push(subject);
+        }
+    }
+    seeds.len()
 }

@@ -126,9 +126,9 @@ pub struct Matcher<'a> {
 /// What the run-level pass (hubness) needs to know about one decision.
 struct Decided {
     m: Match,
-    /// Term ids the question shares with the best candidate.
-    matched: Vec<u32>,
-    features: Option<Features>,
+    /// What the question's main sentences ask beyond the chosen entry:
+    /// their terms the entry lacks.
+    remainder: Vec<String>,
 }
 
 impl<'a> Matcher<'a> {
@@ -276,8 +276,7 @@ impl<'a> Matcher<'a> {
                     held_back: false,
                     reasons: vec!["no library entry shares a term with the question".into()],
                 },
-                matched: Vec::new(),
-                features: None,
+                remainder: Vec::new(),
             };
         };
         let entry = &self.lib.entries[best.entry];
@@ -376,8 +375,7 @@ impl<'a> Matcher<'a> {
                 held_back,
                 reasons,
             },
-            matched: best.matched_ids.clone(),
-            features: Some(best.features.clone()),
+            remainder: rerank::remainder(&self.index, &q, best.entry),
         }
     }
 }

@@ -261,6 +261,27 @@ pub fn features(
     (features, matched)
 }
 
+/// The terms of the question's main sentences that entry `d` lacks
+/// (concept terms stand for the words they cover).
+pub fn remainder(index: &Index, q: &Analysis, d: usize) -> Vec<String> {
+    let doc = &index.docs[d];
+    let mut out: Vec<String> = q
+        .terms
+        .iter()
+        .filter(|(t, w)| *w >= MAIN_WEIGHT && !q.covered.contains(t))
+        .filter(|(t, _)| match index.terms.get(&**t) {
+            Some(id) => {
+                doc.main_terms.binary_search(id).is_err() && doc.side_terms.binary_search(id).is_err()
+            }
+            None => true,
+        })
+        .map(|(t, _)| t.to_string())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Names of matched term ids.
 pub fn term_names(index: &Index, ids: &[u32]) -> Vec<String> {
     ids.iter()
