@@ -167,7 +167,7 @@ pub fn weighted_sentences(question: &str) -> Vec<(String, f64)> {
 /// "If yes, please describe ...", "If not, explain why": an instruction that
 /// depends on the answer, not a question of its own (and its "no" or "not"
 /// is no negation of the question).
-fn is_follow_up(sentence: &str) -> bool {
+pub(crate) fn is_follow_up(sentence: &str) -> bool {
     let mut words = sentence
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty());
@@ -521,7 +521,8 @@ fn inert_negators(words: &[&str], clause_starts: &[usize]) -> Vec<bool> {
         let participle = next.len() > 4 && (next.ends_with("ing") || next.ends_with("ed"));
         let after_preposition = (i.saturating_sub(3)..i.saturating_sub(1))
             .any(|j| has(&lex.reduced_relative_prepositions, words[j]));
-        if participle && after_preposition {
+        let after_subject = i >= 2 && has(&lex.non_progressive_auxiliaries, words[0]);
+        if participle && (after_preposition || after_subject) {
             inert[i] = true;
         }
     }
@@ -663,6 +664,48 @@ mod tests {
         let a = Analyzer::new(&t).question("Do you have a SOC 1 Type II report?");
         assert!(a.identifiers.contains(&("soc".into(), "1".into())));
         assert!(a.terms.iter().any(|(t, _)| &**t == "soc1"));
+    }
+
+    #[test]
+    fn conditions_scopes_and_fixed_phrases_are_no_negations() {
+        let t = Thesaurus::builtin();
+        let an = Analyzer::new(&t);
+        let negations = |q: &str| an.question(q).polarity.negations;
+        for q in [
+            "For customers not using SSO, is MFA available?",
+            "Can customers not using SSO enforce MFA?",
+            "Is MFA available to accounts not enrolled in SSO?",
+            "If equipment is not physically destroyed, is it wiped?",
+            "Is equipment wiped if it is not destroyed?",
+            "Are all logs, including but not limited to audit logs, retained?",
+            "Is data deleted whether or not the customer asks?",
+            "Is deleted data rendered not recoverable?",
+            "Are incidents reported no later than 72 hours after discovery?",
+            "Is data deleted when no longer needed?",
+        ] {
+            assert_eq!(negations(q), 0, "{q}");
+        }
+        for q in [
+            "Is data not encrypted at rest?",
+            "Is the system not using TLS?",
+            "Do you operate without a firewall?",
+            "Are any accounts exempt from MFA?",
+        ] {
+            assert_eq!(negations(q), 1, "{q}");
+        }
+    }
+
+    #[test]
+    fn the_longest_phrase_hides_the_ones_inside_it() {
+        let kept = longest_matches(vec![
+            (Arc::from("a"), 2..4),
+            (Arc::from("b"), 1..5),
+            (Arc::from("c"), 1..5),
+            (Arc::from("d"), 6..7),
+            (Arc::from("e"), 5..7),
+        ]);
+        let names: Vec<&str> = kept.iter().map(|(c, _)| &**c).collect();
+        assert_eq!(names, vec!["b", "c", "e"]);
     }
 
     #[test]

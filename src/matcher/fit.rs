@@ -183,7 +183,7 @@ mod tests {
     fn logistic_separates_a_threshold() {
         let xs: Vec<Vec<f64>> = (0..40).map(|i| vec![f64::from(i) / 40.0]).collect();
         let ys: Vec<bool> = (0..40).map(|i| i >= 20).collect();
-        let w = logistic(&xs, &ys, 0.01);
+        let w = logistic(&xs, &ys, 0.001);
         assert!(w[1] > 5.0, "{w:?}");
         let at = |x: f64| sigmoid(w[0] + w[1] * x);
         assert!(at(0.1) < 0.2 && at(0.9) > 0.8, "{w:?}");

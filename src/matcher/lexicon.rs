@@ -45,6 +45,7 @@ pub struct PolarityWords {
     pub condition_openers: Vec<String>,
     pub scope_openers: Vec<String>,
     pub reduced_relative_prepositions: Vec<String>,
+    pub non_progressive_auxiliaries: Vec<String>,
     pub contrast: Vec<(String, String)>,
     pub relative: Vec<String>,
     pub complement_verbs: Vec<String>,
@@ -62,6 +63,7 @@ pub struct QuestionWords {
     pub yes_no_requests: Vec<String>,
     pub open_starts: Vec<String>,
     pub request_modals: Vec<String>,
+    pub modal_open_verbs: Vec<String>,
     pub subordinators: Vec<String>,
 }
 

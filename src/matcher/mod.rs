@@ -281,6 +281,13 @@ impl<'a> Matcher<'a> {
         };
         let entry = &self.lib.entries[best.entry];
         let mut reasons = rerank::explain(&best);
+        if question.len() > analyze::MAX_ANALYSED_BYTES {
+            reasons.push(format!(
+                "the question is {} bytes long: only its first and last few KiB ({} bytes in all) were read",
+                question.len(),
+                analyze::MAX_ANALYSED_BYTES
+            ));
+        }
         let doc = &self.index.docs[best.entry];
         let flip = polarity::opposite(&q.polarity, &doc.polarity, &self.analyzer);
         let (verdict, flipped) = match (&flip, polarity::flip_answer(&entry.answer)) {

@@ -10,7 +10,7 @@
 
 use serde::{Serialize, Serializer};
 
-use super::analyze::{analysed_text, sentences};
+use super::analyze::{analysed_text, is_follow_up, sentences};
 use super::lexicon::{has, phrase_at, Lexicon};
 use super::normalize::{fold, second_person, strip_numbering, words};
 
@@ -43,26 +43,6 @@ impl std::fmt::Display for QuestionType {
         f.write_str(self.as_str())
     }
 }
-
-/// Open request verbs that, after "can you" / "could you please", ask for an
-/// explanation ("Can you describe ...") rather than a capability ("Can you
-/// provide SSO?" stays yes/no).
-const MODAL_OPEN_VERBS: &[&str] = &[
-    "describe",
-    "explain",
-    "list",
-    "outline",
-    "detail",
-    "elaborate",
-    "summarize",
-    "summarise",
-    "tell",
-    "specify",
-    "name",
-    "identify",
-    "walk",
-    "clarify",
-];
 
 /// Classifies a question as yes/no or open.
 pub fn classify(question: &str) -> QuestionType {
@@ -123,7 +103,7 @@ fn classify_words(ws: &[&str]) -> QuestionType {
             .iter()
             .take(3)
             .find(|w| !matches!(**w, "you" | "please" | "kindly" | "also" | "briefly"));
-        if verb.is_some_and(|v| MODAL_OPEN_VERBS.contains(v)) {
+        if verb.is_some_and(|v| has(&lex.modal_open_verbs, v)) {
             return QuestionType::Open;
         }
     }
@@ -143,15 +123,6 @@ fn has_yes_no_hint(folded: &str) -> bool {
             .iter()
             .any(|w| matches!(*w, "yes" | "y"))
     })
-}
-
-fn is_follow_up(sentence: &str) -> bool {
-    let ws = words(sentence);
-    ws.first() == Some(&"if")
-        && ws
-            .get(1)
-            .is_some_and(|w| has(&Lexicon::get().question.follow_up_after_if, w))
-        && !sentence.trim_end().ends_with('?')
 }
 
 #[cfg(test)]
