@@ -64,20 +64,23 @@ pub struct Args {
     /// Fitting: weight of each orphan as a negative example of the confidence model.
     #[arg(long, value_name = "W", default_value_t = 0.0)]
     pub orphan_weight: f64,
-    /// Fitting: fixed key-ask gate levels "ENTRY,QUESTION" (the share of the
-    /// entry the question must mention, and of the question the entry must
-    /// cover); by default they are fitted with the auto threshold.
-    #[arg(long, value_name = "E,Q")]
-    pub gates: Option<String>,
+    /// Fitting: key-ask gate levels "ENTRY,QUESTION" (the share of the entry
+    /// the question must mention, and of the question the entry must cover),
+    /// or "fit" to fit them with the auto threshold.
+    #[arg(long, value_name = "E,Q", default_value = "0.75,0.4")]
+    pub gates: String,
 }
 
-fn parse_gates(text: &str) -> anyhow::Result<(f64, f64)> {
-    let bad = || anyhow::anyhow!("--gates: expected two numbers like 0.5,0.5, got {text:?}");
+fn parse_gates(text: &str) -> anyhow::Result<Option<(f64, f64)>> {
+    if text == "fit" {
+        return Ok(None);
+    }
+    let bad = || anyhow::anyhow!("--gates: expected \"fit\" or two numbers like 0.7,0.4, got {text:?}");
     let (e, q) = text.split_once(',').ok_or_else(bad)?;
-    Ok((
+    Ok(Some((
         e.trim().parse().map_err(|_| bad())?,
         q.trim().parse().map_err(|_| bad())?,
-    ))
+    )))
 }
 
 pub fn run(args: &Args, _global: &Global) -> anyhow::Result<u8> {
@@ -103,7 +106,7 @@ pub fn run(args: &Args, _global: &Global) -> anyhow::Result<u8> {
             auto_precision: args.auto_precision,
             orphans: !args.no_orphans,
             orphan_weight: args.orphan_weight,
-            gates: args.gates.as_deref().map(parse_gates).transpose()?,
+            gates: parse_gates(&args.gates)?,
         },
     };
     let report = eval::run(&args.dir, &thesaurus, &opts)?;

@@ -214,7 +214,7 @@ impl<'t> Analyzer<'t> {
     }
 
     /// `text` with the respondent's own name replaced by "you" / "your".
-    fn as_second_person<'x>(&self, text: &'x str) -> std::borrow::Cow<'x, str> {
+    pub(crate) fn as_second_person<'x>(&self, text: &'x str) -> std::borrow::Cow<'x, str> {
         let mut out = std::borrow::Cow::Borrowed(text);
         for name in &self.own_names {
             if out.contains(name.as_str()) {
@@ -401,7 +401,7 @@ fn identifier_terms(a: &Analysis) -> Vec<String> {
 /// the "standing privileges" inside it. Phrases of equal span are all kept.
 /// (A sort and one sweep: a phrase is hidden when an earlier-starting or
 /// longer phrase reaches at least as far.)
-fn longest_matches(
+pub(crate) fn longest_matches(
     mut found: Vec<(Arc<str>, std::ops::Range<usize>)>,
 ) -> Vec<(Arc<str>, std::ops::Range<usize>)> {
     found.sort_by(|a, b| a.1.start.cmp(&b.1.start).then(b.1.end.cmp(&a.1.end)));

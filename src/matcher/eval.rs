@@ -289,7 +289,7 @@ impl Default for FitSettings {
             auto_precision: 0.98,
             orphans: true,
             orphan_weight: 0.0,
-            gates: None,
+            gates: Some(DEFAULT_GATES),
         }
     }
 }
@@ -610,6 +610,15 @@ fn fit_model(
     model
 }
 
+/// The key-ask gate levels (entry coverage, question coverage), chosen by
+/// 5-fold cross-validation on dev (see docs/matcher.md): the best out-of-fold
+/// auto precision with no orphan answered automatically.
+pub const DEFAULT_GATES: (f64, f64) = (0.75, 0.4);
+
+/// The auto threshold is never below this: an automatic answer needs the
+/// model to find it at least as likely right as wrong.
+const AUTO_FLOOR: f64 = 0.5;
+
 /// Coverage levels the key-ask gates may require.
 const GATE_LEVELS: [f64; 7] = [0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
 
@@ -639,7 +648,7 @@ fn best_auto_gates(
                         })
                 })
                 .collect();
-            for t in grid().filter(|&t| t >= review) {
+            for t in grid().filter(|&t| t >= review.max(AUTO_FLOOR)) {
                 let auto: Vec<&&Row> = open.iter().filter(|r| r.confidence >= t).collect();
                 let right = auto.iter().filter(|r| is_right_at(r)).count();
                 if auto.is_empty() || (right as f64) < target * auto.len() as f64 {
@@ -889,7 +898,7 @@ pub fn print(report: &Report, errors: bool) {
             .iter()
             .map(|f| {
                 format!(
-                    "{:.2}/{:.2}/{:.1}/{:.1}",
+                    "{:.2}/{:.2}/{:.2}/{:.2}",
                     f.auto, f.review, f.min_entry_cov, f.min_question_cov
                 )
             })

@@ -28,6 +28,136 @@ use crate::library::{Entry, Library};
 /// At most this many missing words are named in a reason.
 const NAMED: usize = 3;
 
+/// The question's most specific term (the highest idf among its main
+/// sentences' terms that the library knows) must be in the entry: it is the
+/// key of what is asked.
+pub(super) fn key_term(
+    analyzer: &Analyzer,
+    question: &str,
+    query: &super::rerank::Query,
+    f: &Features,
+) -> Option<String> {
+    if f.key_miss <= 0.0 {
+        return None;
+    }
+    let name = query.key_name.as_deref()?;
+    Some(format!(
+        "the question's most specific term, \"{}\", is not in the entry",
+        surface(analyzer, question, name)
+    ))
+}
+
+/// How the question writes a term: the first word with that stem, or a
+/// concept's name.
+fn surface(analyzer: &Analyzer, text: &str, term: &str) -> String {
+    if let Some(concept) = term.strip_prefix('#') {
+        return concept.replace('_', " ");
+    }
+    analyzer
+        .norm
+        .tokens(&fold(&super::analyze::analysed_text(text)))
+        .into_iter()
+        .find(|t| &*t.stem == term)
+        .map_or_else(|| term.to_string(), |t| t.word.to_string())
+}
+
+/// A content word of a text: its matching key (a `#concept` for words a
+/// thesaurus phrase covers, else the stem) and how the text writes it.
+type Keyed = (String, String);
+
+/// The content words of a text in order, words of one concept phrase
+/// merged into the concept.
+fn keyed(analyzer: &Analyzer, folded: &str) -> Vec<Keyed> {
+    let tokens = analyzer.norm.tokens(folded);
+    let spans =
+        super::analyze::longest_matches(analyzer.thesaurus.find_tokens(&tokens));
+    let mut out: Vec<Keyed> = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if let Some((concept, span)) = spans.iter().find(|(_, r)| r.start == i) {
+            let words: Vec<&str> = tokens[span.clone()].iter().map(|t| &*t.word).collect();
+            out.push((format!("#{concept}"), words.join(" ")));
+            i = span.end.max(i + 1);
+            continue;
+        }
+        let t = &tokens[i];
+        if !t.stop && !t.negator && !spans.iter().any(|(_, r)| r.contains(&i)) {
+            out.push((t.stem.to_string(), t.word.to_string()));
+        }
+        i += 1;
+    }
+    out
+}
+
+/// A different qualifier of the same thing: the question asks about
+/// "privacy awareness training" and the entry states "security awareness
+/// training" ("product liability" vs "cyber liability", "accessibility
+/// contact" vs "security contact"). Found where a word both texts share is
+/// preceded, in each, by a content word the other text lacks. Synonyms the
+/// thesaurus knows are one word here.
+pub(super) fn substitution(
+    analyzer: &Analyzer,
+    index: &Index,
+    question: &str,
+    entry: &Entry,
+) -> Option<String> {
+    let text = super::analyze::analysed_text(question);
+    let text = analyzer.as_second_person(&text);
+    let q: Vec<Keyed> = super::analyze::weighted_sentences(&text)
+        .into_iter()
+        .filter(|(_, w)| *w >= super::analyze::W_SUB)
+        .flat_map(|(s, _)| keyed(analyzer, &s))
+        .collect();
+    let phrasings = std::iter::once(&entry.question).chain(&entry.variants);
+    let shared = |e: &[Keyed]| e.iter().filter(|(k, _)| q.iter().any(|(x, _)| x == k)).count();
+    let best = phrasings
+        .map(|p| keyed(analyzer, &fold(&analyzer.as_second_person(p))))
+        .max_by_key(|e| shared(e))?;
+    let in_q = |k: &str| q.iter().any(|(x, _)| x == k);
+    let in_e = |k: &str| best.iter().any(|(x, _)| x == k);
+    for j in 1..best.len() {
+        let (head, head_word) = &best[j];
+        let (e_prev, e_prev_word) = &best[j - 1];
+        if in_q(e_prev) || !in_q(head) {
+            continue;
+        }
+        if !is_modifier(index, e_prev, e_prev_word) {
+            continue;
+        }
+        for i in 1..q.len() {
+            let (q_prev, q_prev_word) = &q[i - 1];
+            let differs = !in_e(q_prev)
+                && q_prev != e_prev
+                && !shares_word(q_prev_word, e_prev_word)
+                && is_modifier(index, q_prev, q_prev_word);
+            if q[i].0 == *head && differs {
+                return Some(format!(
+                    "the question asks about \"{q_prev_word} {}\", the entry states \"{e_prev_word} {head_word}\"",
+                    q[i].1
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// A word that can qualify a noun: a single word the library knows, not a
+/// participle or a number ("given", "granted", "256" are not).
+fn is_modifier(index: &Index, key: &str, word: &str) -> bool {
+    index.terms.contains_key(key)
+        && !key.starts_with('#')
+        && !word.contains(' ')
+        && word.chars().all(char::is_alphabetic)
+        && word.len() > 2
+        && !word.ends_with("ed")
+        && !word.ends_with("ing")
+        && !word.ends_with("en")
+}
+
+fn shares_word(a: &str, b: &str) -> bool {
+    a.split(' ').any(|w| b.split(' ').any(|x| x == w))
+}
+
 /// The key-ask gates: what the question asks that the entry lacks, and what
 /// the entry states that the question does not ask.
 pub(super) fn key_ask(

@@ -64,6 +64,8 @@ pub struct QuestionWords {
     pub open_starts: Vec<String>,
     pub request_modals: Vec<String>,
     pub modal_open_verbs: Vec<String>,
+    pub request_verbs: Vec<String>,
+    pub document_nouns: Vec<String>,
     pub subordinators: Vec<String>,
 }
 

@@ -180,7 +180,7 @@ impl<'a> Matcher<'a> {
     /// [`Matcher::search`] as if entry `without` were not in the library.
     pub fn search_without(&self, question: &str, k: usize, without: Option<usize>) -> Vec<Candidate> {
         let q = self.analyzer.question(question);
-        self.rank(&q, k.max(1), without)
+        self.rank(&q, k.max(1), without).0
     }
 
     /// The retrieved candidates with their features, before any weighting
@@ -193,14 +193,19 @@ impl<'a> Matcher<'a> {
     /// (for evaluating questions whose entry is missing).
     pub fn candidates_without(&self, question: &str, without: Option<usize>) -> Vec<Candidate> {
         let q = self.analyzer.question(question);
-        self.retrieve(&q, RERANK_DEPTH, without)
+        self.retrieve(&q, RERANK_DEPTH, without).0
     }
 
     fn usable(&self, entry: usize) -> bool {
         self.cfg.include_internal || self.lib.entries[entry].visibility != Visibility::Internal
     }
 
-    fn retrieve(&self, q: &Analysis, keep: usize, without: Option<usize>) -> Vec<Candidate> {
+    fn retrieve(
+        &self,
+        q: &Analysis,
+        keep: usize,
+        without: Option<usize>,
+    ) -> (Vec<Candidate>, rerank::Query) {
         let query = rerank::resolve_query(&self.index, q);
         let hits = if self.has_hidden || without.is_some() {
             self.index
@@ -225,17 +230,22 @@ impl<'a> Matcher<'a> {
             })
             .collect();
         cands.sort_by(|a, b| b.bm25.total_cmp(&a.bm25).then(a.entry.cmp(&b.entry)));
-        cands
+        (cands, query)
     }
 
-    fn rank(&self, q: &Analysis, k: usize, without: Option<usize>) -> Vec<Candidate> {
-        let mut cands = self.retrieve(q, RERANK_DEPTH.max(k), without);
+    fn rank(
+        &self,
+        q: &Analysis,
+        k: usize,
+        without: Option<usize>,
+    ) -> (Vec<Candidate>, rerank::Query) {
+        let (mut cands, query) = self.retrieve(q, RERANK_DEPTH.max(k), without);
         rank_candidates(&self.model, &mut cands);
         cands.truncate(k);
         for c in &mut cands {
             c.matched = rerank::term_names(&self.index, &c.matched_ids);
         }
-        cands
+        (cands, query)
     }
 
     /// Answers one question on its own (no run-level checks: use
@@ -261,7 +271,7 @@ impl<'a> Matcher<'a> {
     fn decide(&self, question: &str, without: Option<usize>) -> Decided {
         let q = self.analyzer.question(question);
         let question_type = shape::classify(question);
-        let mut cands = self.rank(&q, RERANK_DEPTH, without);
+        let (mut cands, query) = self.rank(&q, RERANK_DEPTH, without);
         let Some(best) = cands.first().cloned() else {
             return Decided {
                 m: Match {
@@ -312,8 +322,16 @@ impl<'a> Matcher<'a> {
             entry,
             &best.features,
         ));
+        if let Some(why) = gates::key_term(&self.analyzer, question, &query, &best.features) {
+            held.push(why);
+        }
         if let Some(why) = gates::frameworks(&self.analyzer, &q, doc) {
             held.push(why);
+        }
+        if best.confidence >= self.cfg.review_confidence {
+            if let Some(why) = gates::substitution(&self.analyzer, &self.index, question, entry) {
+                held.push(why);
+            }
         }
         if let Some(why) = gates::contradiction(
             self.lib,

@@ -33,9 +33,12 @@ pub struct Query {
     pub bigrams: Vec<u32>,
     /// The term ids of `terms`, sorted.
     pub sorted_ids: Vec<u32>,
-    /// The most specific term of the main sentences: (term id or None when
-    /// no entry uses it, its idf).
+    /// The most specific term of the main sentences that the library knows
+    /// (a word no entry uses may be any rare word: "once", "given"; those
+    /// count in `unseen` and `main_cov` instead): (term id, its idf).
     pub key_term: Option<(Option<u32>, f64)>,
+    /// That term as analysed (a stem or `#concept`).
+    pub key_name: Option<Arc<str>>,
     /// idf mass of the main sentences' terms, and the part no entry uses.
     pub main_mass: f64,
 }
@@ -49,10 +52,12 @@ pub fn resolve_query(index: &Index, q: &Analysis) -> Query {
     let mut unseen = 0.0;
     let mut unseen_main_max: f64 = 0.0;
     let mut key_term: Option<(Option<u32>, f64)> = None;
+    let mut key_name: Option<Arc<str>> = None;
     let mut main_mass = 0.0;
-    let mut consider_key = |id: Option<u32>, idf: f64| {
+    let mut consider_key = |id: Option<u32>, idf: f64, name: &Arc<str>| {
         if key_term.is_none_or(|(_, best)| idf > best) {
             key_term = Some((id, idf));
+            key_name = Some(name.clone());
         }
     };
     for (t, w) in &q.terms {
@@ -63,7 +68,7 @@ pub fn resolve_query(index: &Index, q: &Analysis) -> Query {
                 mass += w * index.idf[id as usize];
                 if main {
                     main_mass += index.idf[id as usize];
-                    consider_key(Some(id), index.idf[id as usize]);
+                    consider_key(Some(id), index.idf[id as usize], t);
                 }
                 match terms.iter_mut().find(|(i, _)| *i == id) {
                     Some(existing) => existing.1 = existing.1.max(w),
@@ -77,7 +82,6 @@ pub fn resolve_query(index: &Index, q: &Analysis) -> Query {
                 if main && !t.starts_with('#') {
                     unseen_main_max = index.max_idf;
                     main_mass += index.max_idf;
-                    consider_key(None, index.max_idf);
                 }
             }
         }
@@ -86,6 +90,7 @@ pub fn resolve_query(index: &Index, q: &Analysis) -> Query {
     sorted_ids.sort_unstable();
     Query {
         key_term,
+        key_name,
         main_mass,
         sorted_ids,
         terms,
@@ -127,9 +132,9 @@ pub struct Features {
     pub entry_miss: f64,
     /// Score gap to the second candidate (set for the first candidate only).
     pub margin: f64,
-    /// The question's most specific main-sentence term (highest idf; a
-    /// word no entry uses counts as the most specific) is missing from the
-    /// entry: its idf relative to an unseen word's, else 0.
+    /// The question's most specific main-sentence term that the library
+    /// knows (highest idf) is missing from the entry: its idf relative to an
+    /// unseen word's, else 0.
     pub key_miss: f64,
     /// Share of the main sentences' idf mass that the entry covers.
     pub main_cov: f64,

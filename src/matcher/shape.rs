@@ -63,9 +63,25 @@ pub fn classify(question: &str) -> QuestionType {
     classify_sentence(main)
 }
 
+/// At most this many words, no question mark and no full stop: a form
+/// field ("Contact Email", "Company Name"), which asks for a value.
+const FIELD_MAX_WORDS: usize = 6;
+
 fn classify_sentence(sentence: &str) -> QuestionType {
     let lex = &Lexicon::get().question;
     let all = words(sentence);
+    let trimmed = sentence.trim_end();
+    let is_field = all.len() <= FIELD_MAX_WORDS
+        && !trimmed.ends_with(['?', '.', '!', ':'])
+        && all.first().is_some_and(|w| {
+            !has(&lex.yes_no_starts, w)
+                && !has(&lex.open_starts, w)
+                && !has(&lex.request_modals, w)
+                && phrase_at(&lex.yes_no_requests, &all, 0).is_none()
+        });
+    if is_field {
+        return QuestionType::Open;
+    }
     let mut ws: &[&str] = &all;
     // "When someone leaves, how quickly ...": the clause after the comma asks.
     if ws.first().is_some_and(|w| has(&lex.subordinators, w)) {
@@ -106,6 +122,17 @@ fn classify_words(ws: &[&str]) -> QuestionType {
         if verb.is_some_and(|v| has(&lex.modal_open_verbs, v)) {
             return QuestionType::Open;
         }
+        // "Can you provide (us) documentation of ...": a document request.
+        let asks_document = ws.iter().position(|w| has(&lex.request_verbs, w)).is_some_and(|at| {
+            at <= 3
+                && ws[at + 1..]
+                    .iter()
+                    .take(4)
+                    .any(|w| has(&lex.document_nouns, w))
+        });
+        if asks_document {
+            return QuestionType::Open;
+        }
     }
     if has(&lex.yes_no_starts, first) {
         return QuestionType::YesNo;
@@ -142,6 +169,9 @@ mod tests {
             "Can you describe how keys are rotated?",
             "We are a bank. How do you segregate tenants?",
             "List the subprocessors that handle our data.",
+            "Can you provide documentation of your log retention?",
+            "Could you share a copy of the penetration test summary?",
+            "Solution Provider Contact Email",
         ] {
             assert_eq!(classify(q), QuestionType::Open, "{q}");
         }
@@ -159,6 +189,8 @@ mod tests {
             "Please indicate whether penetration tests are performed",
             "What is your RPO? (Yes/No)",
             "Are you storing any passwords in plaintext?",
+            "Can you provide SSO for our staff?",
+            "MFA enforced for admins.",
             "",
         ] {
             assert_eq!(classify(q), QuestionType::YesNo, "{q}");
