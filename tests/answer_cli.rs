@@ -184,7 +184,10 @@ fn demo_questionnaire_csv_keeps_its_shape() {
     let rows = report(&json);
     assert_eq!(rows.len(), count(&input));
     let auto = rows.iter().filter(|r| r["tier"] == "auto").count();
-    assert!(auto >= rows.len() / 2, "only {auto} auto answers");
+    // Precision first: most demo rows go to review (the gates hold back
+    // any match whose key ask is not plainly in the entry), but a demo that
+    // fills nothing would show nothing.
+    assert!(auto >= rows.len() / 4, "only {auto} auto answers");
     // Every answer is traceable to controls and through them to TSC criteria.
     for r in rows.iter().filter(|r| r["tier"] == "auto") {
         assert!(!r["controls"].as_array().unwrap().is_empty(), "{r}");

@@ -33,7 +33,12 @@ fn eval_on_dev_stays_above_the_sanity_floors() {
     // The auto tier is reported per kind, with its precision.
     let auto = &s["auto"];
     assert!(auto["precision"]["total"].as_u64().unwrap() > 0);
-    assert!(auto["by_kind"]["paraphrase"]["share"]["total"].as_u64().unwrap() > 0);
+    assert!(
+        auto["by_kind"]["paraphrase"]["share"]["total"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
     for kind in [
         "near-verbatim",
         "paraphrase",
@@ -43,7 +48,10 @@ fn eval_on_dev_stays_above_the_sanity_floors() {
         "compound",
         "long-context",
     ] {
-        assert!(s["top1_by_kind"][kind]["total"].as_u64().unwrap() > 0, "{kind}");
+        assert!(
+            s["top1_by_kind"][kind]["total"].as_u64().unwrap() > 0,
+            "{kind}"
+        );
     }
 }
 

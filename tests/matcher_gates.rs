@@ -223,7 +223,8 @@ fn the_key_ask_must_be_covered_both_ways() {
     let lib = library();
     let th = Thesaurus::builtin();
     let m = Matcher::new(&lib, &th, MatchConfig::new(today()));
-    let r = m.answer("Are firewall rule sets and network configurations reviewed at least annually?");
+    let r =
+        m.answer("Are firewall rule sets and network configurations reviewed at least annually?");
     assert_ne!(r.tier, Tier::Auto, "{r:?}");
     assert!(
         r.tier == Tier::None || r.reasons.iter().any(|x| x.contains("not in the entry")),
@@ -280,7 +281,11 @@ fn an_entry_matching_many_unrelated_questions_is_a_hub() {
         .iter()
         .all(|r| r.entry == Some(gov) && r.tier != Tier::Auto));
     // The question the entry covers fully is not held back as a hub.
-    assert!(!all[0].reasons.iter().any(|x| x.contains("hub")), "{:?}", all[0]);
+    assert!(
+        !all[0].reasons.iter().any(|x| x.contains("hub")),
+        "{:?}",
+        all[0]
+    );
     // One question on its own is no hub.
     let one = m.answer(questions[1]);
     assert!(!one.reasons.iter().any(|x| x.contains("hub")));

@@ -75,7 +75,8 @@ fn parse_gates(text: &str) -> anyhow::Result<Option<(f64, f64)>> {
     if text == "fit" {
         return Ok(None);
     }
-    let bad = || anyhow::anyhow!("--gates: expected \"fit\" or two numbers like 0.7,0.4, got {text:?}");
+    let bad =
+        || anyhow::anyhow!("--gates: expected \"fit\" or two numbers like 0.7,0.4, got {text:?}");
     let (e, q) = text.split_once(',').ok_or_else(bad)?;
     Ok(Some((
         e.trim().parse().map_err(|_| bad())?,
@@ -88,12 +89,13 @@ pub fn run(args: &Args, _global: &Global) -> anyhow::Result<u8> {
         Some(path) => Thesaurus::with_user_file(path)?,
         None => Thesaurus::builtin(),
     };
-    let l2_rank = match args.l2_rank.as_str() {
-        "keep" => None,
-        x => Some(x.parse::<f64>().map_err(|_| {
-            anyhow::anyhow!("--l2-rank: expected a number or \"keep\", got {x:?}")
-        })?),
-    };
+    let l2_rank =
+        match args.l2_rank.as_str() {
+            "keep" => None,
+            x => Some(x.parse::<f64>().map_err(|_| {
+                anyhow::anyhow!("--l2-rank: expected a number or \"keep\", got {x:?}")
+            })?),
+        };
     let opts = eval::Options {
         review_threshold: args.min_confidence,
         half: args.half.clone(),

@@ -9,11 +9,12 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use super::lexicon::{has, has_pair, phrase_at, Lexicon};
+use super::lexicon::{has_pair, Lexicon};
 use super::normalize::{
     fold, second_person, strip_answer_options, strip_boilerplate, strip_numbering, Normalizer,
     Token,
 };
+use super::shape::QuestionType;
 use super::thesaurus::Thesaurus;
 
 /// At most this much of a text is analysed: a questionnaire cell can hold
@@ -97,6 +98,8 @@ pub struct Analysis {
     pub distinctive: Vec<String>,
     /// Space-joined stems of the main sentences (for character similarity).
     pub stem_text: String,
+    /// Whether a question asks yes/no or for an explanation.
+    pub question_type: QuestionType,
 }
 
 /// Splits text into sentences at `?`, and at `.`/`!`/`;` followed by a space.
@@ -131,18 +134,31 @@ fn is_interrogative(sentence: &str) -> bool {
         .split(|c: char| !c.is_alphanumeric())
         .find(|w| !w.is_empty())
         .unwrap_or("");
-    has(&Lexicon::get().question.question_starts, first)
+    Lexicon::get().question.question_starts.contains(first)
 }
 
 /// Weighted sentences of a question: (folded text without boilerplate, weight).
 pub fn weighted_sentences(question: &str) -> Vec<(String, f64)> {
-    let folded = second_person(&strip_answer_options(&fold(strip_numbering(question))));
+    split_question(question).0
+}
+
+/// The weighted sentences of a question and the shape of the answer it
+/// expects (read from the same sentences, before boilerplate goes).
+pub(crate) fn split_question(question: &str) -> (Vec<(String, f64)>, QuestionType) {
+    let numbered = fold(strip_numbering(question));
+    let hinted = super::shape::has_yes_no_hint(&numbered);
+    let folded = second_person(&strip_answer_options(&numbered));
     let parts = sentences(&folded);
+    let question_type = if hinted {
+        QuestionType::YesNo
+    } else {
+        super::shape::classify_parts(&parts)
+    };
     let any_question = parts
         .iter()
         .any(|s| is_interrogative(s) && !is_follow_up(s));
     let mut seen_main = false;
-    parts
+    let weighted = parts
         .into_iter()
         .map(|s| {
             let weight = if !any_question {
@@ -161,7 +177,8 @@ pub fn weighted_sentences(question: &str) -> Vec<(String, f64)> {
             };
             (strip_boilerplate(&s), weight)
         })
-        .collect()
+        .collect();
+    (weighted, question_type)
 }
 
 /// "If yes, please describe ...", "If not, explain why": an instruction that
@@ -174,7 +191,7 @@ pub(crate) fn is_follow_up(sentence: &str) -> bool {
     words.next() == Some("if")
         && words
             .next()
-            .is_some_and(|w| has(&Lexicon::get().question.follow_up_after_if, w))
+            .is_some_and(|w| Lexicon::get().question.follow_up_after_if.contains(w))
         && !sentence.trim_end().ends_with('?')
 }
 
@@ -208,7 +225,9 @@ impl<'t> Analyzer<'t> {
     pub fn question(&self, text: &str) -> Analysis {
         let text = analysed_text(text);
         let text = self.as_second_person(&text);
-        let mut a = self.weighted(&weighted_sentences(&text));
+        let (parts, question_type) = split_question(&text);
+        let mut a = self.weighted(&parts);
+        a.question_type = question_type;
         a.distinctive = self.distinctive(&text, &a);
         a
     }
@@ -312,7 +331,7 @@ impl<'t> Analyzer<'t> {
             }
             if weight >= POLARITY_MIN_WEIGHT {
                 if !is_open_question(tokens) {
-                    add_polarity(&mut out.polarity, tokens, &clause_starts(text), &found);
+                    add_polarity(&mut out.polarity, tokens, text, &found);
                 }
                 stem_parts.extend(tokens.iter().filter(|t| !t.stop).map(|t| &*t.stem));
             }
@@ -459,19 +478,19 @@ fn roman(w: &str) -> String {
 /// opposite of X: open questions carry no polarity.
 fn is_open_question(tokens: &[Token]) -> bool {
     let q = &Lexicon::get().question;
-    tokens
-        .first()
-        .is_some_and(|t| has(&q.open_starts, &t.word) && !has(&q.yes_no_requests, &t.word))
+    tokens.first().is_some_and(|t| {
+        q.open_starts.contains(&t.word) && q.yes_no_requests.at(&[&t.word], 0).is_none()
+    })
 }
 
 /// The last word before `that`, skipping adverbs ("test specifically that"),
 /// is a verb taking a complement clause.
-fn follows_complement_verb(before: &[&str]) -> bool {
+fn follows_complement_verb(before: &[Token]) -> bool {
     before
         .iter()
         .rev()
-        .find(|w| !w.ends_with("ly"))
-        .is_some_and(|w| has(&Lexicon::get().polarity.complement_verbs, w))
+        .find(|t| !t.word.ends_with("ly"))
+        .is_some_and(|t| Lexicon::get().polarity.complement_verbs.contains(&t.word))
 }
 
 /// Negators that negate nothing: inside fixed phrases ("including but not
@@ -493,12 +512,12 @@ fn inert_negators(words: &[&str], clause_starts: &[usize]) -> Vec<bool> {
     };
     let mut i = 0;
     while i < n {
-        if let Some(len) = phrase_at(&lex.not_negations, words, i) {
+        if let Some(len) = lex.not_negations.at(words, i) {
             inert[i..i + len].iter_mut().for_each(|x| *x = true);
             i += len;
             continue;
         }
-        if phrase_at(&lex.condition_openers, words, i).is_some() {
+        if lex.condition_openers.at(words, i).is_some() {
             let end = clause_end(i);
             inert[i..end].iter_mut().for_each(|x| *x = true);
         }
@@ -508,20 +527,20 @@ fn inert_negators(words: &[&str], clause_starts: &[usize]) -> Vec<bool> {
     let clauses: Vec<usize> = clause_starts.iter().copied().filter(|&s| s < n).collect();
     for (k, &start) in clauses.iter().enumerate() {
         let is_last = k + 1 == clauses.len();
-        if !is_last && phrase_at(&lex.scope_openers, words, start).is_some() {
+        if !is_last && lex.scope_openers.at(words, start).is_some() {
             let end = clause_end(start);
             inert[start..end].iter_mut().for_each(|x| *x = true);
         }
     }
     for i in 0..n {
         let next = words.get(i + 1).copied().unwrap_or("");
-        if has(&lex.privative_adjectives, next) {
+        if lex.privative_adjectives.contains(next) {
             inert[i] = true;
         }
         let participle = next.len() > 4 && (next.ends_with("ing") || next.ends_with("ed"));
         let after_preposition = (i.saturating_sub(3)..i.saturating_sub(1))
-            .any(|j| has(&lex.reduced_relative_prepositions, words[j]));
-        let after_subject = i >= 2 && has(&lex.non_progressive_auxiliaries, words[0]);
+            .any(|j| lex.reduced_relative_prepositions.contains(words[j]));
+        let after_subject = i >= 2 && lex.non_progressive_auxiliaries.contains(words[0]);
         if participle && (after_preposition || after_subject) {
             inert[i] = true;
         }
@@ -532,34 +551,50 @@ fn inert_negators(words: &[&str], clause_starts: &[usize]) -> Vec<bool> {
 fn add_polarity(
     p: &mut Polarity,
     tokens: &[Token],
-    clause_starts: &[usize],
+    text: &str,
     found: &[(Arc<str>, std::ops::Range<usize>)],
 ) {
+    use super::normalize::flags;
     let lex = &Lexicon::get().polarity;
-    let words: Vec<&str> = tokens.iter().map(|t| &*t.word).collect();
-    let inert = inert_negators(&words, clause_starts);
+    let has = |i: usize, flag: u8| tokens[i].flags & flag != 0;
+    let next_word = |i: usize| tokens.get(i + 1).map_or("", |t| &*t.word);
+    let negates_at = |i: usize| {
+        tokens[i].negator
+            || has(i, flags::NEGATING_WORD)
+            || (has(i, flags::PAIR_START)
+                && has_pair(&lex.negating_pairs, &tokens[i].word, next_word(i)))
+    };
+    // Most texts hold no negator: only then are inert ones looked for.
+    let inert = if (0..tokens.len()).any(negates_at) {
+        let words: Vec<&str> = tokens.iter().map(|t| &*t.word).collect();
+        inert_negators(&words, &clause_starts(text))
+    } else {
+        Vec::new()
+    };
     let mut rejected_from = usize::MAX;
-    for i in 0..words.len() {
-        let w = words[i];
-        let next = words.get(i + 1).copied().unwrap_or("");
-        let start = i.saturating_sub(3);
-        let in_relative = (start..i)
-            .any(|j| has(&lex.relative, words[j]) && !follows_complement_verb(&words[..j]));
-        let negates = tokens[i].negator
-            || has(&lex.negating_words, w)
-            || has_pair(&lex.negating_pairs, w, next);
-        if negates && !in_relative && !inert[i] {
-            p.negations += 1;
+    for i in 0..tokens.len() {
+        let w = &*tokens[i].word;
+        let next = next_word(i);
+        if negates_at(i) && !inert[i] {
+            let start = i.saturating_sub(3);
+            let in_relative = (start..i)
+                .any(|j| has(j, flags::RELATIVE) && !follows_complement_verb(&tokens[..j]));
+            if !in_relative {
+                p.negations += 1;
+            }
         }
-        if has_pair(&lex.contrast, w, next) && rejected_from == usize::MAX {
+        if has(i, flags::PAIR_START)
+            && has_pair(&lex.contrast, w, next)
+            && rejected_from == usize::MAX
+        {
             rejected_from = i;
         }
-        if has(&lex.deny_words, w) {
+        if has(i, flags::DENY) {
             p.axis = Axis::Deny;
         } else if p.axis == Axis::Neutral
-            && (has(&lex.permit_words, w)
+            && (has(i, flags::PERMIT)
                 || (w == "able" && next == "to")
-                || (i == 0 && has(&lex.modals, w)))
+                || (i == 0 && has(i, flags::MODAL)))
         {
             p.axis = Axis::Permit;
         }

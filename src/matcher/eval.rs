@@ -359,7 +359,13 @@ pub fn run(dir: &Path, thesaurus: &Thesaurus, opts: &Options) -> anyhow::Result<
         use_model(&mut matcher, &model, opts.review_threshold);
         let rows = score(&matcher, &lib, &questions, &all, None);
         let orphans = score_orphans(&matcher, &lib, &questions, &pre, &all, None);
-        ("fitted in-sample", rows, orphans, None, Some(model.to_toml()))
+        (
+            "fitted in-sample",
+            rows,
+            orphans,
+            None,
+            Some(model.to_toml()),
+        )
     } else {
         let shipped = Model::shipped().clone();
         use_model(&mut matcher, &shipped, opts.review_threshold);
@@ -397,10 +403,7 @@ struct Precomputed {
 
 impl Precomputed {
     fn new(matcher: &Matcher, lib: &Library, questions: &[Question]) -> Self {
-        let gold: Vec<Option<usize>> = questions
-            .iter()
-            .map(|q| lib.position(&q.gold_id))
-            .collect();
+        let gold: Vec<Option<usize>> = questions.iter().map(|q| lib.position(&q.gold_id)).collect();
         Precomputed {
             cands: questions
                 .iter()
@@ -453,7 +456,10 @@ fn score(
     idx: &[usize],
     fold: Option<usize>,
 ) -> Vec<Row> {
-    let texts: Vec<&str> = idx.iter().map(|&i| questions[i].question.as_str()).collect();
+    let texts: Vec<&str> = idx
+        .iter()
+        .map(|&i| questions[i].question.as_str())
+        .collect();
     let matches = matcher.answer_all(&texts);
     idx.iter()
         .zip(matches)
@@ -596,6 +602,8 @@ fn fit_model(
     model.min_entry_cov = 0.0;
     model.min_question_cov = 0.0;
     matcher.set_model(model.clone());
+    // Every gate is checked at thresholds of 0.
+    matcher.set_thresholds(0.0, 0.0);
     let rows = score(matcher, lib, questions, train, None);
     model.review = best_review_threshold(&rows);
     let mut all = rows;
@@ -643,9 +651,9 @@ fn best_auto_gates(
                 .iter()
                 .filter(|r| {
                     !r.held_back
-                        && r.detail.as_ref().is_some_and(|f| {
-                            f.cov_e >= entry_cov && f.main_cov >= question_cov
-                        })
+                        && r.detail
+                            .as_ref()
+                            .is_some_and(|f| f.cov_e >= entry_cov && f.main_cov >= question_cov)
                 })
                 .collect();
             for t in grid().filter(|&t| t >= review.max(AUTO_FLOOR)) {
@@ -698,7 +706,10 @@ fn at_threshold(rows: &[Row], t: f64) -> SweepPoint {
         .iter()
         .filter(|r| r.answerable() && !abstains(r) && r.top_id == r.gold_id)
         .count();
-    let answered_right = rows.iter().filter(|r| !abstains(r) && is_right_at(r)).count();
+    let answered_right = rows
+        .iter()
+        .filter(|r| !abstains(r) && is_right_at(r))
+        .count();
     let abstained = rows.iter().filter(|r| abstains(r)).count();
     let good_abstain = rows
         .iter()

@@ -50,10 +50,7 @@ pub struct Group {
 
 /// Listwise softmax ranking weights (no intercept: it cancels out).
 pub fn softmax_rank(groups: &[Group], l2: f64) -> Vec<f64> {
-    let dim = groups
-        .iter()
-        .find_map(|g| g.xs.first())
-        .map_or(0, Vec::len);
+    let dim = groups.iter().find_map(|g| g.xs.first()).map_or(0, Vec::len);
     let n = groups.len().max(1) as f64;
     newton(dim, l2, false, |w, grad, hess| {
         let mut loss = 0.0;

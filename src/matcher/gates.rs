@@ -36,14 +36,19 @@ pub(super) fn key_term(
     question: &str,
     query: &super::rerank::Query,
     f: &Features,
+    name_words: bool,
 ) -> Option<String> {
     if f.key_miss <= 0.0 {
         return None;
     }
     let name = query.key_name.as_deref()?;
-    Some(format!(
-        "the question's most specific term, \"{}\", is not in the entry",
+    let shown = if name_words {
         surface(analyzer, question, name)
+    } else {
+        name.trim_start_matches('#').replace('_', " ")
+    };
+    Some(format!(
+        "the question's most specific term, \"{shown}\", is not in the entry"
     ))
 }
 
@@ -69,8 +74,7 @@ type Keyed = (String, String);
 /// merged into the concept.
 fn keyed(analyzer: &Analyzer, folded: &str) -> Vec<Keyed> {
     let tokens = analyzer.norm.tokens(folded);
-    let spans =
-        super::analyze::longest_matches(analyzer.thesaurus.find_tokens(&tokens));
+    let spans = super::analyze::longest_matches(analyzer.thesaurus.find_tokens(&tokens));
     let mut out: Vec<Keyed> = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
@@ -109,7 +113,11 @@ pub(super) fn substitution(
         .flat_map(|(s, _)| keyed(analyzer, &s))
         .collect();
     let phrasings = std::iter::once(&entry.question).chain(&entry.variants);
-    let shared = |e: &[Keyed]| e.iter().filter(|(k, _)| q.iter().any(|(x, _)| x == k)).count();
+    let shared = |e: &[Keyed]| {
+        e.iter()
+            .filter(|(k, _)| q.iter().any(|(x, _)| x == k))
+            .count()
+    };
     let best = phrasings
         .map(|p| keyed(analyzer, &fold(&analyzer.as_second_person(p))))
         .max_by_key(|e| shared(e))?;
@@ -166,12 +174,17 @@ pub(super) fn key_ask(
     index: &Index,
     question: &str,
     q: &Analysis,
-    entry: &Entry,
+    (entry, d): (&Entry, usize),
     f: &Features,
+    name_words: bool,
 ) -> Vec<String> {
     let mut out = Vec::new();
     if f.main_cov < model.min_question_cov {
-        let missing = missing_question_words(analyzer, index, question, q, entry);
+        let missing = if name_words {
+            missing_question_words(analyzer, index, question, q, d)
+        } else {
+            Vec::new()
+        };
         out.push(format!(
             "the entry covers {:.0}% of what the question asks (needs {:.0}%){}",
             100.0 * f.main_cov,
@@ -180,7 +193,11 @@ pub(super) fn key_ask(
         ));
     }
     if f.cov_e < model.min_entry_cov {
-        let missing = missing_entry_words(analyzer, q, entry);
+        let missing = if name_words {
+            missing_entry_words(analyzer, q, entry)
+        } else {
+            Vec::new()
+        };
         out.push(format!(
             "the question mentions {:.0}% of what the entry states (needs {:.0}%){}",
             100.0 * f.cov_e,
@@ -206,9 +223,14 @@ fn missing_question_words(
     index: &Index,
     question: &str,
     q: &Analysis,
-    entry: &Entry,
+    d: usize,
 ) -> Vec<String> {
-    let entry_stems = stems_of(analyzer, &entry_text(entry));
+    let doc = &index.docs[d];
+    let in_entry = |stem: &str| {
+        index.terms.get(stem).is_some_and(|id| {
+            doc.main_terms.binary_search(id).is_ok() || doc.side_terms.binary_search(id).is_ok()
+        })
+    };
     let main: std::collections::HashSet<&str> = q
         .terms
         .iter()
@@ -218,7 +240,7 @@ fn missing_question_words(
     let mut words: Vec<(f64, String)> = Vec::new();
     let text = super::analyze::analysed_text(question);
     for t in analyzer.norm.tokens(&fold(&text)) {
-        if t.stop || t.negator || !main.contains(&*t.stem) || entry_stems.contains(&*t.stem) {
+        if t.stop || t.negator || !main.contains(&*t.stem) || in_entry(&t.stem) {
             continue;
         }
         if words.iter().any(|(_, w)| **w == *t.word) {
@@ -237,8 +259,7 @@ fn missing_question_words(
 /// Words of the entry's question that the question lacks, as the entry
 /// writes them.
 fn missing_entry_words(analyzer: &Analyzer, q: &Analysis, entry: &Entry) -> Vec<String> {
-    let in_question: std::collections::HashSet<&str> =
-        q.terms.iter().map(|(t, _)| &**t).collect();
+    let in_question: std::collections::HashSet<&str> = q.terms.iter().map(|(t, _)| &**t).collect();
     let mut out: Vec<String> = Vec::new();
     for t in analyzer.norm.tokens(&fold(&entry.question)) {
         if t.stop || t.negator || in_question.contains(&*t.stem) {
@@ -250,28 +271,6 @@ fn missing_entry_words(analyzer: &Analyzer, q: &Analysis, entry: &Entry) -> Vec<
     }
     out.truncate(NAMED);
     out
-}
-
-fn entry_text(e: &Entry) -> String {
-    let mut text = e.question.clone();
-    for v in &e.variants {
-        text.push_str(". ");
-        text.push_str(v);
-    }
-    text.push_str(". ");
-    text.push_str(&e.comment);
-    text.push(' ');
-    text.push_str(&e.tags.join(" "));
-    text
-}
-
-fn stems_of(analyzer: &Analyzer, text: &str) -> std::collections::HashSet<String> {
-    analyzer
-        .norm
-        .tokens(&fold(&super::analyze::analysed_text(text)))
-        .into_iter()
-        .map(|t| t.stem.to_string())
-        .collect()
 }
 
 /// A framework named by the question that the entry contradicts or lacks.
@@ -392,7 +391,11 @@ pub(super) fn hubness(index: &Index, lib: &Library, decided: &mut [Decided]) {
         if hits.len() < HUB_MIN_HITS {
             continue;
         }
-        let subjects = subjects(decided, &hits);
+        let remainders: Vec<Vec<String>> = hits
+            .iter()
+            .map(|&i| super::rerank::remainder(index, &decided[i].main_terms, entry))
+            .collect();
+        let subjects = subjects(&remainders, hits.len());
         let with_subject: Vec<(usize, Vec<String>)> = hits
             .iter()
             .copied()
@@ -422,23 +425,17 @@ pub(super) fn hubness(index: &Index, lib: &Library, decided: &mut [Decided]) {
 /// Each hit's own subject: its remainder without the terms that most of
 /// the entry's questions share ("procedures", "updated" in "policies and
 /// procedures reviewed and updated").
-fn subjects(decided: &[Decided], hits: &[usize]) -> Vec<Vec<String>> {
+fn subjects(remainders: &[Vec<String>], hits: usize) -> Vec<Vec<String>> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for &i in hits {
-        for t in &decided[i].remainder {
+    for r in remainders {
+        for t in r {
             *counts.entry(t.as_str()).or_default() += 1;
         }
     }
-    let common = |t: &str| hits.len() >= 4 && 2 * counts.get(t).copied().unwrap_or(0) > hits.len();
-    hits.iter()
-        .map(|&i| {
-            decided[i]
-                .remainder
-                .iter()
-                .filter(|t| !common(t))
-                .cloned()
-                .collect()
-        })
+    let common = |t: &str| hits >= 4 && 2 * counts.get(t).copied().unwrap_or(0) > hits;
+    remainders
+        .iter()
+        .map(|r| r.iter().filter(|t| !common(t)).cloned().collect())
         .collect()
 }
 

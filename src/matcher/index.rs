@@ -101,11 +101,7 @@ impl Index {
             // Only what re-ranking and polarity need is kept: the analyses
             // themselves are many small allocations.
             let framework_ids = |a: &super::analyze::Analysis| -> Vec<Arc<str>> {
-                a.concepts
-                    .iter()
-                    .filter(|c| analyzer.thesaurus.is_framework(c))
-                    .cloned()
-                    .collect()
+                a.frameworks.iter().cloned().collect()
             };
             let mut frameworks_named: Vec<Arc<str>> =
                 phrasings.iter().flat_map(framework_ids).collect();

@@ -6,7 +6,7 @@
 //! Everything here must hold for any questionnaire: wording of a particular
 //! question belongs in a library entry's `variants`, never in these lists.
 
-use std::collections::HashSet;
+use super::fxhash::FxSet;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -38,35 +38,91 @@ pub struct Respondent {
 #[serde(deny_unknown_fields)]
 pub struct PolarityWords {
     pub negators: Vec<String>,
-    pub negating_words: Vec<String>,
+    pub negating_words: WordSet,
     pub negating_pairs: Vec<(String, String)>,
-    pub not_negations: Vec<String>,
-    pub privative_adjectives: Vec<String>,
-    pub condition_openers: Vec<String>,
-    pub scope_openers: Vec<String>,
-    pub reduced_relative_prepositions: Vec<String>,
-    pub non_progressive_auxiliaries: Vec<String>,
+    pub not_negations: Phrases,
+    pub privative_adjectives: WordSet,
+    pub condition_openers: Phrases,
+    pub scope_openers: Phrases,
+    pub reduced_relative_prepositions: WordSet,
+    pub non_progressive_auxiliaries: WordSet,
     pub contrast: Vec<(String, String)>,
-    pub relative: Vec<String>,
-    pub complement_verbs: Vec<String>,
-    pub deny_words: Vec<String>,
-    pub permit_words: Vec<String>,
-    pub modals: Vec<String>,
+    pub relative: WordSet,
+    pub complement_verbs: WordSet,
+    pub deny_words: WordSet,
+    pub permit_words: WordSet,
+    pub modals: WordSet,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QuestionWords {
-    pub question_starts: Vec<String>,
-    pub follow_up_after_if: Vec<String>,
-    pub yes_no_starts: Vec<String>,
-    pub yes_no_requests: Vec<String>,
-    pub open_starts: Vec<String>,
-    pub request_modals: Vec<String>,
-    pub modal_open_verbs: Vec<String>,
-    pub request_verbs: Vec<String>,
-    pub document_nouns: Vec<String>,
-    pub subordinators: Vec<String>,
+    pub question_starts: WordSet,
+    pub follow_up_after_if: WordSet,
+    pub yes_no_starts: WordSet,
+    pub yes_no_requests: Phrases,
+    pub open_starts: WordSet,
+    pub request_modals: WordSet,
+    pub modal_open_verbs: WordSet,
+    pub request_verbs: WordSet,
+    pub document_nouns: WordSet,
+    pub subordinators: WordSet,
+}
+
+/// A list of words, looked up by hashing (they are checked for every word
+/// of every text).
+#[derive(Debug, Default, Deserialize)]
+#[serde(from = "Vec<String>")]
+pub struct WordSet(FxSet<String>);
+
+impl From<Vec<String>> for WordSet {
+    fn from(words: Vec<String>) -> Self {
+        WordSet(words.into_iter().collect())
+    }
+}
+
+impl WordSet {
+    pub fn contains(&self, word: &str) -> bool {
+        self.0.contains(word)
+    }
+}
+
+/// A list of phrases, split into words once.
+#[derive(Debug, Default, Deserialize)]
+#[serde(from = "Vec<String>")]
+pub struct Phrases {
+    phrases: Vec<Vec<String>>,
+    first_words: FxSet<String>,
+}
+
+impl From<Vec<String>> for Phrases {
+    fn from(list: Vec<String>) -> Self {
+        let phrases: Vec<Vec<String>> = list
+            .iter()
+            .map(|p| p.split(' ').map(str::to_string).collect())
+            .collect();
+        let first_words = phrases.iter().filter_map(|p| p.first().cloned()).collect();
+        Phrases {
+            phrases,
+            first_words,
+        }
+    }
+}
+
+impl Phrases {
+    /// The length in words of the longest phrase starting at `words[i]`.
+    pub fn at(&self, words: &[&str], i: usize) -> Option<usize> {
+        if !words.get(i).is_some_and(|w| self.first_words.contains(*w)) {
+            return None;
+        }
+        self.phrases
+            .iter()
+            .filter(|p| {
+                i + p.len() <= words.len() && p.iter().zip(&words[i..]).all(|(a, b)| a == b)
+            })
+            .map(Vec::len)
+            .max()
+    }
 }
 
 /// One family of named frameworks (SOC 2; CCPA/CPRA).
@@ -92,8 +148,8 @@ pub struct Lexicon {
     pub polarity: PolarityWords,
     pub question: QuestionWords,
     pub frameworks: Vec<Framework>,
-    stop: HashSet<String>,
-    negators: HashSet<String>,
+    stop: FxSet<String>,
+    negators: FxSet<String>,
 }
 
 impl Lexicon {
@@ -132,32 +188,15 @@ impl Lexicon {
     }
 }
 
-/// True when `list` holds `word`.
-pub fn has(list: &[String], word: &str) -> bool {
-    list.iter().any(|w| w == word)
-}
-
 /// True when `list` holds the pair (`a`, `b`).
 pub fn has_pair(list: &[(String, String)], a: &str, b: &str) -> bool {
     list.iter().any(|(x, y)| x == a && y == b)
 }
 
-/// The length in words of the longest phrase of `phrases` that starts at
-/// `words[i]`, if any.
-pub fn phrase_at(phrases: &[String], words: &[&str], i: usize) -> Option<usize> {
-    phrases
-        .iter()
-        .filter_map(|p| {
-            let n = p.split(' ').count();
-            let fits = i + n <= words.len() && p.split(' ').zip(&words[i..i + n]).all(|(a, b)| a == *b);
-            fits.then_some(n)
-        })
-        .max()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashSet;
 
     #[test]
     fn lexicon_files_parse_and_hold_no_duplicates() {
@@ -177,10 +216,10 @@ mod tests {
 
     #[test]
     fn phrases_are_found_at_a_word() {
-        let phrases = vec!["or not".to_string(), "whether or not".to_string()];
+        let phrases = Phrases::from(vec!["or not".to_string(), "whether or not".to_string()]);
         let words = ["whether", "or", "not", "x"];
-        assert_eq!(phrase_at(&phrases, &words, 0), Some(3));
-        assert_eq!(phrase_at(&phrases, &words, 1), Some(2));
-        assert_eq!(phrase_at(&phrases, &words, 2), None);
+        assert_eq!(phrases.at(&words, 0), Some(3));
+        assert_eq!(phrases.at(&words, 1), Some(2));
+        assert_eq!(phrases.at(&words, 2), None);
     }
 }

@@ -126,9 +126,9 @@ pub struct Matcher<'a> {
 /// What the run-level pass (hubness) needs to know about one decision.
 struct Decided {
     m: Match,
-    /// What the question's main sentences ask beyond the chosen entry:
-    /// their terms the entry lacks.
-    remainder: Vec<String>,
+    /// The terms of the question's main sentences (when an entry is
+    /// chosen), for what it asks beyond the entry.
+    main_terms: Vec<std::sync::Arc<str>>,
 }
 
 impl<'a> Matcher<'a> {
@@ -178,9 +178,16 @@ impl<'a> Matcher<'a> {
     }
 
     /// [`Matcher::search`] as if entry `without` were not in the library.
-    pub fn search_without(&self, question: &str, k: usize, without: Option<usize>) -> Vec<Candidate> {
+    pub fn search_without(
+        &self,
+        question: &str,
+        k: usize,
+        without: Option<usize>,
+    ) -> Vec<Candidate> {
         let q = self.analyzer.question(question);
-        self.rank(&q, k.max(1), without).0
+        let mut cands = self.rank(&q, k.max(1), without).0;
+        self.name_matches(&mut cands);
+        cands
     }
 
     /// The retrieved candidates with their features, before any weighting
@@ -242,10 +249,14 @@ impl<'a> Matcher<'a> {
         let (mut cands, query) = self.retrieve(q, RERANK_DEPTH.max(k), without);
         rank_candidates(&self.model, &mut cands);
         cands.truncate(k);
-        for c in &mut cands {
+        (cands, query)
+    }
+
+    /// Fills in the names of the terms each candidate matched.
+    fn name_matches(&self, cands: &mut [Candidate]) {
+        for c in cands {
             c.matched = rerank::term_names(&self.index, &c.matched_ids);
         }
-        (cands, query)
     }
 
     /// Answers one question on its own (no run-level checks: use
@@ -270,9 +281,12 @@ impl<'a> Matcher<'a> {
 
     fn decide(&self, question: &str, without: Option<usize>) -> Decided {
         let q = self.analyzer.question(question);
-        let question_type = shape::classify(question);
+        let question_type = q.question_type;
         let (mut cands, query) = self.rank(&q, RERANK_DEPTH, without);
-        let Some(best) = cands.first().cloned() else {
+        if let Some(best) = cands.first_mut() {
+            best.matched = rerank::term_names(&self.index, &best.matched_ids);
+        }
+        let Some(best) = cands.first() else {
             return Decided {
                 m: Match {
                     entry: None,
@@ -286,11 +300,11 @@ impl<'a> Matcher<'a> {
                     held_back: false,
                     reasons: vec!["no library entry shares a term with the question".into()],
                 },
-                remainder: Vec::new(),
+                main_terms: Vec::new(),
             };
         };
         let entry = &self.lib.entries[best.entry];
-        let mut reasons = rerank::explain(&best);
+        let mut reasons = rerank::explain(best);
         if question.len() > analyze::MAX_ANALYSED_BYTES {
             reasons.push(format!(
                 "the question is {} bytes long: only its first and last few KiB ({} bytes in all) were read",
@@ -313,36 +327,46 @@ impl<'a> Matcher<'a> {
                 held.push(format!("answer {:?} cannot be flipped", entry.answer));
             }
         }
-        held.extend(gates::key_ask(
-            &self.model,
-            &self.analyzer,
-            &self.index,
-            question,
-            &q,
-            entry,
-            &best.features,
-        ));
-        if let Some(why) = gates::key_term(&self.analyzer, question, &query, &best.features) {
-            held.push(why);
-        }
-        if let Some(why) = gates::frameworks(&self.analyzer, &q, doc) {
-            held.push(why);
-        }
+        // Gates matter only for a match that is used; the costlier ones
+        // only for a match that would be filled automatically.
+        // Missing words are named (which costs a second look at the texts)
+        // where a gate keeps a match from being filled automatically.
+        let name_words = best.confidence >= self.cfg.min_confidence;
         if best.confidence >= self.cfg.review_confidence {
-            if let Some(why) = gates::substitution(&self.analyzer, &self.index, question, entry) {
+            held.extend(gates::key_ask(
+                &self.model,
+                &self.analyzer,
+                &self.index,
+                question,
+                &q,
+                (entry, best.entry),
+                &best.features,
+                name_words,
+            ));
+            if let Some(why) =
+                gates::key_term(&self.analyzer, question, &query, &best.features, name_words)
+            {
+                held.push(why);
+            }
+            if let Some(why) = gates::frameworks(&self.analyzer, &q, doc) {
+                held.push(why);
+            }
+            if let Some(why) = gates::contradiction(
+                self.lib,
+                &self.index,
+                &self.analyzer,
+                &q,
+                &cands,
+                &verdict,
+                self.cfg.review_confidence,
+            ) {
                 held.push(why);
             }
         }
-        if let Some(why) = gates::contradiction(
-            self.lib,
-            &self.index,
-            &self.analyzer,
-            &q,
-            &cands,
-            &verdict,
-            self.cfg.review_confidence,
-        ) {
-            held.push(why);
+        if best.confidence >= self.cfg.min_confidence && held.is_empty() {
+            if let Some(why) = gates::substitution(&self.analyzer, &self.index, question, entry) {
+                held.push(why);
+            }
         }
         if asks_beyond_entry(&best.features) {
             held.push(
@@ -367,7 +391,6 @@ impl<'a> Matcher<'a> {
                 }
             }
         };
-        cands.truncate(RERANK_DEPTH);
         let mut tier = if best.confidence >= self.cfg.min_confidence {
             Tier::Auto
         } else if best.confidence >= self.cfg.review_confidence {
@@ -400,7 +423,11 @@ impl<'a> Matcher<'a> {
                 held_back,
                 reasons,
             },
-            remainder: rerank::remainder(&self.index, &q, best.entry),
+            main_terms: if chosen.is_some() {
+                rerank::main_terms(&q)
+            } else {
+                Vec::new()
+            },
         }
     }
 }

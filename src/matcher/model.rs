@@ -102,9 +102,9 @@ impl Model {
             }
             list.iter()
                 .map(|(name, _)| {
-                    map.get(*name)
-                        .copied()
-                        .ok_or_else(|| anyhow::anyhow!("model: [{what}] lacks a weight for {name:?}"))
+                    map.get(*name).copied().ok_or_else(|| {
+                        anyhow::anyhow!("model: [{what}] lacks a weight for {name:?}")
+                    })
                 })
                 .collect::<anyhow::Result<Vec<f64>>>()
         };

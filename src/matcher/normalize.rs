@@ -17,6 +17,54 @@ pub struct Token {
     pub stop: bool,
     /// The word negates what follows (`not`, `never`, `without` ...).
     pub negator: bool,
+    /// Polarity roles of the word ([`flags`]), looked up once per distinct
+    /// word: polarity checks every word of every text.
+    pub flags: u8,
+}
+
+/// Bits of [`Token::flags`].
+pub mod flags {
+    /// Negates what follows on its own ("exempt").
+    pub const NEGATING_WORD: u8 = 1;
+    /// Opens a relative clause ("that", "which").
+    pub const RELATIVE: u8 = 2;
+    /// Prohibition ("prohibited").
+    pub const DENY: u8 = 4;
+    /// Permission ("allowed").
+    pub const PERMIT: u8 = 8;
+    /// A modal opening a question of possibility ("can").
+    pub const MODAL: u8 = 16;
+    /// The first word of a negating pair ("free" of) or a contrast ("rather" than).
+    pub const PAIR_START: u8 = 32;
+}
+
+/// The polarity roles of a word (see [`flags`]).
+fn word_flags(word: &str) -> u8 {
+    let p = &Lexicon::get().polarity;
+    let mut f = 0;
+    if p.negating_words.contains(word) {
+        f |= flags::NEGATING_WORD;
+    }
+    if p.relative.contains(word) {
+        f |= flags::RELATIVE;
+    }
+    if p.deny_words.contains(word) {
+        f |= flags::DENY;
+    }
+    if p.permit_words.contains(word) {
+        f |= flags::PERMIT;
+    }
+    if p.modals.contains(word) {
+        f |= flags::MODAL;
+    }
+    if p.negating_pairs
+        .iter()
+        .chain(&p.contrast)
+        .any(|(a, _)| a == word)
+    {
+        f |= flags::PAIR_START;
+    }
+    f
 }
 
 /// Lowercases, applies NFKC and maps typographic punctuation to ASCII.
@@ -39,6 +87,10 @@ pub fn fold(text: &str) -> String {
 /// Removes answer-option hints ("(Yes/No)", "Yes / No / N/A", "[Y|N]") from
 /// folded text: their "no" is not a negation and they carry no topic.
 pub fn strip_answer_options(folded: &str) -> String {
+    // A hint joins its options with `/` or `|`.
+    if !folded.contains(['/', '|']) {
+        return folded.to_string();
+    }
     let mut out = String::with_capacity(folded.len());
     let mut rest = folded;
     while let Some((start, end)) = find_option_run(rest) {
@@ -53,6 +105,9 @@ pub fn strip_answer_options(folded: &str) -> String {
 /// The answer-option hints of folded text ("yes/no", "y | n").
 pub fn answer_option_hints(folded: &str) -> Vec<&str> {
     let mut out = Vec::new();
+    if !folded.contains(['/', '|']) {
+        return out;
+    }
     let mut offset = 0;
     while let Some((start, end)) = find_option_run(&folded[offset..]) {
         out.push(&folded[offset + start..offset + end]);
@@ -346,6 +401,7 @@ impl Normalizer {
                 let stem = self.stem(&word);
                 let token = Token {
                     negator: Lexicon::get().is_negator(&word),
+                    flags: word_flags(&word),
                     word: word.into(),
                     stem: stem.into(),
                     stop,

@@ -32,6 +32,11 @@ pub fn opposite(q: &Polarity, e: &Polarity, analyzer: &Analyzer) -> Option<Strin
             "one asks whether something is allowed, the other whether it is prohibited".into(),
         );
     }
+    // Most texts name no concept of an opposite pair.
+    let paired = |p: &Polarity| p.concepts.iter().any(|c| analyzer.thesaurus.in_opposite(c));
+    if !paired(q) || !paired(e) {
+        return (flips % 2 == 1).then(|| why.join("; "));
+    }
     for op in &analyzer.thesaurus.opposites {
         for (x, y) in [(&op.a, &op.b), (&op.b, &op.a)] {
             let q_x = q.concepts.contains(x.as_str()) && !q.concepts.contains(y.as_str());

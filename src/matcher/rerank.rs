@@ -266,21 +266,29 @@ pub fn features(
     (features, matched)
 }
 
-/// The terms of the question's main sentences that entry `d` lacks
-/// (concept terms stand for the words they cover).
-pub fn remainder(index: &Index, q: &Analysis, d: usize) -> Vec<String> {
-    let doc = &index.docs[d];
-    let mut out: Vec<String> = q
-        .terms
+/// The terms of the question's main sentences (concept terms stand for
+/// the words they cover).
+pub fn main_terms(q: &Analysis) -> Vec<Arc<str>> {
+    q.terms
         .iter()
         .filter(|(t, w)| *w >= MAIN_WEIGHT && !q.covered.contains(t))
-        .filter(|(t, _)| match index.terms.get(&**t) {
+        .map(|(t, _)| t.clone())
+        .collect()
+}
+
+/// Of `terms`, those entry `d` lacks, sorted.
+pub fn remainder(index: &Index, terms: &[Arc<str>], d: usize) -> Vec<String> {
+    let doc = &index.docs[d];
+    let mut out: Vec<String> = terms
+        .iter()
+        .filter(|t| match index.terms.get(&***t) {
             Some(id) => {
-                doc.main_terms.binary_search(id).is_err() && doc.side_terms.binary_search(id).is_err()
+                doc.main_terms.binary_search(id).is_err()
+                    && doc.side_terms.binary_search(id).is_err()
             }
             None => true,
         })
-        .map(|(t, _)| t.to_string())
+        .map(|t| t.to_string())
         .collect();
     out.sort();
     out.dedup();
@@ -313,29 +321,27 @@ fn distinct_miss(index: &Index, q: &Analysis, doc: &super::index::DocInfo) -> f6
 }
 
 /// Frameworks named in the question's main sentences.
-fn question_frameworks<'a>(q: &'a Analysis, doc: &super::index::DocInfo) -> Vec<&'a Arc<str>> {
-    let _ = doc;
-    q.main_concepts
-        .iter()
-        .filter(|c| q.frameworks.contains(*c))
-        .collect()
+fn question_frameworks(q: &Analysis) -> impl Iterator<Item = &Arc<str>> {
+    q.frameworks.iter().filter(|c| q.main_concepts.contains(*c))
 }
 
 /// 1 when the question names a framework, the entry names others, and
 /// none of the question's.
 fn framework_conflict(q: &Analysis, doc: &super::index::DocInfo) -> f64 {
-    let asked = question_frameworks(q, doc);
-    let conflict = !asked.is_empty()
-        && !doc.frameworks_named.is_empty()
-        && !asked.iter().any(|f| doc.frameworks_mentioned.contains(f));
+    if q.frameworks.is_empty() || doc.frameworks_named.is_empty() {
+        return 0.0;
+    }
+    let mut asked = question_frameworks(q).peekable();
+    let conflict = asked.peek().is_some() && !asked.any(|f| doc.frameworks_mentioned.contains(f));
     f64::from(u8::from(conflict))
 }
 
 /// 1 when the question names a framework that the entry never mentions.
 fn framework_missing(q: &Analysis, doc: &super::index::DocInfo) -> f64 {
-    let missing = question_frameworks(q, doc)
-        .iter()
-        .any(|f| !doc.frameworks_mentioned.contains(f));
+    if q.frameworks.is_empty() {
+        return 0.0;
+    }
+    let missing = question_frameworks(q).any(|f| !doc.frameworks_mentioned.contains(f));
     f64::from(u8::from(missing))
 }
 

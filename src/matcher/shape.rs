@@ -10,9 +10,9 @@
 
 use serde::{Serialize, Serializer};
 
-use super::analyze::{analysed_text, is_follow_up, sentences};
-use super::lexicon::{has, phrase_at, Lexicon};
-use super::normalize::{fold, second_person, strip_numbering, words};
+use super::analyze::{analysed_text, is_follow_up};
+use super::lexicon::Lexicon;
+use super::normalize::words;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum QuestionType {
@@ -46,21 +46,18 @@ impl std::fmt::Display for QuestionType {
 
 /// Classifies a question as yes/no or open.
 pub fn classify(question: &str) -> QuestionType {
-    let text = analysed_text(question);
-    let folded = second_person(&fold(strip_numbering(&text)));
-    if has_yes_no_hint(&folded) {
-        return QuestionType::YesNo;
-    }
-    let parts = sentences(&folded);
+    super::analyze::split_question(&analysed_text(question)).1
+}
+
+/// The shape of a question from its sentences (folded): the main one is the
+/// first asking something, follow-ups aside.
+pub(crate) fn classify_parts(parts: &[String]) -> QuestionType {
     let main = parts
         .iter()
         .find(|s| s.trim_end().ends_with('?') && !is_follow_up(s))
         .or_else(|| parts.iter().find(|s| !is_follow_up(s)))
         .or(parts.first());
-    let Some(main) = main else {
-        return QuestionType::YesNo;
-    };
-    classify_sentence(main)
+    main.map_or(QuestionType::YesNo, |s| classify_sentence(s))
 }
 
 /// At most this many words, no question mark and no full stop: a form
@@ -74,28 +71,33 @@ fn classify_sentence(sentence: &str) -> QuestionType {
     let is_field = all.len() <= FIELD_MAX_WORDS
         && !trimmed.ends_with(['?', '.', '!', ':'])
         && all.first().is_some_and(|w| {
-            !has(&lex.yes_no_starts, w)
-                && !has(&lex.open_starts, w)
-                && !has(&lex.request_modals, w)
-                && phrase_at(&lex.yes_no_requests, &all, 0).is_none()
+            !lex.yes_no_starts.contains(w)
+                && !lex.open_starts.contains(w)
+                && !lex.request_modals.contains(w)
+                && lex.yes_no_requests.at(&all, 0).is_none()
         });
     if is_field {
         return QuestionType::Open;
     }
     let mut ws: &[&str] = &all;
     // "When someone leaves, how quickly ...": the clause after the comma asks.
-    if ws.first().is_some_and(|w| has(&lex.subordinators, w)) {
+    if ws.first().is_some_and(|w| lex.subordinators.contains(w)) {
         if let Some(comma) = sentence.find(',') {
             let rest = words(&sentence[comma + 1..]);
             let asks = rest.first().is_some_and(|w| {
-                has(&lex.yes_no_starts, w) || has(&lex.open_starts, w) || has(&lex.request_modals, w)
+                lex.yes_no_starts.contains(w)
+                    || lex.open_starts.contains(w)
+                    || lex.request_modals.contains(w)
             });
             if asks {
                 return classify_words(&rest);
             }
         }
     }
-    while ws.first().is_some_and(|w| matches!(*w, "please" | "kindly")) {
+    while ws
+        .first()
+        .is_some_and(|w| matches!(*w, "please" | "kindly"))
+    {
         ws = &ws[1..];
     }
     classify_words(ws)
@@ -104,52 +106,56 @@ fn classify_sentence(sentence: &str) -> QuestionType {
 fn classify_words(ws: &[&str]) -> QuestionType {
     let lex = &Lexicon::get().question;
     let mut ws = ws;
-    while ws.first().is_some_and(|w| matches!(*w, "please" | "kindly")) {
+    while ws
+        .first()
+        .is_some_and(|w| matches!(*w, "please" | "kindly"))
+    {
         ws = &ws[1..];
     }
     let Some(first) = ws.first() else {
         return QuestionType::YesNo;
     };
-    if phrase_at(&lex.yes_no_requests, ws, 0).is_some() {
+    if lex.yes_no_requests.at(ws, 0).is_some() {
         return QuestionType::YesNo;
     }
-    if has(&lex.request_modals, first) {
+    if lex.request_modals.contains(first) {
         // "Can you (please) describe ...", "Could you walk us through ...".
         let verb = ws[1..]
             .iter()
             .take(3)
             .find(|w| !matches!(**w, "you" | "please" | "kindly" | "also" | "briefly"));
-        if verb.is_some_and(|v| has(&lex.modal_open_verbs, v)) {
+        if verb.is_some_and(|v| lex.modal_open_verbs.contains(v)) {
             return QuestionType::Open;
         }
         // "Can you provide (us) documentation of ...": a document request.
-        let asks_document = ws.iter().position(|w| has(&lex.request_verbs, w)).is_some_and(|at| {
-            at <= 3
-                && ws[at + 1..]
-                    .iter()
-                    .take(4)
-                    .any(|w| has(&lex.document_nouns, w))
-        });
+        let asks_document = ws
+            .iter()
+            .position(|w| lex.request_verbs.contains(w))
+            .is_some_and(|at| {
+                at <= 3
+                    && ws[at + 1..]
+                        .iter()
+                        .take(4)
+                        .any(|w| lex.document_nouns.contains(w))
+            });
         if asks_document {
             return QuestionType::Open;
         }
     }
-    if has(&lex.yes_no_starts, first) {
+    if lex.yes_no_starts.contains(first) {
         return QuestionType::YesNo;
     }
-    if has(&lex.open_starts, first) {
+    if lex.open_starts.contains(first) {
         return QuestionType::Open;
     }
     QuestionType::YesNo
 }
 
 /// "(Yes/No)", "[Y | N]": the questionnaire itself expects a yes/no.
-fn has_yes_no_hint(folded: &str) -> bool {
-    super::normalize::answer_option_hints(folded).iter().any(|hint| {
-        words(hint)
-            .iter()
-            .any(|w| matches!(*w, "yes" | "y"))
-    })
+pub(crate) fn has_yes_no_hint(folded: &str) -> bool {
+    super::normalize::answer_option_hints(folded)
+        .iter()
+        .any(|hint| words(hint).iter().any(|w| matches!(*w, "yes" | "y")))
 }
 
 #[cfg(test)]

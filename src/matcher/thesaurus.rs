@@ -69,7 +69,9 @@ pub struct Thesaurus {
     pub opposites: Vec<Opposite>,
     /// Concept ids that are named frameworks (`lexicon/frameworks.toml`),
     /// with their display names.
-    pub frameworks: BTreeMap<Arc<str>, String>,
+    pub frameworks: super::fxhash::FxMap<Arc<str>, String>,
+    /// Every concept of an `[[opposite]]` pair.
+    opposite_concepts: super::fxhash::FxSet<String>,
     /// For retrieval, both sides of an opposite pair index as side `a`.
     retrieval_alias: HashMap<String, String>,
     /// Concept id -> its `#term`, built once.
@@ -130,6 +132,11 @@ impl Thesaurus {
         });
     }
 
+    /// True when `concept` is one side of an `[[opposite]]` pair.
+    pub fn in_opposite(&self, concept: &str) -> bool {
+        self.opposite_concepts.contains(concept)
+    }
+
     /// True when `concept` is a named framework.
     pub fn is_framework(&self, concept: &str) -> bool {
         self.frameworks.contains_key(concept)
@@ -177,6 +184,10 @@ impl Thesaurus {
         }
         for op in file.opposite.iter().filter(|op| op.merge) {
             self.retrieval_alias.insert(op.b.clone(), op.a.clone());
+        }
+        for op in &file.opposite {
+            self.opposite_concepts.insert(op.a.clone());
+            self.opposite_concepts.insert(op.b.clone());
         }
         self.opposites.extend(file.opposite);
         let concepts: Vec<Arc<str>> = self
