@@ -498,6 +498,7 @@ fn follows_complement_verb(before: &[Token]) -> bool {
 /// leading scopes ("For customers not using SSO, ..."), reduced relative
 /// clauses ("for users not enrolled") and before privative adjectives ("not
 /// recoverable" = "unrecoverable").
+#[allow(clippy::needless_range_loop)] // `i` also looks at neighbouring words
 fn inert_negators(words: &[&str], clause_starts: &[usize]) -> Vec<bool> {
     let lex = &Lexicon::get().polarity;
     let n = words.len();

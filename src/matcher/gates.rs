@@ -168,6 +168,7 @@ fn shares_word(a: &str, b: &str) -> bool {
 
 /// The key-ask gates: what the question asks that the entry lacks, and what
 /// the entry states that the question does not ask.
+#[allow(clippy::too_many_arguments)] // the gate reads every view of the match
 pub(super) fn key_ask(
     model: &Model,
     analyzer: &Analyzer,
