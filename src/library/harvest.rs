@@ -28,6 +28,8 @@ pub struct Harvest {
     pub answered: Vec<Answered>,
     /// Question rows with no answer (nothing to learn from them).
     pub unanswered: usize,
+    /// Rows whose "answer" is a reference such as `APPL-01`, not an answer.
+    pub not_answers: usize,
 }
 
 /// Reads `path` and keeps every question that has an answer.
@@ -44,6 +46,12 @@ pub fn harvest(path: &Path, opts: &ReadOptions) -> Result<Harvest> {
             out.unanswered += 1;
             continue;
         }
+        // A crosswalk or analyst sheet read as a questionnaire holds question
+        // ids (`APPL-01`) where answers would be: they teach nothing.
+        if looks_like_reference(&answer) || question.id.as_deref() == Some(answer.as_str()) {
+            out.not_answers += 1;
+            continue;
+        }
         out.answered.push(Answered {
             sheet: question.sheet.clone(),
             row: question.row,
@@ -56,10 +64,31 @@ pub fn harvest(path: &Path, opts: &ReadOptions) -> Result<Harvest> {
     Ok(out)
 }
 
+/// An identifier such as `APPL-01`, `CC6.1` or `A.12.4.1`: letters, then
+/// digits in dot- or dash-separated groups.
+fn looks_like_reference(text: &str) -> bool {
+    let t = text.trim();
+    let letters = t.chars().take_while(char::is_ascii_alphabetic).count();
+    let rest = t[letters..].trim_start_matches(['-', '_', '.', ' ']);
+    (1..=8).contains(&letters)
+        && !rest.is_empty()
+        && rest.starts_with(|c: char| c.is_ascii_digit())
+        && rest
+            .split(['.', '-'])
+            .all(|g| !g.is_empty() && g.len() <= 4 && g.chars().all(|c| c.is_ascii_digit()))
+}
+
 /// `Yes`, `No` or `N/A` for any spelling of them (`Y`, `NA`, `yes `), else
 /// the text itself, trimmed.
 pub fn canonical_answer(answer: &str) -> String {
-    match vocab::kind_of(answer) {
+    // Numbered dropdown options ("1) Yes", "b) No") are Yes/No all the same.
+    let unnumbered = answer
+        .trim()
+        .split_once(") ")
+        .filter(|(n, _)| n.len() <= 2 && n.chars().all(|c| c.is_ascii_alphanumeric()))
+        .map(|(_, rest)| rest)
+        .filter(|rest| vocab::kind_of(rest).is_some());
+    match vocab::kind_of(unnumbered.unwrap_or(answer)) {
         Some(vocab::Kind::Yes) => "Yes".to_string(),
         Some(vocab::Kind::No) => "No".to_string(),
         Some(vocab::Kind::NotApplicable) => "N/A".to_string(),
@@ -101,12 +130,24 @@ mod tests {
         assert_eq!(canonical_answer(" y "), "Yes");
         assert_eq!(canonical_answer("NA"), "N/A");
         assert_eq!(canonical_answer("Quarterly\n"), "Quarterly");
+        assert_eq!(canonical_answer("1) Yes"), "Yes");
+        assert_eq!(canonical_answer("3) Both modes available"), "3) Both modes available");
         assert!(same_answer("Yes", "Y"));
         assert!(same_answer("Quarterly", "quarterly "));
         assert!(!same_answer("Yes", "No"));
         assert!(!same_answer("N/A", "No"));
         assert_eq!(yes_no("N"), Some(false));
         assert_eq!(yes_no("N/A"), None);
+    }
+
+    #[test]
+    fn references_are_not_answers() {
+        for r in ["APPL-01", "CC6.1", "A.12.4.1", "VULN-05", "IAM-01.2"] {
+            assert!(looks_like_reference(r), "{r}");
+        }
+        for a in ["Yes", "N/A", "24x7", "Quarterly", "1) Yes", "ISO 27001 certified", "AES-256 everywhere"] {
+            assert!(!looks_like_reference(a), "{a}");
+        }
     }
 
     #[test]

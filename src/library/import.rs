@@ -536,6 +536,7 @@ pub const IMPORTED_HEADER: &str = "\
 # Drafts imported by `vouch library import`. `vouch answer` does not use a
 # draft until it is approved: check the answer and comment, add controls,
 # then run `vouch library approve ID` (or set status = \"approved\").
+
 ";
 
 fn round3(x: f64) -> f64 {

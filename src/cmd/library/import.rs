@@ -68,6 +68,8 @@ pub fn run(args: &Args, global: &Global) -> Result<u8> {
     };
     let mut lib = before.clone();
     let mut plan = Plan::default();
+    // Question rows without an answer, and rows whose answer is a reference.
+    let (mut unanswered, mut not_answers) = (0, 0);
     if let Some(review) = &args.from_review {
         let (decisions, problems) = review_in::read_review(review)?;
         let mut problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
@@ -93,6 +95,8 @@ pub fn run(args: &Args, global: &Global) -> Result<u8> {
             harvests.push((file, harvest::harvest(file, &args.layout.read_options())?));
         }
         for (file, h) in harvests {
+            unanswered += h.unanswered;
+            not_answers += h.not_answers;
             let p = import::plan_questionnaire(&mut lib, &thesaurus, file, &h.answered, &opts);
             plan.rows.extend(p.rows);
             plan.changes.extend(p.changes);
@@ -101,14 +105,22 @@ pub fn run(args: &Args, global: &Global) -> Result<u8> {
     let written = import::apply(&before, &plan.changes, args.dry_run)?;
     let summary = plan.summary();
     if args.json {
+        let mut counts = serde_json::to_value(&summary)?;
+        counts["unanswered"] = json!(unanswered);
+        counts["not_answers"] = json!(not_answers);
         print_json(&json!({
-            "summary": summary,
+            "summary": counts,
             "dry_run": args.dry_run,
             "files": written,
             "rows": plan.rows,
         }))?;
     } else {
         print_text(&plan, &written, args.dry_run, global.quiet);
+        if unanswered + not_answers > 0 && !global.quiet {
+            eprintln!(
+                "({unanswered} question rows without an answer and {not_answers} holding a reference such as APPL-01 were left out)"
+            );
+        }
     }
     Ok(if summary.conflicts > 0 {
         EXIT_PROBLEMS
