@@ -27,7 +27,7 @@ use super::harvest::yes_no;
 use super::{Entry, Library, THESAURUS_FILE};
 use crate::diag::{Finding, Severity};
 use crate::matcher::analyze::{own_names, Analyzer};
-use crate::matcher::{polarity, Features, MatchConfig, Matcher, Thesaurus};
+use crate::matcher::{confidence, polarity, Features, MatchConfig, Matcher, Thesaurus};
 use crate::model::Project;
 
 /// At or above: two entries are near-duplicates.
@@ -39,6 +39,8 @@ pub const CONTRADICTION: f64 = 0.85;
 const PLAUSIBLE: f64 = 0.45;
 /// An entry closest to this many unrelated entries' questions is a hub.
 const HUB_MIN: usize = 4;
+/// ... when the matcher would fill them from it without a human.
+const HUB_CONFIDENCE: f64 = 0.75;
 /// How many candidates are looked at per phrasing.
 const DEPTH: usize = 4;
 
@@ -158,10 +160,15 @@ pub fn who(e: &Entry) -> String {
     format!("{owner}, {reviewed}")
 }
 
-/// A pair of entries (lower index first) and their similarity.
+/// One entry's phrasing against another entry.
 #[derive(Debug, Clone)]
 struct Pair {
+    /// Symmetric similarity (see [`pair_similarity`]).
     similarity: f64,
+    /// The matcher's confidence that the other entry answers the phrasing,
+    /// without the runner-up margin (the phrasing's own entry is the
+    /// runner-up here): how the matcher would see it as a customer question.
+    confidence: f64,
     /// The phrasing of `a` that matched `b` best.
     text: String,
 }
@@ -181,17 +188,22 @@ fn similar_pairs(lib: &Library, thesaurus: &Thesaurus) -> BTreeMap<(usize, usize
                     continue;
                 }
                 let similarity = pair_similarity(&c.features);
-                if similarity < PLAUSIBLE {
+                let mut features = c.features.clone();
+                features.margin = 0.0;
+                let confidence = confidence::confidence(&features);
+                if similarity < PLAUSIBLE && confidence < PLAUSIBLE {
                     continue;
                 }
                 let slot = out.entry((i, c.entry)).or_insert(Pair {
                     similarity,
+                    confidence,
                     text: text.to_string(),
                 });
                 if similarity > slot.similarity {
                     slot.similarity = similarity;
                     slot.text = text.to_string();
                 }
+                slot.confidence = slot.confidence.max(confidence);
             }
         }
     }
@@ -286,12 +298,12 @@ fn hubs(lib: &Library, pairs: &BTreeMap<(usize, usize), Pair>) -> Vec<LintFindin
         let s = |a, b| pairs.get(&(a, b)).map_or(0.0, |p: &Pair| p.similarity);
         s(i, j).max(s(j, i)) >= NEAR_DUPLICATE
     };
-    // The closest other entry of each entry's phrasings.
+    // The other entry the matcher would pick for each entry's phrasings.
     let mut closest: HashMap<usize, (usize, f64)> = HashMap::new();
-    for (&(i, j), pair) in pairs {
-        let slot = closest.entry(i).or_insert((j, pair.similarity));
-        if pair.similarity > slot.1 || (pair.similarity == slot.1 && j < slot.0) {
-            *slot = (j, pair.similarity);
+    for (&(i, j), pair) in pairs.iter().filter(|(_, p)| p.confidence >= HUB_CONFIDENCE) {
+        let slot = closest.entry(i).or_insert((j, pair.confidence));
+        if pair.confidence > slot.1 || (pair.confidence == slot.1 && j < slot.0) {
+            *slot = (j, pair.confidence);
         }
     }
     let mut sources: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
@@ -459,4 +471,83 @@ pub fn count(findings: &[LintFinding], severity: Severity) -> usize {
         .iter()
         .filter(|f| f.finding.severity == severity)
         .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: &str, question: &str, answer: &str) -> Entry {
+        Entry {
+            id: id.into(),
+            question: question.into(),
+            answer: answer.into(),
+            criteria: vec!["CC6.1".into()],
+            ..Entry::default()
+        }
+    }
+
+    fn pair(similarity: f64, confidence: f64, text: &str) -> Pair {
+        Pair {
+            similarity,
+            confidence,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn opposite_answers_to_an_opposite_question_agree() {
+        let thesaurus = Thesaurus::builtin();
+        let lib = Library {
+            entries: vec![
+                entry("ENC-001", "Is customer data encrypted at rest?", "Yes"),
+                entry("ENC-002", "Is any customer data left unencrypted at rest?", "No"),
+                entry("ENC-003", "Is all customer data encrypted at rest?", "No"),
+            ],
+        };
+        let mut pairs = BTreeMap::new();
+        pairs.insert((1, 0), pair(0.9, 0.9, &lib.entries[1].question));
+        pairs.insert((2, 0), pair(0.9, 0.9, &lib.entries[2].question));
+        let found = pair_findings(&lib, &thesaurus, &pairs);
+        let kinds: Vec<(&str, Vec<String>)> =
+            found.iter().map(|f| (f.kind, f.entries.clone())).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("near-duplicate", vec!["ENC-001".to_string(), "ENC-002".to_string()]),
+                ("conflict", vec!["ENC-001".to_string(), "ENC-003".to_string()]),
+            ]
+        );
+        assert!(found[1].finding.message.contains("answer Yes and No"));
+        // Below the contradiction bar, opposite answers are only a warning.
+        pairs.insert((2, 0), pair(0.82, 0.9, &lib.entries[2].question));
+        let found = pair_findings(&lib, &thesaurus, &pairs);
+        assert!(found.iter().all(|f| f.finding.severity == Severity::Warning));
+    }
+
+    #[test]
+    fn a_hub_is_closest_to_several_unrelated_entries() {
+        let lib = Library {
+            entries: (0..6)
+                .map(|i| entry(&format!("E-{i}"), "q", "Yes"))
+                .collect(),
+        };
+        // E-0 is what the matcher would pick for E-1..E-4.
+        let mut pairs = BTreeMap::new();
+        for i in 1..=4 {
+            pairs.insert((i, 0), pair(0.5, 0.9, "q"));
+        }
+        let hubs_of = |pairs: &BTreeMap<(usize, usize), Pair>| -> Vec<Vec<String>> {
+            hubs(&lib, pairs).into_iter().map(|f| f.entries).collect()
+        };
+        assert_eq!(hubs_of(&pairs), [["E-0", "E-1", "E-2", "E-3", "E-4"]]);
+        // Two of the four are near-duplicates of each other: not unrelated.
+        let mut related = pairs.clone();
+        related.insert((1, 2), pair(0.9, 0.5, "q"));
+        assert!(hubs_of(&related).is_empty());
+        // A weak match (review tier) does not count.
+        let mut weak = pairs.clone();
+        weak.insert((4, 0), pair(0.5, 0.6, "q"));
+        assert!(hubs_of(&weak).is_empty());
+    }
 }

@@ -37,7 +37,7 @@ pub fn run(args: &Args, global: &Global) -> Result<u8> {
         && global.project.join("data/company.toml").is_file())
         .then(|| crate::model::load(&global.project).ok().map(|(p, _)| p))
         .flatten();
-    let findings = lint::lint(&LintInput {
+    let mut findings = lint::lint(&LintInput {
         lib: &lib,
         load_findings: &load_findings,
         thesaurus: &thesaurus,
@@ -45,6 +45,13 @@ pub fn run(args: &Args, global: &Global) -> Result<u8> {
         project: project.as_ref(),
         today: today(),
     });
+    // Name files relative to the project, as `vouch check` does.
+    let prefix = format!("{}/", global.project.display());
+    for f in &mut findings {
+        if let Some(rest) = f.finding.file.strip_prefix(&prefix) {
+            f.finding.file = rest.to_string();
+        }
+    }
     let errors = lint::count(&findings, Severity::Error);
     let warnings = lint::count(&findings, Severity::Warning);
     if args.json {
