@@ -72,16 +72,25 @@ fn json(out: &std::process::Output) -> Value {
 #[test]
 fn csv_export_has_one_row_per_entry_and_reads_back_as_a_library() {
     let dir = project();
-    let out = util::run_in(dir.path(), &["library", "export", "--format", "csv", "-o", "lib.csv"]);
+    let out = util::run_in(
+        dir.path(),
+        &["library", "export", "--format", "csv", "-o", "lib.csv"],
+    );
     assert!(out.status.success(), "{}", util::stderr(&out));
     let mut rdr = csv::Reader::from_path(dir.path().join("lib.csv")).unwrap();
     let header: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
-    assert_eq!(&header[..6], ["id", "question", "variants", "answer", "comment", "controls"]);
+    assert_eq!(
+        &header[..6],
+        ["id", "question", "variants", "answer", "comment", "controls"]
+    );
     let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
     // The internal entry is left out without --internal.
     let ids: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
     assert_eq!(ids, ["ENC-001", "IAM-001", "IMP-001"]);
-    assert_eq!(&rows[0][2], "Do you encrypt stored data?\nIs data at rest protected with AES-256?");
+    assert_eq!(
+        &rows[0][2],
+        "Do you encrypt stored data?\nIs data at rest protected with AES-256?"
+    );
     assert_eq!(&rows[0][5], "CR-01; CC6.1");
 
     // The CSV is itself a library: the same entries, variants and controls.
@@ -89,7 +98,10 @@ fn csv_export_has_one_row_per_entry_and_reads_back_as_a_library() {
     assert!(findings.is_empty(), "{findings:?}");
     let enc = &lib.entries[0];
     assert_eq!(enc.variants.len(), 2);
-    assert_eq!((enc.controls.clone(), enc.criteria.clone()), (vec!["CR-01".to_string()], vec!["CC6.1".to_string()]));
+    assert_eq!(
+        (enc.controls.clone(), enc.criteria.clone()),
+        (vec!["CR-01".to_string()], vec!["CC6.1".to_string()])
+    );
     assert!(lib.entries[2].is_draft(), "status survives the round trip");
 
     let all = util::run_in(dir.path(), &["library", "export", "--internal"]);
@@ -99,13 +111,22 @@ fn csv_export_has_one_row_per_entry_and_reads_back_as_a_library() {
 #[test]
 fn xlsx_export_has_a_frozen_filtered_header_and_widths() {
     let dir = project();
-    let out = util::run_in(dir.path(), &["library", "export", "--format", "xlsx", "-o", "lib.xlsx"]);
+    let out = util::run_in(
+        dir.path(),
+        &["library", "export", "--format", "xlsx", "-o", "lib.xlsx"],
+    );
     assert!(out.status.success(), "{}", util::stderr(&out));
     let file = std::fs::File::open(dir.path().join("lib.xlsx")).unwrap();
     let mut zip = zip::ZipArchive::new(file).unwrap();
     let mut xml = String::new();
-    zip.by_name("xl/worksheets/sheet1.xml").unwrap().read_to_string(&mut xml).unwrap();
-    assert!(xml.contains("ySplit=\"1\"") && xml.contains("state=\"frozen\""), "no frozen header");
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    assert!(
+        xml.contains("ySplit=\"1\"") && xml.contains("state=\"frozen\""),
+        "no frozen header"
+    );
     assert!(xml.contains("<autoFilter ref=\"A1:"), "no filter");
     assert!(xml.contains("customWidth=\"1\""), "no widths");
     use calamine::Reader;
@@ -125,7 +146,10 @@ fn stats_count_per_status_answer_topic_owner_and_review_age() {
     assert_eq!(s["entries"], 4);
     assert_eq!(s["variants"], 2);
     assert_eq!(s["draft_variants"], 1);
-    assert_eq!(s["by_status"], serde_json::json!({"approved": 3, "draft": 1}));
+    assert_eq!(
+        s["by_status"],
+        serde_json::json!({"approved": 3, "draft": 1})
+    );
     assert_eq!(s["by_answer"], serde_json::json!({"Yes": 3, "text": 1}));
     assert_eq!(s["by_owner"]["IT"], 2);
     assert_eq!(s["by_owner"]["(no owner)"], 1);
@@ -133,8 +157,16 @@ fn stats_count_per_status_answer_topic_owner_and_review_age() {
     assert_eq!(s["review_age"]["never_reviewed"], 1);
     assert_eq!(s["review_age"]["stale"], 1);
     assert_eq!(s["review_age"]["oldest"], "2020-01-01");
-    let it = v["rows"].as_array().unwrap().iter().find(|r| r["owner"] == "IT").unwrap();
-    assert_eq!((it["entries"].as_u64(), it["stale"].as_u64()), (Some(2), Some(1)));
+    let it = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["owner"] == "IT")
+        .unwrap();
+    assert_eq!(
+        (it["entries"].as_u64(), it["stale"].as_u64()),
+        (Some(2), Some(1))
+    );
     let text = util::stdout(&util::run_in(dir.path(), &["library", "stats"]));
     assert!(text.contains("status      approved 3, draft 1"), "{text}");
 }
@@ -153,7 +185,10 @@ fn due_lists_each_owners_reviews_within_the_period() {
     assert_eq!(ids, [("IT", "IAM-001"), ("Platform", "ENC-001")]);
     assert_eq!(v["summary"]["overdue"], 1);
     assert_eq!(v["rows"][1]["days_left"], 15);
-    let v = json(&util::run_in(dir.path(), &["library", "due", "--within", "1w", "--json"]));
+    let v = json(&util::run_in(
+        dir.path(),
+        &["library", "due", "--within", "1w", "--json"],
+    ));
     assert_eq!(v["rows"].as_array().unwrap().len(), 1);
     let out = util::run_in(dir.path(), &["library", "due", "--within", "soon"]);
     assert_eq!(out.status.code(), Some(2));

@@ -87,7 +87,9 @@ fn import_sorts_rows_into_known_variant_conflict_and_new_and_keeps_comments() {
     let dir = project(&[("answers/access.toml", ACCESS), ("past.csv", PAST)]);
     let out = util::run_in(
         dir.path(),
-        &["library", "import", "past.csv", "--owner", "Security", "--json"],
+        &[
+            "library", "import", "past.csv", "--owner", "Security", "--json",
+        ],
     );
     // A conflict was found: exit 1, but the rest is written.
     assert_eq!(out.status.code(), Some(1), "{}", util::stderr(&out));
@@ -95,11 +97,26 @@ fn import_sorts_rows_into_known_variant_conflict_and_new_and_keeps_comments() {
     let rows = rows_by_question(&report);
     let action = |q: &str| rows[q]["action"].as_str().unwrap().to_string();
     assert_eq!(action("Is customer data encrypted at rest?"), "known");
-    assert_eq!(action("Is MFA enforced for all workforce access?"), "variant");
-    assert_eq!(rows["Is MFA enforced for all workforce access?"]["entry"], "IAM-001");
-    assert_eq!(action("Is all customer data encrypted at rest?"), "conflict");
-    assert_eq!(rows["Is all customer data encrypted at rest?"]["entry"], "ENC-001");
-    assert_eq!(rows["Is all customer data encrypted at rest?"]["entry_answer"], "Yes");
+    assert_eq!(
+        action("Is MFA enforced for all workforce access?"),
+        "variant"
+    );
+    assert_eq!(
+        rows["Is MFA enforced for all workforce access?"]["entry"],
+        "IAM-001"
+    );
+    assert_eq!(
+        action("Is all customer data encrypted at rest?"),
+        "conflict"
+    );
+    assert_eq!(
+        rows["Is all customer data encrypted at rest?"]["entry"],
+        "ENC-001"
+    );
+    assert_eq!(
+        rows["Is all customer data encrypted at rest?"]["entry_answer"],
+        "Yes"
+    );
     assert_eq!(action("Do you carry cyber liability insurance?"), "new");
     assert!(!rows.contains_key("Do you have an office in Antarctica?"));
     assert_eq!(report["summary"]["unanswered"], 1);
@@ -139,14 +156,21 @@ fn a_second_import_of_the_same_file_changes_nothing() {
     let dir = project(&[("answers/access.toml", ACCESS), ("past.csv", PAST)]);
     util::run_in(dir.path(), &["library", "import", "past.csv"]);
     let first = snapshot(dir.path());
-    assert!(first.len() == 2, "the import wrote a file of drafts: {first:?}");
+    assert!(
+        first.len() == 2,
+        "the import wrote a file of drafts: {first:?}"
+    );
     let out = util::run_in(dir.path(), &["library", "import", "past.csv", "--json"]);
     let report = json_of(&out);
     assert_eq!(report["summary"]["variants"], 0);
     assert_eq!(report["summary"]["new"], 0);
     assert_eq!(report["summary"]["known"], 3);
     assert_eq!(report["files"].as_array().unwrap().len(), 0);
-    assert_eq!(snapshot(dir.path()), first, "the second import changed a file");
+    assert_eq!(
+        snapshot(dir.path()),
+        first,
+        "the second import changed a file"
+    );
 }
 
 #[test]
@@ -154,7 +178,11 @@ fn dry_run_writes_nothing() {
     let dir = project(&[("answers/access.toml", ACCESS), ("past.csv", PAST)]);
     let before = snapshot(dir.path());
     let out = util::run_in(dir.path(), &["library", "import", "past.csv", "--dry-run"]);
-    assert!(util::stdout(&out).contains("would change"), "{}", util::stdout(&out));
+    assert!(
+        util::stdout(&out).contains("would change"),
+        "{}",
+        util::stdout(&out)
+    );
     assert_eq!(snapshot(dir.path()), before);
 }
 
@@ -171,20 +199,41 @@ fn drafts_are_never_used_until_approved() {
     // Only drafts: answer refuses, naming the way out.
     let q = "Question,Answer\nDo you carry cyber liability insurance?,\n";
     std::fs::write(dir.path().join("new.csv"), q).unwrap();
-    let answer = ["answer", "new.csv", "-o", "new.answered.csv", "--json", "r.json"];
+    let answer = [
+        "answer",
+        "new.csv",
+        "-o",
+        "new.answered.csv",
+        "--json",
+        "r.json",
+    ];
     let out = util::run_in(dir.path(), &answer);
     assert_eq!(out.status.code(), Some(2));
-    assert!(util::stderr(&out).contains("drafts: approve them"), "{}", util::stderr(&out));
+    assert!(
+        util::stderr(&out).contains("drafts: approve them"),
+        "{}",
+        util::stderr(&out)
+    );
     // search does not show drafts either.
-    let out = util::run_in(dir.path(), &["search", "cyber liability insurance", "--json"]);
+    let out = util::run_in(
+        dir.path(),
+        &["search", "cyber liability insurance", "--json"],
+    );
     let found = json_of(&out);
     assert_eq!(found["candidates"].as_array().unwrap().len(), 0, "{found}");
 
     // Approving a draft without controls is refused unless --force.
     let out = util::run_in(dir.path(), &["library", "approve", "--all"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(util::stdout(&out).contains("no controls / criteria (or pass --force)"), "{}", util::stdout(&out));
-    let out = util::run_in(dir.path(), &["library", "approve", &cyber, "--force", "--json"]);
+    assert!(
+        util::stdout(&out).contains("no controls / criteria (or pass --force)"),
+        "{}",
+        util::stdout(&out)
+    );
+    let out = util::run_in(
+        dir.path(),
+        &["library", "approve", &cyber, "--force", "--json"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", util::stderr(&out));
     assert_eq!(json_of(&out)["summary"]["approved"], 1);
     let text = std::fs::read_to_string(dir.path().join("answers/imported-past.toml")).unwrap();
@@ -193,7 +242,8 @@ fn drafts_are_never_used_until_approved() {
 
     let out = util::run_in(dir.path(), &answer);
     assert_eq!(out.status.code(), Some(0), "{}", util::stderr(&out));
-    let report: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
     let rows = report.get("rows").unwrap_or(&report);
     assert_eq!(rows[0]["entry"], cyber.as_str());
     assert_eq!(rows[0]["tier"], "auto");
@@ -213,7 +263,11 @@ fn approving_a_draft_variant_makes_it_a_variant() {
     // Unknown ids are an error with a suggestion.
     let out = util::run_in(dir.path(), &["library", "approve", "IAM-01"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(util::stderr(&out).contains("did you mean \"IAM-001\""), "{}", util::stderr(&out));
+    assert!(
+        util::stderr(&out).contains("did you mean \"IAM-001\""),
+        "{}",
+        util::stderr(&out)
+    );
 }
 
 #[test]
@@ -227,9 +281,19 @@ fn xlsx_questionnaires_are_harvested_with_their_comments() {
         sheet.write_string(0, c as u16, *h).unwrap();
     }
     let rows = [
-        ("SEC-1", "Do you perform annual penetration tests?", "Yes", "By an external firm"),
+        (
+            "SEC-1",
+            "Do you perform annual penetration tests?",
+            "Yes",
+            "By an external firm",
+        ),
         ("SEC-2", "Is there a bug bounty program?", "No", ""),
-        ("SEC-3", "Do you have a disaster recovery plan?", "Yes", "Tested twice a year"),
+        (
+            "SEC-3",
+            "Do you have a disaster recovery plan?",
+            "Yes",
+            "Tested twice a year",
+        ),
     ];
     for (r, (id, q, a, c)) in rows.iter().enumerate() {
         let r = r as u32 + 1;
@@ -245,9 +309,17 @@ fn xlsx_questionnaires_are_harvested_with_their_comments() {
     assert_eq!(report["summary"]["new"], 3);
     assert_eq!(report["rows"][0]["qid"], "SEC-1");
     let (lib, findings) = vouch::library::load(&dir.path().join("answers")).unwrap();
-    assert!(findings.iter().all(|f| f.severity != vouch::diag::Severity::Error), "{findings:?}");
-    let by_q: BTreeMap<&str, &vouch::library::Entry> =
-        lib.entries.iter().map(|e| (e.question.as_str(), e)).collect();
+    assert!(
+        findings
+            .iter()
+            .all(|f| f.severity != vouch::diag::Severity::Error),
+        "{findings:?}"
+    );
+    let by_q: BTreeMap<&str, &vouch::library::Entry> = lib
+        .entries
+        .iter()
+        .map(|e| (e.question.as_str(), e))
+        .collect();
     let dr = by_q["Do you have a disaster recovery plan?"];
     assert_eq!(dr.answer, "Yes");
     assert_eq!(dr.comment, "Tested twice a year");
@@ -260,7 +332,10 @@ fn an_unreadable_file_stops_the_import_before_anything_is_written() {
     let dir = project(&[("answers/access.toml", ACCESS), ("past.csv", PAST)]);
     std::fs::write(dir.path().join("broken.xlsx"), b"not a workbook").unwrap();
     let before = snapshot(dir.path());
-    let out = util::run_in(dir.path(), &["library", "import", "past.csv", "broken.xlsx"]);
+    let out = util::run_in(
+        dir.path(),
+        &["library", "import", "past.csv", "broken.xlsx"],
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = util::stderr(&out);
     assert!(err.contains("broken.xlsx"), "{err}");
@@ -274,7 +349,13 @@ fn importing_into_a_csv_library_is_refused() {
     let lib = util::shared().join("eval/dev/library.csv");
     let out = util::run_in(
         dir.path(),
-        &["library", "import", "past.csv", "--library", lib.to_str().unwrap()],
+        &[
+            "library",
+            "import",
+            "past.csv",
+            "--library",
+            lib.to_str().unwrap(),
+        ],
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(util::stderr(&out).contains("only a directory of .toml files can be edited"));

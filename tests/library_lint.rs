@@ -56,17 +56,30 @@ fn near_identical_questions_answered_yes_and_no_fail_lint_and_check_naming_both(
         .lines()
         .find(|l| l.contains(": error: "))
         .unwrap_or_else(|| panic!("no error line: {text}"));
-    assert!(line.contains("ENC-001") && line.contains("ENC-007"), "{line}");
+    assert!(
+        line.contains("ENC-001") && line.contains("ENC-007"),
+        "{line}"
+    );
     assert!(line.contains("answer Yes and No"), "{line}");
-    assert!(line.contains("owner Platform, reviewed 2026-01-15"), "{line}");
-    assert!(line.contains("owner Sales Engineering, never reviewed"), "{line}");
-    assert!(line.starts_with("answers/encryption.toml:1: error: answer:"), "{line}");
+    assert!(
+        line.contains("owner Platform, reviewed 2026-01-15"),
+        "{line}"
+    );
+    assert!(
+        line.contains("owner Sales Engineering, never reviewed"),
+        "{line}"
+    );
+    assert!(
+        line.starts_with("answers/encryption.toml:1: error: answer:"),
+        "{line}"
+    );
 
     let check = util::run_in(dir.path(), &["check"]);
     assert_eq!(check.status.code(), Some(1), "{}", util::stdout(&check));
     let text = util::stdout(&check);
     assert!(
-        text.lines().any(|l| l.starts_with("answers/encryption.toml:1: error: answer: entries ENC-001 and ENC-007")),
+        text.lines().any(|l| l
+            .starts_with("answers/encryption.toml:1: error: answer: entries ENC-001 and ENC-007")),
         "{text}"
     );
 
@@ -79,9 +92,18 @@ fn near_identical_questions_answered_yes_and_no_fail_lint_and_check_naming_both(
         .iter()
         .find(|r| r["kind"] == "conflict")
         .unwrap();
-    assert_eq!(conflict["entries"], serde_json::json!(["ENC-001", "ENC-007"]));
-    assert_eq!(conflict["owners"], serde_json::json!(["Platform", "Sales Engineering"]));
-    assert!(conflict["similarity"].as_f64().unwrap() >= 0.85, "{conflict}");
+    assert_eq!(
+        conflict["entries"],
+        serde_json::json!(["ENC-001", "ENC-007"])
+    );
+    assert_eq!(
+        conflict["owners"],
+        serde_json::json!(["Platform", "Sales Engineering"])
+    );
+    assert!(
+        conflict["similarity"].as_f64().unwrap() >= 0.85,
+        "{conflict}"
+    );
     assert_eq!(conflict["severity"], "error");
 }
 
@@ -91,7 +113,10 @@ fn the_same_pair_with_the_same_answer_is_a_near_duplicate_warning() {
     let (code, v) = lint_json(dir.path());
     assert_eq!(code, Some(0), "{v}");
     let rows = v["rows"].as_array().unwrap();
-    let dup = rows.iter().find(|r| r["kind"] == "near-duplicate").expect("a near-duplicate");
+    let dup = rows
+        .iter()
+        .find(|r| r["kind"] == "near-duplicate")
+        .expect("a near-duplicate");
     assert_eq!(dup["entries"], serde_json::json!(["ENC-001", "ENC-007"]));
     assert_eq!(dup["severity"], "warning");
     assert!(dup["message"].as_str().unwrap().contains("similarity"));
@@ -138,12 +163,24 @@ quantum_safe = ["post-quantum cryptography", "kyber"]
     };
     let stale = messages("stale");
     assert_eq!(stale.len(), 1, "{stale:?}");
-    assert!(stale[0].contains("ENC-001") && stale[0].contains("last reviewed 2020-01-01") && stale[0].contains("owner: Platform"));
-    assert!(messages("controls").iter().any(|m| m.contains("unknown control \"ACC-99\"")));
+    assert!(
+        stale[0].contains("ENC-001")
+            && stale[0].contains("last reviewed 2020-01-01")
+            && stale[0].contains("owner: Platform")
+    );
+    assert!(messages("controls")
+        .iter()
+        .any(|m| m.contains("unknown control \"ACC-99\"")));
     // Only PLN-01 (CC6.1) is referenced: CC7.2 is in scope and unspoken for.
     let uncovered = messages("uncovered-criterion");
-    assert!(uncovered.iter().any(|m| m.contains("CC7.2")), "{uncovered:?}");
-    assert!(!uncovered.iter().any(|m| m.contains("CC6.1 ")), "{uncovered:?}");
+    assert!(
+        uncovered.iter().any(|m| m.contains("CC7.2")),
+        "{uncovered:?}"
+    );
+    assert!(
+        !uncovered.iter().any(|m| m.contains("CC6.1 ")),
+        "{uncovered:?}"
+    );
     let unreferenced = messages("unreferenced-control");
     assert!(unreferenced.iter().any(|m| m.contains("control GOV-01")));
     assert!(!unreferenced.iter().any(|m| m.contains("control PLN-01")));
@@ -173,9 +210,22 @@ status = "maybe"
     let out = util::run_in(dir.path(), &["check"]);
     assert_eq!(out.status.code(), Some(1));
     let text = util::stdout(&out);
-    assert!(text.contains("answers/lib.toml:9: error: visiblity: unknown field (did you mean \"visibility\"?)"), "{text}");
-    assert!(text.contains("answers/lib.toml:10: error: status: must be approved or draft, not \"maybe\""), "{text}");
-    assert!(text.contains("answers/lib.toml:1: error: title: unknown top-level key \"title\""), "{text}");
+    assert!(
+        text.contains(
+            "answers/lib.toml:9: error: visiblity: unknown field (did you mean \"visibility\"?)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "answers/lib.toml:10: error: status: must be approved or draft, not \"maybe\""
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("answers/lib.toml:1: error: title: unknown top-level key \"title\""),
+        "{text}"
+    );
 }
 
 #[test]
@@ -196,8 +246,16 @@ status = "draft"
         .iter()
         .map(|r| r["message"].as_str().unwrap())
         .collect();
-    assert!(texts.iter().any(|m| m.contains("draft \"IMP-001\" has no controls / criteria")), "{texts:?}");
-    assert!(texts.iter().any(|m| m.contains("draft has no comment")), "{texts:?}");
+    assert!(
+        texts
+            .iter()
+            .any(|m| m.contains("draft \"IMP-001\" has no controls / criteria")),
+        "{texts:?}"
+    );
+    assert!(
+        texts.iter().any(|m| m.contains("draft has no comment")),
+        "{texts:?}"
+    );
     // Approved, the same entry is an error.
     std::fs::write(
         dir.path().join("answers/imported.toml"),

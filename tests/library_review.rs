@@ -13,7 +13,12 @@ use std::path::{Path, PathBuf};
 use calamine::{Data, Reader};
 use serde_json::Value;
 
-const DECISION_COLUMNS: [&str; 4] = ["Decision", "Use entry", "Answer override", "Comment override"];
+const DECISION_COLUMNS: [&str; 4] = [
+    "Decision",
+    "Use entry",
+    "Answer override",
+    "Comment override",
+];
 
 /// The cells of the `Review` sheet, one map per row (header -> text).
 fn read_review(path: &Path) -> (Vec<String>, Vec<BTreeMap<String, String>>) {
@@ -86,8 +91,14 @@ fn dev_project() -> tempfile::TempDir {
     let out = util::run_in(
         dir.path(),
         &[
-            "library", "export", "--format", "toml", "--library",
-            csv.to_str().unwrap(), "-o", "answers/library.toml",
+            "library",
+            "export",
+            "--format",
+            "toml",
+            "--library",
+            csv.to_str().unwrap(),
+            "-o",
+            "answers/library.toml",
         ],
     );
     assert!(out.status.success(), "{}", util::stderr(&out));
@@ -98,8 +109,15 @@ fn answer(dir: &Path, input: &Path, report: &str, json: &str) -> Vec<Value> {
     let out = util::run_in(
         dir,
         &[
-            "answer", input.to_str().unwrap(), "-o", "out.xlsx", "--overwrite",
-            "--report", report, "--json", json,
+            "answer",
+            input.to_str().unwrap(),
+            "-o",
+            "out.xlsx",
+            "--overwrite",
+            "--report",
+            report,
+            "--json",
+            json,
         ],
     );
     assert!(out.status.success(), "{}", util::stderr(&out));
@@ -119,7 +137,9 @@ fn accepted_and_corrected_review_rows_are_answered_automatically_next_time() {
     // The reviewer corrects one automatic answer: where vouch's entry is not
     // the gold one (else the first auto row), "use entry" names another.
     let mut gold = BTreeMap::new();
-    let mut rdr = csv::Reader::from_path(util::shared().join("eval/dev/dev_questionnaire_a.gold.csv")).unwrap();
+    let mut rdr =
+        csv::Reader::from_path(util::shared().join("eval/dev/dev_questionnaire_a.gold.csv"))
+            .unwrap();
     for r in rdr.records() {
         let r = r.unwrap();
         gold.insert(r[1].to_string(), r[4].to_string());
@@ -133,7 +153,11 @@ fn accepted_and_corrected_review_rows_are_answered_automatically_next_time() {
         Some(r) => (r["row"].to_string(), gold[&r["row"].to_string()].clone()),
         None => {
             let r = autos[0];
-            let other = if r["entry"] == "GOV-004" { "GOV-003" } else { "GOV-004" };
+            let other = if r["entry"] == "GOV-004" {
+                "GOV-003"
+            } else {
+                "GOV-004"
+            };
             (r["row"].to_string(), other.to_string())
         }
     };
@@ -150,10 +174,27 @@ fn accepted_and_corrected_review_rows_are_answered_automatically_next_time() {
     }
     write_review(&dir.path().join("decided.xlsx"), &header, &rows);
 
-    let out = util::run_in(dir.path(), &["library", "import", "--from-review", "decided.xlsx", "--json"]);
-    assert!(out.status.code() == Some(0), "{}\n{}", util::stdout(&out), util::stderr(&out));
+    let out = util::run_in(
+        dir.path(),
+        &[
+            "library",
+            "import",
+            "--from-review",
+            "decided.xlsx",
+            "--json",
+        ],
+    );
+    assert!(
+        out.status.code() == Some(0),
+        "{}\n{}",
+        util::stdout(&out),
+        util::stderr(&out)
+    );
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(report["summary"]["variants"].as_u64().unwrap() > 0, "{report}");
+    assert!(
+        report["summary"]["variants"].as_u64().unwrap() > 0,
+        "{report}"
+    );
     let taught = snapshot(dir.path());
 
     let second = answer(dir.path(), &input, "review2.xlsx", "r2.json");
@@ -165,12 +206,15 @@ fn accepted_and_corrected_review_rows_are_answered_automatically_next_time() {
     );
     let fixed = second
         .iter()
-        .find(|r| r["row"].to_string() == fixed_row)
+        .find(|r| r["row"].as_u64().map(|n| n.to_string()) == Some(fixed_row.clone()))
         .unwrap();
     assert_eq!(fixed["entry"].as_str(), Some(corrected.as_str()), "{fixed}");
 
     // Importing the same review again changes nothing.
-    let out = util::run_in(dir.path(), &["library", "import", "--from-review", "decided.xlsx"]);
+    let out = util::run_in(
+        dir.path(),
+        &["library", "import", "--from-review", "decided.xlsx"],
+    );
     assert!(out.status.success(), "{}", util::stderr(&out));
     assert!(util::stdout(&out).contains("the library is unchanged"));
     assert_eq!(snapshot(dir.path()), taught);
@@ -202,9 +246,27 @@ fn row(cells: &[(&str, &str)]) -> BTreeMap<String, String> {
 /// Contract §2 headers, in a shuffled order (readers go by header text).
 fn contract_header() -> Vec<String> {
     [
-        "Decision", "Sheet", "Row", "ID", "Question", "Question type", "Answer", "Comment",
-        "Confidence", "Tier", "Status", "Existing answer", "Entry", "Flipped", "Controls",
-        "Criteria", "Suggestion", "Notes", "Use entry", "Answer override", "Comment override",
+        "Decision",
+        "Sheet",
+        "Row",
+        "ID",
+        "Question",
+        "Question type",
+        "Answer",
+        "Comment",
+        "Confidence",
+        "Tier",
+        "Status",
+        "Existing answer",
+        "Entry",
+        "Flipped",
+        "Controls",
+        "Criteria",
+        "Suggestion",
+        "Notes",
+        "Use entry",
+        "Answer override",
+        "Comment override",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -222,30 +284,90 @@ fn small_project() -> tempfile::TempDir {
 fn every_decision_of_a_contract_review_workbook_is_applied() {
     let dir = small_project();
     let rows = vec![
-        row(&[("Sheet", "S"), ("Row", "2"), ("Question", "Do you encrypt customer data stored on disk?"),
-              ("Answer", "Yes"), ("Tier", "review"), ("Status", "left empty"), ("Entry", "ENC-001"),
-              ("Decision", "accept")]),
-        row(&[("Row", "3"), ("Question", "Do you rotate encryption keys?"), ("Answer", "Yes"),
-              ("Tier", "auto"), ("Status", "written"), ("Entry", "ENC-001"), ("Decision", "reject")]),
-        row(&[("Row", "4"), ("Question", "Is 2FA mandatory for all staff logins?"), ("Tier", "none"),
-              ("Status", "left empty"), ("Suggestion", "ENC-001"), ("Decision", "Use entry"),
-              ("Use entry", "IAM-001")]),
-        row(&[("Row", "5"), ("Question", "Do you offer an on-premises deployment?"), ("Tier", "none"),
-              ("Status", "left empty"), ("Decision", "override"), ("Answer override", "No"),
-              ("Comment override", "SaaS only.")]),
-        row(&[("Row", "6"), ("Question", "Is stored customer data encrypted?"), ("Answer", "Yes"),
-              ("Tier", "auto"), ("Status", "kept"), ("Existing answer", "No"), ("Entry", "ENC-001"),
-              ("Decision", "accept")]),
-        row(&[("Row", "7"), ("Question", "Is customer data at rest encrypted with AES?"), ("Answer", "Yes"),
-              ("Tier", "auto"), ("Status", "kept"), ("Existing answer", "Y"), ("Entry", "ENC-001"),
-              ("Decision", "accept")]),
-        row(&[("Row", "8"), ("Question", "Can staff log in with only a password?"), ("Answer", "No"),
-              ("Tier", "review"), ("Status", "left empty"), ("Entry", "IAM-001"), ("Flipped", "yes"),
-              ("Decision", "accept")]),
-        row(&[("Row", "9"), ("Question", "Undecided question?"), ("Tier", "none")]),
+        row(&[
+            ("Sheet", "S"),
+            ("Row", "2"),
+            ("Question", "Do you encrypt customer data stored on disk?"),
+            ("Answer", "Yes"),
+            ("Tier", "review"),
+            ("Status", "left empty"),
+            ("Entry", "ENC-001"),
+            ("Decision", "accept"),
+        ]),
+        row(&[
+            ("Row", "3"),
+            ("Question", "Do you rotate encryption keys?"),
+            ("Answer", "Yes"),
+            ("Tier", "auto"),
+            ("Status", "written"),
+            ("Entry", "ENC-001"),
+            ("Decision", "reject"),
+        ]),
+        row(&[
+            ("Row", "4"),
+            ("Question", "Is 2FA mandatory for all staff logins?"),
+            ("Tier", "none"),
+            ("Status", "left empty"),
+            ("Suggestion", "ENC-001"),
+            ("Decision", "Use entry"),
+            ("Use entry", "IAM-001"),
+        ]),
+        row(&[
+            ("Row", "5"),
+            ("Question", "Do you offer an on-premises deployment?"),
+            ("Tier", "none"),
+            ("Status", "left empty"),
+            ("Decision", "override"),
+            ("Answer override", "No"),
+            ("Comment override", "SaaS only."),
+        ]),
+        row(&[
+            ("Row", "6"),
+            ("Question", "Is stored customer data encrypted?"),
+            ("Answer", "Yes"),
+            ("Tier", "auto"),
+            ("Status", "kept"),
+            ("Existing answer", "No"),
+            ("Entry", "ENC-001"),
+            ("Decision", "accept"),
+        ]),
+        row(&[
+            ("Row", "7"),
+            ("Question", "Is customer data at rest encrypted with AES?"),
+            ("Answer", "Yes"),
+            ("Tier", "auto"),
+            ("Status", "kept"),
+            ("Existing answer", "Y"),
+            ("Entry", "ENC-001"),
+            ("Decision", "accept"),
+        ]),
+        row(&[
+            ("Row", "8"),
+            ("Question", "Can staff log in with only a password?"),
+            ("Answer", "No"),
+            ("Tier", "review"),
+            ("Status", "left empty"),
+            ("Entry", "IAM-001"),
+            ("Flipped", "yes"),
+            ("Decision", "accept"),
+        ]),
+        row(&[
+            ("Row", "9"),
+            ("Question", "Undecided question?"),
+            ("Tier", "none"),
+        ]),
     ];
     write_review(&dir.path().join("review.xlsx"), &contract_header(), &rows);
-    let out = util::run_in(dir.path(), &["library", "import", "--from-review", "review.xlsx", "--json"]);
+    let out = util::run_in(
+        dir.path(),
+        &[
+            "library",
+            "import",
+            "--from-review",
+            "review.xlsx",
+            "--json",
+        ],
+    );
     // Row 6 is a conflict (the file's "No", accepted, against ENC-001's Yes).
     assert_eq!(out.status.code(), Some(1), "{}", util::stderr(&out));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -253,10 +375,21 @@ fn every_decision_of_a_contract_review_workbook_is_applied() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["row"].as_u64().unwrap(), r["action"].as_str().unwrap().to_string()))
+        .map(|r| {
+            (
+                r["row"].as_u64().unwrap(),
+                r["action"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     let expect: Vec<(u64, String)> = [
-        (2, "variant"), (3, "skipped"), (4, "variant"), (5, "new"), (6, "conflict"), (7, "variant"), (8, "skipped"),
+        (2, "variant"),
+        (3, "skipped"),
+        (4, "variant"),
+        (5, "new"),
+        (6, "conflict"),
+        (7, "variant"),
+        (8, "skipped"),
     ]
     .iter()
     .map(|(r, a)| (*r, a.to_string()))
@@ -268,19 +401,37 @@ fn every_decision_of_a_contract_review_workbook_is_applied() {
     // Reviewed wordings are approved variants, not drafts.
     assert_eq!(
         entry("ENC-001").variants,
-        ["Do you encrypt customer data stored on disk?", "Is customer data at rest encrypted with AES?"]
+        [
+            "Do you encrypt customer data stored on disk?",
+            "Is customer data at rest encrypted with AES?"
+        ]
     );
-    assert_eq!(entry("IAM-001").variants, ["Is 2FA mandatory for all staff logins?"]);
+    assert_eq!(
+        entry("IAM-001").variants,
+        ["Is 2FA mandatory for all staff logins?"]
+    );
     let new = lib
         .entries
         .iter()
         .find(|e| e.question == "Do you offer an on-premises deployment?")
         .unwrap();
-    assert_eq!((new.answer.as_str(), new.comment.as_str()), ("No", "SaaS only."));
+    assert_eq!(
+        (new.answer.as_str(), new.comment.as_str()),
+        ("No", "SaaS only.")
+    );
     assert!(new.is_draft());
-    let text: String = snapshot(dir.path()).values().map(|b| String::from_utf8_lossy(b).into_owned()).collect();
-    assert!(!text.contains("Is stored customer data encrypted?"), "a conflict wrote something");
-    assert!(!text.contains("Can staff log in with only a password?"), "a flipped wording was added");
+    let text: String = snapshot(dir.path())
+        .values()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    assert!(
+        !text.contains("Is stored customer data encrypted?"),
+        "a conflict wrote something"
+    );
+    assert!(
+        !text.contains("Can staff log in with only a password?"),
+        "a flipped wording was added"
+    );
 
     // The next questionnaire with the accepted wording is answered automatically.
     std::fs::write(
@@ -288,37 +439,89 @@ fn every_decision_of_a_contract_review_workbook_is_applied() {
         "Question,Answer\nDo you encrypt customer data stored on disk?,\nIs 2FA mandatory for all staff logins?,\n",
     )
     .unwrap();
-    let out = util::run_in(dir.path(), &["answer", "next.csv", "-o", "next.out.csv", "--json", "n.json"]);
+    let out = util::run_in(
+        dir.path(),
+        &[
+            "answer",
+            "next.csv",
+            "-o",
+            "next.out.csv",
+            "--json",
+            "n.json",
+        ],
+    );
     assert!(out.status.success(), "{}", util::stderr(&out));
     let next = rows_of(&dir.path().join("n.json"));
-    assert_eq!((next[0]["entry"].as_str(), next[0]["tier"].as_str()), (Some("ENC-001"), Some("auto")));
-    assert_eq!((next[1]["entry"].as_str(), next[1]["tier"].as_str()), (Some("IAM-001"), Some("auto")));
+    assert_eq!(
+        (next[0]["entry"].as_str(), next[0]["tier"].as_str()),
+        (Some("ENC-001"), Some("auto"))
+    );
+    assert_eq!(
+        (next[1]["entry"].as_str(), next[1]["tier"].as_str()),
+        (Some("IAM-001"), Some("auto"))
+    );
 }
 
 #[test]
 fn bad_decisions_are_reported_by_row_and_nothing_is_written() {
     let dir = small_project();
     let rows = vec![
-        row(&[("Question", "Do you encrypt backups?"), ("Entry", "ENC-001"), ("Decision", "acept")]),
-        row(&[("Question", "Is SSO supported?"), ("Decision", "use entry"), ("Use entry", "IAM-01")]),
-        row(&[("Question", "Do you have a SOC 2?"), ("Decision", "override")]),
-        row(&[("Question", "Is data encrypted?"), ("Entry", "ENC-001"), ("Decision", "accept")]),
+        row(&[
+            ("Question", "Do you encrypt backups?"),
+            ("Entry", "ENC-001"),
+            ("Decision", "acept"),
+        ]),
+        row(&[
+            ("Question", "Is SSO supported?"),
+            ("Decision", "use entry"),
+            ("Use entry", "IAM-01"),
+        ]),
+        row(&[
+            ("Question", "Do you have a SOC 2?"),
+            ("Decision", "override"),
+        ]),
+        row(&[
+            ("Question", "Is data encrypted?"),
+            ("Entry", "ENC-001"),
+            ("Decision", "accept"),
+        ]),
     ];
     write_review(&dir.path().join("review.xlsx"), &contract_header(), &rows);
     let before = snapshot(dir.path());
-    let out = util::run_in(dir.path(), &["library", "import", "--from-review", "review.xlsx"]);
+    let out = util::run_in(
+        dir.path(),
+        &["library", "import", "--from-review", "review.xlsx"],
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = util::stderr(&out);
-    assert!(err.contains("review.xlsx:2: error: Decision: unknown decision \"acept\" (did you mean \"accept\"?)"), "{err}");
-    assert!(err.contains("review.xlsx:4: error: Answer override:"), "{err}");
-    assert!(err.contains("\"IAM-01\" (did you mean \"IAM-001\"?)"), "{err}");
+    assert!(
+        err.contains(
+            "review.xlsx:2: error: Decision: unknown decision \"acept\" (did you mean \"accept\"?)"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("review.xlsx:4: error: Answer override:"),
+        "{err}"
+    );
+    assert!(
+        err.contains("\"IAM-01\" (did you mean \"IAM-001\"?)"),
+        "{err}"
+    );
     assert_eq!(snapshot(dir.path()), before);
 
     // A workbook that is not a review workbook: one line, exit 2.
     let mut book = rust_xlsxwriter::Workbook::new();
     book.add_worksheet().set_name("Answers").unwrap();
     book.save(dir.path().join("other.xlsx")).unwrap();
-    let out = util::run_in(dir.path(), &["library", "import", "--from-review", "other.xlsx"]);
+    let out = util::run_in(
+        dir.path(),
+        &["library", "import", "--from-review", "other.xlsx"],
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert!(util::stderr(&out).contains("other.xlsx: no sheet named \"Review\""), "{}", util::stderr(&out));
+    assert!(
+        util::stderr(&out).contains("other.xlsx: no sheet named \"Review\""),
+        "{}",
+        util::stderr(&out)
+    );
 }

@@ -78,7 +78,12 @@ impl LibraryFiles {
 
     /// Appends new entries to `path` (created with `header` as its opening
     /// comment when it does not exist yet).
-    pub fn append_entries(&mut self, path: &Path, entries: &[NewEntry], header: &str) -> Result<()> {
+    pub fn append_entries(
+        &mut self,
+        path: &Path,
+        entries: &[NewEntry],
+        header: &str,
+    ) -> Result<()> {
         if entries.is_empty() {
             return Ok(());
         }
@@ -174,7 +179,10 @@ fn entry_table(new: &NewEntry) -> Table {
     t.decor_mut().set_prefix("\n");
     t.insert("id", toml_edit::value(e.id.as_str()));
     t.insert("question", toml_edit::value(e.question.as_str()));
-    for (key, list) in [("variants", &e.variants), ("draft_variants", &e.draft_variants)] {
+    for (key, list) in [
+        ("variants", &e.variants),
+        ("draft_variants", &e.draft_variants),
+    ] {
         for text in list {
             push_string(&mut t, key, text);
         }
@@ -342,7 +350,9 @@ draft_variants = ["Central IdP?"]
         let mut files = LibraryFiles::new();
         let e1 = entry_at(&path, "IAM-001", Status::Approved);
         let e2 = entry_at(&path, "IAM-002", Status::Draft);
-        files.add_variant(&e1, "Is two-step login on?", false).unwrap();
+        files
+            .add_variant(&e1, "Is two-step login on?", false)
+            .unwrap();
         files.add_variant(&e2, "Okta?", true).unwrap();
         files.save().unwrap();
         let after = std::fs::read_to_string(&path).unwrap();
@@ -351,7 +361,12 @@ draft_variants = ["Central IdP?"]
         assert!(after.contains("  \"2FA required?\",\n  \"Is two-step login on?\",\n]"));
         assert!(after.contains("draft_variants = [\"Central IdP?\", \"Okta?\"]"));
         // The rest is untouched.
-        assert_eq!(after.replace("  \"Is two-step login on?\",\n", "").replace(", \"Okta?\"", ""), TEXT);
+        assert_eq!(
+            after
+                .replace("  \"Is two-step login on?\",\n", "")
+                .replace(", \"Okta?\"", ""),
+            TEXT
+        );
     }
 
     #[test]
@@ -368,7 +383,12 @@ draft_variants = ["Central IdP?"]
         assert!(after.contains("reviewed = 2026-03-01"));
         assert!(!after.contains("draft_variants"));
         let (lib, findings) = super::super::load(&path).unwrap();
-        assert!(findings.iter().all(|f| f.severity != crate::diag::Severity::Error), "{findings:?}");
+        assert!(
+            findings
+                .iter()
+                .all(|f| f.severity != crate::diag::Severity::Error),
+            "{findings:?}"
+        );
         assert_eq!(lib.entries[1].status, Status::Approved);
     }
 
@@ -396,7 +416,12 @@ draft_variants = ["Central IdP?"]
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.starts_with("# imported\n"), "{text}");
         let (lib, findings) = super::super::load(&path).unwrap();
-        assert!(findings.iter().all(|f| f.severity != crate::diag::Severity::Error), "{findings:?}");
+        assert!(
+            findings
+                .iter()
+                .all(|f| f.severity != crate::diag::Severity::Error),
+            "{findings:?}"
+        );
         let e = &lib.entries[0];
         assert_eq!(e.question, "Do you have a \"DR\" plan?");
         assert_eq!(e.comment, "Tested yearly.\nSecond line.");
@@ -409,7 +434,9 @@ draft_variants = ["Central IdP?"]
         let (_dir, path) = doc_with(TEXT);
         let mut files = LibraryFiles::new();
         let e1 = entry_at(&path, "IAM-001", Status::Approved);
-        assert!(!files.approve(&e1, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()).unwrap());
+        assert!(!files
+            .approve(&e1, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap())
+            .unwrap());
         assert!(files.changed().is_empty());
         assert!(files.save().unwrap().is_empty());
     }

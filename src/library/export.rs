@@ -101,7 +101,9 @@ fn cells(r: &ExportRow) -> [String; 15] {
         r.tags.join("; "),
         r.owner.clone().unwrap_or_default(),
         r.reviewed.map(|d| d.to_string()).unwrap_or_default(),
-        r.review_interval_days.map(|d| d.to_string()).unwrap_or_default(),
+        r.review_interval_days
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
         vis,
         r.status.as_str().to_string(),
         r.draft_variants.join("\n"),

@@ -131,7 +131,10 @@ mod tests {
         assert_eq!(canonical_answer("NA"), "N/A");
         assert_eq!(canonical_answer("Quarterly\n"), "Quarterly");
         assert_eq!(canonical_answer("1) Yes"), "Yes");
-        assert_eq!(canonical_answer("3) Both modes available"), "3) Both modes available");
+        assert_eq!(
+            canonical_answer("3) Both modes available"),
+            "3) Both modes available"
+        );
         assert!(same_answer("Yes", "Y"));
         assert!(same_answer("Quarterly", "quarterly "));
         assert!(!same_answer("Yes", "No"));
@@ -145,7 +148,15 @@ mod tests {
         for r in ["APPL-01", "CC6.1", "A.12.4.1", "VULN-05", "IAM-01.2"] {
             assert!(looks_like_reference(r), "{r}");
         }
-        for a in ["Yes", "N/A", "24x7", "Quarterly", "1) Yes", "ISO 27001 certified", "AES-256 everywhere"] {
+        for a in [
+            "Yes",
+            "N/A",
+            "24x7",
+            "Quarterly",
+            "1) Yes",
+            "ISO 27001 certified",
+            "AES-256 everywhere",
+        ] {
             assert!(!looks_like_reference(a), "{a}");
         }
     }

@@ -75,7 +75,7 @@ pub enum Change {
     },
     New {
         file: PathBuf,
-        entry: NewEntry,
+        entry: Box<NewEntry>,
     },
 }
 
@@ -181,8 +181,8 @@ pub fn plan_questionnaire(
     let file = source.display().to_string();
     let mut plan = Plan::default();
     {
-        let matcher = (!lib.entries.is_empty())
-            .then(|| Matcher::new(lib, thesaurus, opts.config.clone()));
+        let matcher =
+            (!lib.entries.is_empty()).then(|| Matcher::new(lib, thesaurus, opts.config.clone()));
         for a in answered {
             let mut row = ImportRow {
                 file: file.clone(),
@@ -238,10 +238,10 @@ pub fn plan_questionnaire(
             row.entry = Some(id.clone());
             plan.changes.push(Change::New {
                 file: target.clone(),
-                entry: NewEntry {
+                entry: Box::new(NewEntry {
                     entry: draft_entry(&id, a, opts.owner.as_deref()),
                     notes: Some(provenance(source, a)),
-                },
+                }),
             });
             known.add(&a.question, &id, &a.answer);
             plan.rows.push(row);
@@ -270,8 +270,15 @@ fn provenance(source: &Path, a: &Answered) -> String {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let qid = a.qid.as_deref().map(|q| format!(" ({q})")).unwrap_or_default();
-    format!("imported from {name}, sheet '{}' row {}{qid}", a.sheet, a.row)
+    let qid = a
+        .qid
+        .as_deref()
+        .map(|q| format!(" ({q})"))
+        .unwrap_or_default();
+    format!(
+        "imported from {name}, sheet '{}' row {}{qid}",
+        a.sheet, a.row
+    )
 }
 
 /// `answers/imported-<questionnaire name>.toml`.
@@ -313,7 +320,15 @@ pub fn plan_review(
             confidence: d.confidence,
             note: String::new(),
         };
-        review_row(lib, &mut known, d, &mut row, &mut plan.changes, opts, &target);
+        review_row(
+            lib,
+            &mut known,
+            d,
+            &mut row,
+            &mut plan.changes,
+            opts,
+            &target,
+        );
         plan.rows.push(row);
     }
     apply_in_memory(lib, &plan.changes);
@@ -451,13 +466,13 @@ fn override_row(
     };
     changes.push(Change::New {
         file: target.to_path_buf(),
-        entry: NewEntry {
+        entry: Box::new(NewEntry {
             entry: draft_entry(&id, &answered, opts.owner.as_deref()),
             notes: Some(format!(
                 "answer set by a reviewer in {}, row {}",
                 row.file, d.review_row
             )),
-        },
+        }),
     });
     known.add(&d.question, &id, &answer);
 }
@@ -517,7 +532,7 @@ pub fn apply(lib_before: &Library, changes: &[Change], dry_run: bool) -> Result<
                     }
                 };
                 new_ids.insert(entry.entry.id.clone(), (f, new_by_file[f].1.len()));
-                new_by_file[f].1.push(entry.clone());
+                new_by_file[f].1.push(NewEntry::clone(entry));
             }
         }
     }

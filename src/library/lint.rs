@@ -128,7 +128,13 @@ pub fn across_entries(input: &LintInput) -> Vec<LintFinding> {
 
 pub fn sort(findings: &mut [LintFinding]) {
     findings.sort_by(|a, b| {
-        let key = |f: &LintFinding| (f.finding.severity, f.finding.file.clone(), f.finding.line.unwrap_or(0));
+        let key = |f: &LintFinding| {
+            (
+                f.finding.severity,
+                f.finding.file.clone(),
+                f.finding.line.unwrap_or(0),
+            )
+        };
         key(a).cmp(&key(b))
     });
 }
@@ -256,9 +262,14 @@ fn pair_findings(
             None => answerer.answer.clone(),
         };
         let similarity = (pair.similarity * 1000.0).round() / 1000.0;
-        let opposite = matches!((yes_no(&asker.answer), yes_no(&given)), (Some(p), Some(q)) if p != q);
+        let opposite =
+            matches!((yes_no(&asker.answer), yes_no(&given)), (Some(p), Some(q)) if p != q);
         let contradict = opposite && pair.similarity >= CONTRADICTION;
-        let flipped = if flip.is_some() { " once the negation is taken into account" } else { "" };
+        let flipped = if flip.is_some() {
+            " once the negation is taken into account"
+        } else {
+            ""
+        };
         let mut finding = if contradict {
             let f = Finding::error(
                 &a.source.file,
@@ -275,15 +286,20 @@ fn pair_findings(
             } else {
                 format!(" (answers {:?} and {:?})", a.answer, b.answer)
             };
-            let f = Finding::warning(
-                &a.source.file,
-                format!(
+            let f =
+                Finding::warning(
+                    &a.source.file,
+                    format!(
                     "entries {} and {} are near-duplicates (similarity {similarity:.2}){differ}: \
                      merge them, keeping the other's question as a variant ({}: {}; {}: {})",
                     a.id, b.id, a.id, who(a), b.id, who(b)
                 ),
-            );
-            LintFinding::new("near-duplicate", f.at(a.source.line).field("question"), &[a, b])
+                );
+            LintFinding::new(
+                "near-duplicate",
+                f.at(a.source.line).field("question"),
+                &[a, b],
+            )
         };
         finding.similarity = Some(similarity);
         out.push(finding);
@@ -326,7 +342,10 @@ fn hubs(lib: &Library, pairs: &BTreeMap<(usize, usize), Pair>) -> Vec<LintFindin
             continue;
         }
         let e = &lib.entries[hub];
-        let ids: Vec<&str> = unrelated.iter().map(|&s| lib.entries[s].id.as_str()).collect();
+        let ids: Vec<&str> = unrelated
+            .iter()
+            .map(|&s| lib.entries[s].id.as_str())
+            .collect();
         let f = Finding::warning(
             &e.source.file,
             format!(
@@ -445,7 +464,12 @@ fn unused_phrases(lib: &Library, thesaurus: &Thesaurus, dir: &Path) -> Vec<LintF
         if mentioned.contains(concept) {
             continue;
         }
-        for phrase in phrases.as_array().into_iter().flatten().filter_map(|p| p.as_str()) {
+        for phrase in phrases
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|p| p.as_str())
+        {
             let line = text
                 .lines()
                 .position(|l| l.contains(&format!("{phrase:?}")) || l.contains(phrase))
@@ -501,7 +525,11 @@ mod tests {
         let lib = Library {
             entries: vec![
                 entry("ENC-001", "Is customer data encrypted at rest?", "Yes"),
-                entry("ENC-002", "Is any customer data left unencrypted at rest?", "No"),
+                entry(
+                    "ENC-002",
+                    "Is any customer data left unencrypted at rest?",
+                    "No",
+                ),
                 entry("ENC-003", "Is all customer data encrypted at rest?", "No"),
             ],
         };
@@ -514,15 +542,23 @@ mod tests {
         assert_eq!(
             kinds,
             [
-                ("near-duplicate", vec!["ENC-001".to_string(), "ENC-002".to_string()]),
-                ("conflict", vec!["ENC-001".to_string(), "ENC-003".to_string()]),
+                (
+                    "near-duplicate",
+                    vec!["ENC-001".to_string(), "ENC-002".to_string()]
+                ),
+                (
+                    "conflict",
+                    vec!["ENC-001".to_string(), "ENC-003".to_string()]
+                ),
             ]
         );
         assert!(found[1].finding.message.contains("answer Yes and No"));
         // Below the contradiction bar, opposite answers are only a warning.
         pairs.insert((2, 0), pair(0.82, 0.9, &lib.entries[2].question));
         let found = pair_findings(&lib, &thesaurus, &pairs);
-        assert!(found.iter().all(|f| f.finding.severity == Severity::Warning));
+        assert!(found
+            .iter()
+            .all(|f| f.finding.severity == Severity::Warning));
     }
 
     #[test]

@@ -115,7 +115,11 @@ pub fn read_review(path: &Path) -> Result<(Vec<ReviewDecision>, Vec<Finding>)> {
         let Some(raw) = get("decision") else {
             continue;
         };
-        let at = |msg: String, field: &str| Finding::error(&file, msg).at(review_row as usize).field(field);
+        let at = |msg: String, field: &str| {
+            Finding::error(&file, msg)
+                .at(review_row as usize)
+                .field(field)
+        };
         let (decision, inline_id) = match parse_decision(&raw) {
             Ok(d) => d,
             Err(msg) => {
@@ -125,7 +129,10 @@ pub fn read_review(path: &Path) -> Result<(Vec<ReviewDecision>, Vec<Finding>)> {
         };
         let question = get("question").unwrap_or_default();
         if question.is_empty() {
-            findings.push(at("a decision on a row without a question".into(), "Question"));
+            findings.push(at(
+                "a decision on a row without a question".into(),
+                "Question",
+            ));
             continue;
         }
         let use_entry = get("use entry").or(inline_id);
@@ -147,7 +154,9 @@ pub fn read_review(path: &Path) -> Result<(Vec<ReviewDecision>, Vec<Finding>)> {
         out.push(ReviewDecision {
             review_row,
             sheet: get("sheet").unwrap_or_default(),
-            row: get("row").and_then(|r| r.parse::<f64>().ok()).map(|r| r as u32),
+            row: get("row")
+                .and_then(|r| r.parse::<f64>().ok())
+                .map(|r| r as u32),
             qid: get("id"),
             question,
             answer: get("answer"),
@@ -203,7 +212,12 @@ impl Columns {
         Columns(
             header
                 .iter()
-                .map(|h| h.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
+                .map(|h| {
+                    h.split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .to_lowercase()
+                })
                 .collect(),
         )
     }
@@ -235,7 +249,10 @@ mod tests {
     #[test]
     fn decisions_parse_with_suggestions() {
         assert_eq!(parse_decision(" Accept ").unwrap().0, Decision::Accept);
-        assert_eq!(parse_decision("use  entry").unwrap(), (Decision::UseEntry, None));
+        assert_eq!(
+            parse_decision("use  entry").unwrap(),
+            (Decision::UseEntry, None)
+        );
         assert_eq!(
             parse_decision("Use entry IAM-001").unwrap(),
             (Decision::UseEntry, Some("IAM-001".into()))

@@ -240,7 +240,7 @@ mod tests {
                 e("A", "IT", NaiveDate::from_ymd_opt(2025, 5, 1)), // overdue
                 e("B", "IT", NaiveDate::from_ymd_opt(2025, 6, 20)), // due in 19 days
                 e("C", "IT", NaiveDate::from_ymd_opt(2026, 1, 1)), // not due
-                e("D", "HR", None),                                 // never reviewed
+                e("D", "HR", None),                                // never reviewed
             ],
         };
         let rows = due(&lib, today, 30);

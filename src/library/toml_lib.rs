@@ -71,7 +71,10 @@ pub fn parse_into(text: &str, file: &str, lib: &mut Library) -> Vec<Finding> {
         findings.push(
             Finding::error(
                 file,
-                format!("unknown top-level key {key:?}{}", suggestion(key, &["entry"])),
+                format!(
+                    "unknown top-level key {key:?}{}",
+                    suggestion(key, &["entry"])
+                ),
             )
             .at(top_level_line(text, key))
             .field(key.as_str()),

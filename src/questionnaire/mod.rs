@@ -658,7 +658,12 @@ impl Questionnaire {
     pub fn existing_comment(&self, q: &Question) -> Option<String> {
         let target = self.targets.iter().find(|t| t.sheet == q.sheet)?;
         let col = target.comment_col?;
-        let text = self.source.grids().get(target.grid)?.cell(q.row, col).trim();
+        let text = self
+            .source
+            .grids()
+            .get(target.grid)?
+            .cell(q.row, col)
+            .trim();
         (!text.is_empty()).then(|| text.to_owned())
     }
 }

@@ -76,11 +76,17 @@ pub fn run(args: &Args, global: &Global) -> Result<u8> {
     for e in targets {
         let missing = incomplete(e);
         let (result, reason) = if e.is_draft() && !missing.is_empty() && !args.force {
-            ("refused", Some(format!("no {} (or pass --force)", missing.join(" and no "))))
+            (
+                "refused",
+                Some(format!("no {} (or pass --force)", missing.join(" and no "))),
+            )
         } else if files.approve(e, today())? {
             ("approved", None)
         } else {
-            ("unchanged", Some("already approved, no draft variants".into()))
+            (
+                "unchanged",
+                Some("already approved, no draft variants".into()),
+            )
         };
         rows.push(Row {
             id: &e.id,
@@ -114,7 +120,11 @@ pub fn run(args: &Args, global: &Global) -> Result<u8> {
                 r.reason.as_deref().unwrap_or("")
             );
         }
-        let verb = if args.dry_run { "would approve" } else { "approved" };
+        let verb = if args.dry_run {
+            "would approve"
+        } else {
+            "approved"
+        };
         println!("{verb} {approved}, refused {refused}");
     }
     Ok(if refused > 0 { EXIT_PROBLEMS } else { EXIT_OK })

@@ -30,7 +30,10 @@ pub fn run(args: &Args, global: &Global) -> Result<u8> {
     let today = today();
     let rows = stats::due(&lib, today, days);
     if args.json {
-        let overdue = rows.iter().filter(|r| r.days_left.is_some_and(|d| d < 0)).count();
+        let overdue = rows
+            .iter()
+            .filter(|r| r.days_left.is_some_and(|d| d < 0))
+            .count();
         let never = rows.iter().filter(|r| r.reviewed.is_none()).count();
         print_json(&json!({
             "summary": {"due": rows.len(), "overdue": overdue, "never_reviewed": never, "within_days": days, "today": today},

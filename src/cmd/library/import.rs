@@ -134,7 +134,11 @@ fn print_text(plan: &Plan, written: &[PathBuf], dry_run: bool, quiet: bool) {
         println!("{}", conflict_line(row));
     }
     if !quiet {
-        for row in plan.rows.iter().filter(|r| !r.note.is_empty() && r.action != Action::Conflict) {
+        for row in plan
+            .rows
+            .iter()
+            .filter(|r| !r.note.is_empty() && r.action != Action::Conflict)
+        {
             eprintln!("{}: note: {}", place(row), row.note);
         }
     }
@@ -159,14 +163,22 @@ fn print_text(plan: &Plan, written: &[PathBuf], dry_run: bool, quiet: bool) {
 }
 
 fn place(row: &ImportRow) -> String {
-    let qid = row.qid.as_deref().map(|q| format!(" ({q})")).unwrap_or_default();
+    let qid = row
+        .qid
+        .as_deref()
+        .map(|q| format!(" ({q})"))
+        .unwrap_or_default();
     format!("{}: '{}' row {}{qid}", row.file, row.sheet, row.row)
 }
 
 /// `file: 'Sheet' row 12 (ID): conflict: "question" is answered No here; IAM-003 says Yes`
 fn conflict_line(row: &ImportRow) -> String {
     let q: String = row.question.chars().take(80).collect();
-    let ellipsis = if row.question.chars().count() > 80 { "…" } else { "" };
+    let ellipsis = if row.question.chars().count() > 80 {
+        "…"
+    } else {
+        ""
+    };
     let confidence = row
         .confidence
         .map(|c| format!(", confidence {c:.2}"))

@@ -35,8 +35,8 @@ pub fn run(args: &Args, global: &Global) -> Result<u8> {
     // library is the project's own answers/ (not another one, --library).
     let project = (args.library.library.is_none()
         && global.project.join("data/company.toml").is_file())
-        .then(|| crate::model::load(&global.project).ok().map(|(p, _)| p))
-        .flatten();
+    .then(|| crate::model::load(&global.project).ok().map(|(p, _)| p))
+    .flatten();
     let mut findings = lint::lint(&LintInput {
         lib: &lib,
         load_findings: &load_findings,
