@@ -328,6 +328,8 @@ fn hubs(lib: &Library, pairs: &BTreeMap<(usize, usize), Pair>) -> Vec<LintFindin
             sources.entry(j).or_default().push(i);
         }
     }
+    let links: usize = sources.values().map(Vec::len).sum();
+    let min_sources = hub_threshold(lib.entries.len(), links);
     let mut out = Vec::new();
     for (hub, mut from) in sources {
         from.sort_unstable();
@@ -338,7 +340,7 @@ fn hubs(lib: &Library, pairs: &BTreeMap<(usize, usize), Pair>) -> Vec<LintFindin
                 unrelated.push(s);
             }
         }
-        if unrelated.len() < HUB_MIN {
+        if unrelated.len() < min_sources {
             continue;
         }
         let e = &lib.entries[hub];
@@ -364,6 +366,26 @@ fn hubs(lib: &Library, pairs: &BTreeMap<(usize, usize), Pair>) -> Vec<LintFindin
         out.push(LintFinding::new("hub", f, &entries));
     }
     out
+}
+
+/// How many sources make a hub in a library of `n` entries with `links`
+/// closest-entry links: at least [`HUB_MIN`], and more than chance would give
+/// any entry (the smallest `k` with `n * P(X >= k) < 1` for a Poisson count
+/// of mean `links / n`), so a large library does not flag its ordinary
+/// neighbourhoods.
+fn hub_threshold(n: usize, links: usize) -> usize {
+    let n = n.max(1) as f64;
+    let lambda = links as f64 / n;
+    let mut below = 0.0; // P(X < k)
+    let mut term = (-lambda).exp(); // P(X = i)
+    for k in 0..10_000usize {
+        if k >= HUB_MIN && n * (1.0 - below) < 1.0 {
+            return k;
+        }
+        below += term;
+        term *= lambda / (k + 1) as f64;
+    }
+    usize::MAX
 }
 
 /// The TSC criteria an entry speaks to: its own, the TSC ids among its
@@ -559,6 +581,14 @@ mod tests {
         assert!(found
             .iter()
             .all(|f| f.finding.severity == Severity::Warning));
+    }
+
+    #[test]
+    fn the_hub_bar_rises_with_library_size_only_as_chance_requires() {
+        assert_eq!(hub_threshold(6, 4), HUB_MIN);
+        assert_eq!(hub_threshold(200, 60), HUB_MIN);
+        let big = hub_threshold(3000, 2000);
+        assert!(big > HUB_MIN && big < 12, "{big}");
     }
 
     #[test]
