@@ -248,7 +248,52 @@ pub fn plan_questionnaire(
         }
     }
     apply_in_memory(lib, &plan.changes);
+    let before = plan.changes.len();
+    rematch_conflicts(lib, thesaurus, opts, &mut plan);
+    apply_in_memory(lib, &plan.changes[before..]);
     plan
+}
+
+/// The library now holds the file's new entries. A row that conflicted with
+/// an older entry may match one of them (a sibling question of the same
+/// file) with the same answer: it becomes a variant of it, as it would on a
+/// second import, so that a second import changes nothing.
+fn rematch_conflicts(lib: &Library, thesaurus: &Thesaurus, opts: &ImportOptions, plan: &mut Plan) {
+    let new_ids: HashSet<&str> = plan
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::New { entry, .. } => Some(entry.entry.id.as_str()),
+            Change::Variant { .. } => None,
+        })
+        .collect();
+    let fuzzy_conflict = |r: &ImportRow| r.action == Action::Conflict && r.confidence.is_some();
+    if new_ids.is_empty() || !plan.rows.iter().any(fuzzy_conflict) {
+        return;
+    }
+    let matcher = Matcher::new(lib, thesaurus, opts.config.clone());
+    let mut added = Vec::new();
+    for row in plan.rows.iter_mut().filter(|r| fuzzy_conflict(r)) {
+        let found = matcher.answer(&row.question);
+        let Some(idx) = found.entry.filter(|_| found.tier == Tier::Auto) else {
+            continue;
+        };
+        let entry = &lib.entries[idx];
+        let answer = found.answer.unwrap_or_default();
+        if new_ids.contains(entry.id.as_str()) && same_answer(&answer, &row.answer) {
+            row.action = Action::Variant;
+            row.entry = Some(entry.id.clone());
+            row.entry_answer = None;
+            row.confidence = Some(round3(found.confidence));
+            row.note = String::new();
+            added.push(Change::Variant {
+                entry: entry.id.clone(),
+                text: row.question.clone(),
+                draft: true,
+            });
+        }
+    }
+    plan.changes.extend(added);
 }
 
 fn draft_entry(id: &str, a: &Answered, owner: Option<&str>) -> Entry {
