@@ -27,7 +27,7 @@ use super::edit::{LibraryFiles, NewEntry};
 use super::harvest::{same_answer, squash, Answered};
 use super::review_in::{Decision, ReviewDecision};
 use super::{Entry, Library, Source, Status};
-use crate::matcher::{MatchConfig, Matcher, Thesaurus, Tier};
+use crate::matcher::{Match, MatchConfig, Matcher, Thesaurus, Tier};
 
 /// What happens to one row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -209,11 +209,9 @@ pub fn plan_questionnaire(
                 plan.rows.push(row);
                 continue;
             }
-            let confident = matcher.as_ref().and_then(|m| {
-                let found = m.answer(&a.question);
-                let idx = found.entry.filter(|_| found.tier == Tier::Auto)?;
-                Some((idx, found.confidence, found.answer.unwrap_or_default()))
-            });
+            let confident = matcher
+                .as_ref()
+                .and_then(|m| confident_match(lib, &m.answer(&a.question)));
             if let Some((idx, confidence, answer)) = confident {
                 let entry = &lib.entries[idx];
                 row.entry = Some(entry.id.clone());
@@ -274,17 +272,16 @@ fn rematch_conflicts(lib: &Library, thesaurus: &Thesaurus, opts: &ImportOptions,
     let matcher = Matcher::new(lib, thesaurus, opts.config.clone());
     let mut added = Vec::new();
     for row in plan.rows.iter_mut().filter(|r| fuzzy_conflict(r)) {
-        let found = matcher.answer(&row.question);
-        let Some(idx) = found.entry.filter(|_| found.tier == Tier::Auto) else {
+        let Some((idx, confidence, answer)) = confident_match(lib, &matcher.answer(&row.question))
+        else {
             continue;
         };
         let entry = &lib.entries[idx];
-        let answer = found.answer.unwrap_or_default();
         if new_ids.contains(entry.id.as_str()) && same_answer(&answer, &row.answer) {
             row.action = Action::Variant;
             row.entry = Some(entry.id.clone());
             row.entry_answer = None;
-            row.confidence = Some(round3(found.confidence));
+            row.confidence = Some(round3(confidence));
             row.note = String::new();
             added.push(Change::Variant {
                 entry: entry.id.clone(),
@@ -294,6 +291,21 @@ fn rematch_conflicts(lib: &Library, thesaurus: &Thesaurus, opts: &ImportOptions,
         }
     }
     plan.changes.extend(added);
+}
+
+/// The entry of an automatic match, its confidence, and the entry's own
+/// answer to the question (Yes/No flipped when the question asks the
+/// opposite). The entry's `answer` field is compared, not what the matcher
+/// would write: for an open question that may be the entry's explanation.
+fn confident_match(lib: &Library, found: &Match) -> Option<(usize, f64, String)> {
+    let idx = found.entry.filter(|_| found.tier == Tier::Auto)?;
+    let answer = &lib.entries[idx].answer;
+    let answer = if found.flipped {
+        crate::matcher::polarity::flip_answer(answer).unwrap_or_else(|| answer.clone())
+    } else {
+        answer.clone()
+    };
+    Some((idx, found.confidence, answer))
 }
 
 fn draft_entry(id: &str, a: &Answered, owner: Option<&str>) -> Entry {
@@ -428,7 +440,7 @@ fn review_row(
         return;
     }
     let entry_answer = if d.flipped {
-        d.answer.clone().unwrap_or_default()
+        crate::matcher::polarity::flip_answer(&entry.answer).unwrap_or_else(|| entry.answer.clone())
     } else {
         entry.answer.clone()
     };

@@ -27,7 +27,7 @@ use super::harvest::yes_no;
 use super::{Entry, Library, THESAURUS_FILE};
 use crate::diag::{Finding, Severity};
 use crate::matcher::analyze::{own_names, Analyzer};
-use crate::matcher::{confidence, polarity, Features, MatchConfig, Matcher, Thesaurus};
+use crate::matcher::{polarity, Features, MatchConfig, Matcher, Thesaurus};
 use crate::model::Project;
 
 /// At or above: two entries are near-duplicates.
@@ -194,9 +194,9 @@ fn similar_pairs(lib: &Library, thesaurus: &Thesaurus) -> BTreeMap<(usize, usize
                     continue;
                 }
                 let similarity = pair_similarity(&c.features);
-                let mut features = c.features.clone();
-                features.margin = 0.0;
-                let confidence = confidence::confidence(&features);
+                // Ranked below the phrasing's own entry, a candidate has no
+                // runner-up margin: its confidence is as if it stood alone.
+                let confidence = c.confidence;
                 if similarity < PLAUSIBLE && confidence < PLAUSIBLE {
                     continue;
                 }
