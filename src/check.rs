@@ -175,6 +175,29 @@ fn check_library(p: &Project, today: NaiveDate) -> Result<Vec<Finding>> {
     let (lib, mut findings) = library::load(&dir)?;
     let known: HashSet<String> = p.controls.iter().map(|c| c.id.clone()).collect();
     findings.extend(library::validate(&lib, &known, today));
+    // The checks across entries of `vouch library lint` (contradictions,
+    // near-duplicates, coverage of criteria and controls, hubs).
+    match library::thesaurus_for(&dir) {
+        Ok(thesaurus) => {
+            let input = library::lint::LintInput {
+                lib: &lib,
+                load_findings: &[],
+                thesaurus: &thesaurus,
+                dir: Some(&dir),
+                project: Some(p),
+                today,
+            };
+            findings.extend(
+                library::lint::across_entries(&input)
+                    .into_iter()
+                    .map(|f| f.finding),
+            );
+        }
+        Err(e) => findings.push(Finding::error(
+            format!("answers/{}", library::THESAURUS_FILE),
+            format!("{e:#}"),
+        )),
+    }
     // Name library files relative to the project, like the data files.
     let prefix = format!("{}/", p.root.display());
     for f in &mut findings {

@@ -67,10 +67,18 @@ pub fn run(args: &Args, global: &Global) -> Result<u8> {
         .clone()
         .unwrap_or_else(|| global.project.join("answers"));
     let (library, findings) = library::load(&library_path)?;
+    let drafts = library.drafts();
+    // Drafts (imported, not yet approved) are never used (contract §3).
+    let library = library.without_drafts();
     anyhow::ensure!(
         !library.entries.is_empty(),
-        "{}: the answer library has no usable entry{}",
+        "{}: the answer library has no usable entry{}{}",
         library_path.display(),
+        if drafts > 0 {
+            format!(" ({drafts} drafts: approve them with `vouch library approve`)")
+        } else {
+            String::new()
+        },
         first_problem(&findings)
     );
     let thesaurus = thesaurus_for(&library_path)?;

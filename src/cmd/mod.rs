@@ -7,5 +7,6 @@ pub mod check;
 pub mod coverage;
 pub mod eval;
 pub mod inspect;
+pub mod library;
 pub mod search;
 pub mod tsc;

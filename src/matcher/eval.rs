@@ -150,6 +150,7 @@ pub struct Options {
 /// Runs the matcher over the set in `dir`.
 pub fn run(dir: &Path, thesaurus: &Thesaurus, opts: &Options) -> anyhow::Result<Report> {
     let (lib, findings) = library::load(&dir.join("library.csv"))?;
+    let lib = lib.without_drafts();
     if let Some(err) = findings
         .iter()
         .find(|f| f.severity == crate::diag::Severity::Error)

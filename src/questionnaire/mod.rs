@@ -650,3 +650,20 @@ fn plan_edits(
     }
     edits
 }
+
+impl Questionnaire {
+    /// What the file already holds in the comment cell of a question row
+    /// (`vouch library import` harvests it with the answer); None when the
+    /// sheet has no comment column or the cell is blank.
+    pub fn existing_comment(&self, q: &Question) -> Option<String> {
+        let target = self.targets.iter().find(|t| t.sheet == q.sheet)?;
+        let col = target.comment_col?;
+        let text = self
+            .source
+            .grids()
+            .get(target.grid)?
+            .cell(q.row, col)
+            .trim();
+        (!text.is_empty()).then(|| text.to_owned())
+    }
+}
