@@ -6,7 +6,7 @@
 //! criteria without an implemented control, and the answer library.
 
 use std::collections::HashSet;
-use std::path::{Component, Path};
+use std::path::Path;
 
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -61,30 +61,10 @@ fn check_files(p: &Project) -> Vec<Finding> {
     out
 }
 
-/// `Ok` when `rel` names an existing file inside `root`.
+/// `Ok` when `rel` names an existing regular file inside `root`, symlinks
+/// resolved (the same guard the build applies: see [`crate::guard`]).
 pub fn check_file(root: &Path, rel: &str) -> Result<(), String> {
-    let path = Path::new(rel);
-    let escapes = path
-        .components()
-        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
-    if escapes {
-        return Err(format!(
-            "{rel:?} lies outside the project (use a path relative to the project root)"
-        ));
-    }
-    let full = root.join(path);
-    if !full.is_file() {
-        return Err(format!("file {rel:?} does not exist"));
-    }
-    // A symlink may still point outside the project.
-    let inside = match (full.canonicalize(), root.canonicalize()) {
-        (Ok(f), Ok(r)) => f.starts_with(r),
-        _ => false,
-    };
-    if !inside {
-        return Err(format!("{rel:?} lies outside the project (symlink)"));
-    }
-    Ok(())
+    crate::guard::resolve_file(root, rel).map(|_| ())
 }
 
 fn check_reports(p: &Project, today: NaiveDate) -> Vec<Finding> {

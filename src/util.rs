@@ -1,7 +1,8 @@
-//! Shared plumbing: exit codes, atomic writes, terminal progress.
+//! Shared plumbing: exit codes, atomic writes and tidy temp files, terminal
+//! progress, JSON output, the build date.
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
@@ -13,7 +14,10 @@ pub const EXIT_PROBLEMS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
 /// Writes `bytes` to `path` atomically: a temp file in the same directory,
-/// then a rename, so a reader never sees a half-written file.
+/// then a rename, so a reader never sees a half-written file. The file is
+/// created with mode 0666 less the umask, like any other tool's output. The
+/// temp file is removed on every error path; one left behind by a killed run
+/// (`.NAME.vouch-tmp-PID-N`) is removed by the next write to the same path.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -21,22 +25,161 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     };
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create directory {}", dir.display()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+    remove_stale_siblings(path);
+    let tmp = TempPath::create_file(path)
         .with_context(|| format!("cannot create a temp file in {}", dir.display()))?;
-    tmp.write_all(bytes)
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&tmp.path)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.as_file().sync_all().ok();
-    tmp.persist(path)
-        .map_err(|e| e.error)
+    file.write_all(bytes)
         .with_context(|| format!("cannot write {}", path.display()))?;
+    file.sync_all().ok();
+    drop(file);
+    std::fs::rename(&tmp.path, path).with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.keep();
     Ok(())
 }
 
-/// Progress messages on stderr, shown only on a terminal and never with `--quiet`.
+/// A file or folder beside a target, named `.TARGET.vouch-TAG-PID-N`, that is
+/// removed when dropped unless [`TempPath::keep`] was called. The name lets
+/// the next run recognise and remove what a killed run left behind.
+#[derive(Debug)]
+pub struct TempPath {
+    pub path: PathBuf,
+    armed: bool,
+}
+
+impl TempPath {
+    /// A new empty file beside `target` (mode 0666 less the umask).
+    pub fn create_file(target: &Path) -> std::io::Result<TempPath> {
+        loop {
+            let path = sibling_temp_name(target, "tmp");
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o666);
+            match options.open(&path) {
+                Ok(_) => return Ok(TempPath { path, armed: true }),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// A new empty folder beside `target`; `tag` tells what it is for.
+    pub fn create_dir(target: &Path, tag: &str) -> std::io::Result<TempPath> {
+        loop {
+            let path = sibling_temp_name(target, tag);
+            match std::fs::create_dir(&path) {
+                Ok(()) => return Ok(TempPath { path, armed: true }),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// The path stays: it was renamed into place (or is wanted).
+    pub fn keep(mut self) -> PathBuf {
+        self.armed = false;
+        std::mem::take(&mut self.path)
+    }
+}
+
+impl Drop for TempPath {
+    fn drop(&mut self) {
+        if self.armed {
+            if self.path.is_dir() {
+                let _ = std::fs::remove_dir_all(&self.path);
+            } else {
+                let _ = std::fs::remove_file(&self.path);
+            }
+        }
+    }
+}
+
+/// `.NAME.vouch-TAG-PID-N` in the folder of `target`.
+fn sibling_temp_name(target: &Path, tag: &str) -> PathBuf {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let name = format!(
+        ".{}.vouch-{tag}-{}-{n}{nanos:x}",
+        file_name_of(target),
+        std::process::id()
+    );
+    target.with_file_name(name)
+}
+
+fn file_name_of(target: &Path) -> String {
+    target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".to_string())
+}
+
+/// Removes the temp files and folders beside `target` (see [`TempPath`])
+/// whose process is gone: leftovers of a run killed mid-write.
+pub fn remove_stale_siblings(target: &Path) {
+    let dir = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let prefix = format!(".{}.vouch-", file_name_of(target));
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(&prefix) else {
+            continue;
+        };
+        // rest = TAG-PID-N
+        let pid = rest.split('-').nth(1).and_then(|p| p.parse::<u32>().ok());
+        let Some(pid) = pid else { continue };
+        if pid != std::process::id() && !process_alive(pid) {
+            let path = entry.path();
+            let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
+            let _ = if is_dir {
+                std::fs::remove_dir_all(&path)
+            } else {
+                std::fs::remove_file(&path)
+            };
+        }
+    }
+}
+
+/// Whether a process with this id still runs (so its temp files are live).
+fn process_alive(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return false;
+        };
+        // Signal 0 checks existence; EPERM means it exists but is not ours.
+        let r = unsafe { libc::kill(pid, 0) };
+        r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
+
+/// Progress on stderr: an indicatif spinner or bar, shown only on a terminal
+/// and never with `--quiet`. Cheap to copy; all copies draw the same line.
 #[derive(Debug, Clone, Copy)]
 pub struct Progress {
     enabled: bool,
 }
+
+/// The one progress line of the process.
+static BAR: std::sync::Mutex<Option<indicatif::ProgressBar>> = std::sync::Mutex::new(None);
 
 impl Progress {
     pub fn new(quiet: bool) -> Self {
@@ -50,21 +193,72 @@ impl Progress {
         Progress { enabled: false }
     }
 
-    /// Rewrites the current progress line, e.g. `answering 120/300`.
+    /// Shows a spinner with `msg`, e.g. `reading the workbook…`.
     pub fn update(&self, msg: &str) {
-        if self.enabled {
-            eprint!("\r\x1b[2K{msg}");
-            let _ = std::io::stderr().flush();
+        if !self.enabled {
+            return;
         }
+        with_bar(|bar| {
+            if bar.length().is_some() {
+                bar.set_length(0);
+                bar.set_style(spinner_style());
+            }
+            bar.set_message(msg.to_string());
+        });
+    }
+
+    /// Shows a bar at `done` of `total`, with `msg` beside it, e.g.
+    /// `progress.step(120, 300, "answering")`.
+    pub fn step(&self, done: u64, total: u64, msg: &str) {
+        if !self.enabled {
+            return;
+        }
+        with_bar(|bar| {
+            if bar.length() != Some(total) {
+                bar.set_style(bar_style());
+                bar.set_length(total);
+            }
+            bar.set_position(done);
+            if bar.message() != msg {
+                bar.set_message(msg.to_string());
+            }
+        });
     }
 
     /// Clears the progress line.
     pub fn finish(&self) {
-        if self.enabled {
-            eprint!("\r\x1b[2K");
-            let _ = std::io::stderr().flush();
+        if !self.enabled {
+            return;
+        }
+        if let Some(bar) = BAR.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            bar.finish_and_clear();
         }
     }
+}
+
+fn with_bar(f: impl FnOnce(&indicatif::ProgressBar)) {
+    let mut slot = BAR.lock().unwrap_or_else(|e| e.into_inner());
+    let bar = slot.get_or_insert_with(|| {
+        let bar = indicatif::ProgressBar::with_draw_target(
+            None,
+            indicatif::ProgressDrawTarget::stderr_with_hz(10),
+        );
+        bar.set_style(spinner_style());
+        bar.enable_steady_tick(std::time::Duration::from_millis(100));
+        bar
+    });
+    f(bar);
+}
+
+fn spinner_style() -> indicatif::ProgressStyle {
+    indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner())
+}
+
+fn bar_style() -> indicatif::ProgressStyle {
+    indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({eta} left)")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> ")
 }
 
 /// Pretty JSON on stdout with a trailing newline.

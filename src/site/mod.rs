@@ -8,6 +8,7 @@ pub mod public;
 pub mod security_txt;
 pub mod stage;
 pub mod summary;
+pub mod theme;
 pub mod trust_json;
 
 pub use public::PublicView;
