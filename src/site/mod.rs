@@ -2,6 +2,7 @@
 //! with the public view of the project's data, rendered by our own engine.
 
 pub mod build;
+pub mod check;
 pub mod engine;
 mod from_model;
 pub mod public;
