@@ -1,17 +1,25 @@
-//! Embeds the default theme: every file under `themes/vouch/`, found at
-//! compile time, becomes an entry of `vouch::site::theme::EMBEDDED`, so a
-//! new theme file is embedded without touching any code.
+//! Embeds the default theme and the starter project: every file under
+//! `themes/vouch/` (`vouch::site::theme::EMBEDDED`) and `starter/` (what
+//! `vouch init` writes), found at compile time, so a new file is embedded
+//! without touching any code.
 
 use std::path::Path;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/vouch");
+    embed("themes/vouch", "EMBEDDED", "embedded_theme.rs");
+    embed("starter", "STARTER", "starter.rs");
+}
+
+/// Writes `OUT_DIR/out_file` declaring `name`: every file under `dir` as
+/// (path relative to `dir`, bytes), sorted by path.
+fn embed(dir: &str, name: &str, out_file: &str) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
     // A directory: cargo reruns the script when any file below it changes.
-    println!("cargo:rerun-if-changed=themes/vouch");
+    println!("cargo:rerun-if-changed={dir}");
     let mut files = Vec::new();
     collect(&root, "", &mut files);
     files.sort();
-    let mut code = String::from("pub static EMBEDDED: &[(&str, &[u8])] = &[\n");
+    let mut code = format!("pub static {name}: &[(&str, &[u8])] = &[\n");
     for rel in &files {
         let abs = root.join(rel);
         code.push_str(&format!(
@@ -20,8 +28,8 @@ fn main() {
         ));
     }
     code.push_str("];\n");
-    let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("embedded_theme.rs");
-    std::fs::write(out, code).expect("cannot write embedded_theme.rs");
+    let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join(out_file);
+    std::fs::write(out, code).expect("cannot write the embedded file list");
 }
 
 fn collect(dir: &Path, prefix: &str, out: &mut Vec<String>) {

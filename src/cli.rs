@@ -58,6 +58,8 @@ pub enum Command {
     Eval(cmd::eval::Args),
     /// Build the public trust-center site.
     Build(cmd::build::Args),
+    /// Write a new trust-center repository (data, answers, site, CI).
+    Init(cmd::init::Args),
 }
 
 /// Parses the command line, runs the subcommand and maps errors to exit code 2.
@@ -83,5 +85,6 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
         Command::Search(a) => cmd::search::run(a, g),
         Command::Eval(a) => cmd::eval::run(a, g),
         Command::Build(a) => cmd::build::run(a, g),
+        Command::Init(a) => cmd::init::run(a, g),
     }
 }

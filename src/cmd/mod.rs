@@ -6,6 +6,7 @@ pub mod build;
 pub mod check;
 pub mod coverage;
 pub mod eval;
+pub mod init;
 pub mod inspect;
 pub mod search;
 pub mod tsc;
