@@ -58,6 +58,8 @@ pub enum Command {
     Eval(cmd::eval::Args),
     /// Build the public trust-center site.
     Build(cmd::build::Args),
+    /// Serve the site on 127.0.0.1, rebuilding and reloading on every change.
+    Serve(cmd::serve::Args),
     /// Write a new trust-center repository (data, answers, site, CI).
     Init(cmd::init::Args),
 }
@@ -85,6 +87,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
         Command::Search(a) => cmd::search::run(a, g),
         Command::Eval(a) => cmd::eval::run(a, g),
         Command::Build(a) => cmd::build::run(a, g),
+        Command::Serve(a) => cmd::serve::run(a, g),
         Command::Init(a) => cmd::init::run(a, g),
     }
 }

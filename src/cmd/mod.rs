@@ -9,4 +9,5 @@ pub mod eval;
 pub mod init;
 pub mod inspect;
 pub mod search;
+pub mod serve;
 pub mod tsc;

@@ -7,6 +7,7 @@ pub mod engine;
 mod from_model;
 pub mod public;
 pub mod security_txt;
+pub mod serve;
 pub mod stage;
 pub mod summary;
 pub mod theme;
