@@ -62,6 +62,10 @@ pub enum Command {
     Serve(cmd::serve::Args),
     /// Write a new trust-center repository (data, answers, site, CI).
     Init(cmd::init::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(cmd::completions::Args),
+    /// Print the man page (roff), or write one page per command with --dir.
+    Man(cmd::man::Args),
 }
 
 /// Parses the command line, runs the subcommand and maps errors to exit code 2.
@@ -70,7 +74,7 @@ pub fn main() -> ExitCode {
     match run(&cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            eprintln!("vouch: error: {err:#}");
+            crate::diag::print_error(&format!("{err:#}"));
             ExitCode::from(EXIT_ERROR)
         }
     }
@@ -89,5 +93,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
         Command::Build(a) => cmd::build::run(a, g),
         Command::Serve(a) => cmd::serve::run(a, g),
         Command::Init(a) => cmd::init::run(a, g),
+        Command::Completions(a) => cmd::completions::run(a),
+        Command::Man(a) => cmd::man::run(a),
     }
 }
