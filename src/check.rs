@@ -66,7 +66,8 @@ fn check_files(p: &Project) -> Vec<Finding> {
             }
         }
     };
-    check("data/company.toml", 1, "logo", &p.company.logo);
+    let company = &p.company.origin;
+    check("data/company.toml", company.line_of("logo"), "logo", &p.company.logo);
     for r in &p.reports {
         check(&r.origin.file, r.origin.line_of("file"), "file", &r.file);
     }
@@ -117,15 +118,16 @@ fn check_soc_opinion(r: &crate::model::Report) -> Vec<Finding> {
             .at(at("opinion"))
             .field("opinion"),
         ),
+        // An unusual wording is worth a look, not a refusal.
         Some(o) if !SOC_OPINIONS.contains(&o.to_ascii_lowercase().as_str()) => {
             let hint = crate::diag::did_you_mean(o, SOC_OPINIONS)
                 .map(|s| format!("did you mean {s:?}? "))
                 .unwrap_or_default();
             out.push(
-                Finding::error(
+                Finding::warning(
                     &r.origin.file,
                     format!(
-                        "invalid value {o:?} for a SOC report ({hint}expected one of: {})",
+                        "unusual opinion {o:?} for a SOC report ({hint}expected one of: {})",
                         SOC_OPINIONS.join(", ")
                     ),
                 )

@@ -290,3 +290,71 @@ pub fn date_from_env() -> Result<chrono::NaiveDate> {
         Err(_) => Ok(chrono::Utc::now().date_naive()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The id of a process that has exited (its temp files are stale).
+    fn dead_pid() -> u32 {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        pid
+    }
+
+    #[test]
+    fn write_atomic_replaces_and_removes_stale_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.csv");
+        let stale = dir.path().join(format!(".out.csv.vouch-tmp-{}-1", dead_pid()));
+        std::fs::write(&stale, "half-written by a killed run").unwrap();
+        let live = dir.path().join(format!(".out.csv.vouch-tmp-{}-1", std::process::id()));
+        std::fs::write(&live, "ours").unwrap();
+        let other = dir.path().join(".other.csv.vouch-tmp-1-1");
+        std::fs::write(&other, "another file's").unwrap();
+        write_atomic(&target, b"a,b\n").unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"a,b\n");
+        assert!(!stale.exists(), "stale temp file removed");
+        assert!(live.exists(), "a live process's temp file is kept");
+        assert!(other.exists(), "another target's files are not touched");
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 3, "no temp file of this write is left: {names:?}");
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn write_atomic_follows_the_umask() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("x.txt");
+        write_atomic(&target, b"x").unwrap();
+        // Read, not set: umask is process-wide and tests run in parallel.
+        let umask = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                let line = s.lines().find(|l| l.starts_with("Umask:"))?.to_string();
+                u32::from_str_radix(line.split_whitespace().nth(1)?, 8).ok()
+            })
+            .unwrap_or(0o022);
+        let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o666 & !umask);
+        assert_ne!(mode, 0o600, "not tempfile's private mode");
+    }
+
+    #[test]
+    fn temp_path_is_removed_on_drop_unless_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("site");
+        let tmp = TempPath::create_dir(&target, "new").unwrap();
+        std::fs::write(tmp.path.join("f"), "x").unwrap();
+        let path = tmp.path.clone();
+        drop(tmp);
+        assert!(!path.exists());
+        let kept = TempPath::create_dir(&target, "new").unwrap().keep();
+        assert!(kept.is_dir());
+    }
+}

@@ -184,6 +184,11 @@ fn load_company(text: &str, findings: &mut Vec<Finding>) -> Company {
         requirements: f.str_list("requirements"),
         categories,
         trust_center: TrustCenter::default(),
+        origin: Origin {
+            file: COMPANY.into(),
+            line: 1,
+            key_lines: f.key_lines(),
+        },
     };
     let trust_center = table
         .get("trust_center")

@@ -67,6 +67,8 @@ pub struct Company {
     /// Categories in scope; `security` is always included.
     pub categories: Vec<Category>,
     pub trust_center: TrustCenter,
+    /// `data/company.toml` and the line of each key.
+    pub origin: Origin,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

@@ -60,9 +60,14 @@ impl TomlFile {
     /// The 1-based line of the `[name]` header, or 0 when absent.
     pub fn table_line(&self, name: &str) -> usize {
         let header = format!("[{name}]");
+        // The header may carry a trailing comment: `[trust_center]  # optional`.
         self.lines
             .iter()
-            .position(|l| l.trim() == header)
+            .position(|l| {
+                l.trim_start()
+                    .strip_prefix(&header)
+                    .is_some_and(|rest| rest.trim().is_empty() || rest.trim().starts_with('#'))
+            })
             .map_or(0, |i| i + 1)
     }
 
