@@ -34,7 +34,9 @@ pub fn validate(root: &Path) -> Result<(Project, Vec<Finding>)> {
     // A broken controls.csv header already explains missing controls: no
     // cascade of "criterion without a control" on top of it.
     let controls_header_broken = findings.iter().any(|f| {
-        f.file == "data/controls.csv" && f.severity == Severity::Error && f.line.is_none_or(|l| l == 1)
+        f.file == "data/controls.csv"
+            && f.severity == Severity::Error
+            && f.line.is_none_or(|l| l == 1)
     });
     if !controls_header_broken {
         findings.extend(check_coverage(&project));
@@ -67,7 +69,12 @@ fn check_files(p: &Project) -> Vec<Finding> {
         }
     };
     let company = &p.company.origin;
-    check("data/company.toml", company.line_of("logo"), "logo", &p.company.logo);
+    check(
+        "data/company.toml",
+        company.line_of("logo"),
+        "logo",
+        &p.company.logo,
+    );
     for r in &p.reports {
         check(&r.origin.file, r.origin.line_of("file"), "file", &r.file);
     }
@@ -99,7 +106,10 @@ fn check_soc_opinion(r: &crate::model::Report) -> Vec<Finding> {
         out.push(
             Finding::error(
                 &r.origin.file,
-                format!("report {:?}: a SOC report needs the audit firm that issued it", r.id),
+                format!(
+                    "report {:?}: a SOC report needs the audit firm that issued it",
+                    r.id
+                ),
             )
             .at(at("auditor"))
             .field("auditor"),

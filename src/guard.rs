@@ -9,6 +9,15 @@ use std::path::{Component, Path, PathBuf};
 /// Why a path was refused, as the message of a finding or an error.
 pub type Refusal = String;
 
+/// The phrase every refusal of a path outside the project carries.
+const OUTSIDE: &str = "lies outside the project";
+
+/// Whether a finding is the guard refusing a path outside the project: such
+/// a finding stops `vouch build` even with `--allow-errors`.
+pub fn is_outside(finding: &crate::diag::Finding) -> bool {
+    finding.severity == crate::diag::Severity::Error && finding.message.contains(OUTSIDE)
+}
+
 /// The real path of the regular file `rel` (relative to `root`), if it
 /// exists and stays inside the project once symlinks are resolved.
 pub fn resolve_file(root: &Path, rel: &str) -> Result<PathBuf, Refusal> {
@@ -50,7 +59,7 @@ pub fn resolve_inside(root: &Path, path: &Path, shown: &str) -> Result<PathBuf, 
         Ok(real)
     } else {
         Err(format!(
-            "{shown:?} lies outside the project (a symlink to {}); vouch never reads or publishes files from outside the project",
+            "{shown:?} {OUTSIDE} (a symlink to {}); vouch never reads or publishes files from outside the project",
             real.display()
         ))
     }
@@ -66,7 +75,7 @@ fn join_relative(root: &Path, rel: &str) -> Result<PathBuf, Refusal> {
             .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
     if escapes {
         return Err(format!(
-            "{rel:?} lies outside the project (use a path relative to the project root, without ..)"
+            "{rel:?} {OUTSIDE} (use a path relative to the project root, without ..)"
         ));
     }
     Ok(root.join(path))

@@ -133,7 +133,9 @@ pub fn unknown_message(id: &str) -> String {
     let hint = match (same_group.first(), same_group.last()) {
         (Some(first), Some(last)) => {
             let closest = crate::diag::did_you_mean(&upper, &same_group).unwrap_or(last);
-            Some(format!(" (did you mean {closest:?}? {group} has {first} to {last})"))
+            Some(format!(
+                " (did you mean {closest:?}? {group} has {first} to {last})"
+            ))
         }
         _ => crate::diag::did_you_mean(&upper, &ids).map(|s| format!(" (did you mean {s:?}?)")),
     };
@@ -310,7 +312,10 @@ mod tests {
         assert_eq!(canonical(" cc6.2 "), Some("CC6.2"));
         assert_eq!(canonical("CC6.9"), None);
         let msg = unknown_message("CC6.9");
-        assert!(msg.contains("did you mean \"CC6.") && msg.contains("CC6.8"), "{msg}");
+        assert!(
+            msg.contains("did you mean \"CC6.") && msg.contains("CC6.8"),
+            "{msg}"
+        );
         assert!(unknown_message("A1.9").contains("A1.3"));
     }
 

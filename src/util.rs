@@ -307,9 +307,13 @@ mod tests {
     fn write_atomic_replaces_and_removes_stale_temp_files() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("out.csv");
-        let stale = dir.path().join(format!(".out.csv.vouch-tmp-{}-1", dead_pid()));
+        let stale = dir
+            .path()
+            .join(format!(".out.csv.vouch-tmp-{}-1", dead_pid()));
         std::fs::write(&stale, "half-written by a killed run").unwrap();
-        let live = dir.path().join(format!(".out.csv.vouch-tmp-{}-1", std::process::id()));
+        let live = dir
+            .path()
+            .join(format!(".out.csv.vouch-tmp-{}-1", std::process::id()));
         std::fs::write(&live, "ours").unwrap();
         let other = dir.path().join(".other.csv.vouch-tmp-1-1");
         std::fs::write(&other, "another file's").unwrap();
@@ -322,7 +326,11 @@ mod tests {
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(names.len(), 3, "no temp file of this write is left: {names:?}");
+        assert_eq!(
+            names.len(),
+            3,
+            "no temp file of this write is left: {names:?}"
+        );
     }
 
     #[test]

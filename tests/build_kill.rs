@@ -60,7 +60,9 @@ fn leftovers(dir: &Path) -> Vec<String> {
 #[test]
 fn killed_builds_leave_the_old_or_the_new_site_and_no_leftovers() {
     let tmp = tempfile::tempdir().unwrap();
-    assert!(util::run_in(tmp.path(), &["-q", "init", "acme"]).status.success());
+    assert!(util::run_in(tmp.path(), &["-q", "init", "acme"])
+        .status
+        .success());
     let dir = tmp.path().join("acme");
     let public = dir.join("public");
 
@@ -75,7 +77,11 @@ fn killed_builds_leave_the_old_or_the_new_site_and_no_leftovers() {
     // The new build differs in content, not in its list of files.
     let company = dir.join("data/company.toml");
     let text = std::fs::read_to_string(&company).unwrap();
-    std::fs::write(&company, text.replace("name = \"Acme\"", "name = \"Acme Renamed\"")).unwrap();
+    std::fs::write(
+        &company,
+        text.replace("name = \"Acme\"", "name = \"Acme Renamed\""),
+    )
+    .unwrap();
 
     let mut rng = Rng::new();
     let window = (build_time.as_millis() as u64 * 3 / 2).max(20);
@@ -97,17 +103,31 @@ fn killed_builds_leave_the_old_or_the_new_site_and_no_leftovers() {
             killed_mid_build += 1;
         }
         // At every kill the output is a complete site: old or new.
-        assert!(public.is_dir(), "round {round} ({delay:?}): public/ is missing");
-        assert_eq!(listing(&public), files, "round {round} ({delay:?}): incomplete site");
+        assert!(
+            public.is_dir(),
+            "round {round} ({delay:?}): public/ is missing"
+        );
+        assert_eq!(
+            listing(&public),
+            files,
+            "round {round} ({delay:?}): incomplete site"
+        );
         let home = std::fs::read_to_string(public.join("index.html")).unwrap();
         assert!(home.contains("Acme"), "round {round}: {home}");
     }
-    assert!(killed_mid_build > 0, "no build was interrupted: widen the window");
+    assert!(
+        killed_mid_build > 0,
+        "no build was interrupted: widen the window"
+    );
 
     // The next build cleans every leftover of the killed ones.
     let last = util::run_in(&dir, &["-q", "build"]);
     assert!(last.status.success(), "{}", util::stderr(&last));
-    assert_eq!(leftovers(&dir), Vec::<String>::new(), "temp folders left behind");
+    assert_eq!(
+        leftovers(&dir),
+        Vec::<String>::new(),
+        "temp folders left behind"
+    );
     assert_eq!(listing(&public), files);
     let home = std::fs::read_to_string(public.join("index.html")).unwrap();
     assert!(home.contains("Acme Renamed"), "the last build is complete");
@@ -116,13 +136,19 @@ fn killed_builds_leave_the_old_or_the_new_site_and_no_leftovers() {
 #[test]
 fn a_failed_build_leaves_the_previous_site_and_no_temp_folder() {
     let tmp = tempfile::tempdir().unwrap();
-    assert!(util::run_in(tmp.path(), &["-q", "init", "acme"]).status.success());
+    assert!(util::run_in(tmp.path(), &["-q", "init", "acme"])
+        .status
+        .success());
     let dir = tmp.path().join("acme");
     assert!(util::run_in(&dir, &["-q", "build"]).status.success());
     let before = listing(&dir.join("public"));
     // A template error stops the build.
     std::fs::create_dir_all(dir.join("site/templates")).unwrap();
-    std::fs::write(dir.join("site/templates/page.html"), "{{ page.title | no_such_filter }}").unwrap();
+    std::fs::write(
+        dir.join("site/templates/page.html"),
+        "{{ page.title | no_such_filter }}",
+    )
+    .unwrap();
     let out = util::run_in(&dir, &["-q", "build"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(listing(&dir.join("public")), before);

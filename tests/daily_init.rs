@@ -24,7 +24,10 @@ fn read(path: &Path) -> String {
 #[test]
 fn init_then_check_then_build_links_to_base_url() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = util::run_in(tmp.path(), &["init", "acme", "--company", "Acme Cloud, Inc."]);
+    let out = util::run_in(
+        tmp.path(),
+        &["init", "acme", "--company", "Acme Cloud, Inc."],
+    );
     assert!(out.status.success(), "{}", util::stderr(&out));
     let said = util::stderr(&out);
     assert!(said.contains("Edit first"), "{said}");
@@ -46,7 +49,10 @@ fn init_then_check_then_build_links_to_base_url() {
     ] {
         assert!(acme.join(file).is_file(), "init wrote no {file}");
     }
-    assert!(!acme.join("themes").exists(), "the theme is embedded, not copied");
+    assert!(
+        !acme.join("themes").exists(),
+        "the theme is embedded, not copied"
+    );
     assert!(read(&acme.join("data/company.toml")).contains("name = \"Acme Cloud, Inc.\""));
     let workflow = read(&acme.join(".github/workflows/trust-center.yml"));
     assert!(workflow.contains("vouch check") && workflow.contains("vouch build"));
@@ -61,10 +67,19 @@ fn init_then_check_then_build_links_to_base_url() {
     let home = read(&public.join("index.html"));
     let base = "https://trust.acme-cloud-inc.example";
     assert!(home.contains(&format!("{base}/vouch.css")), "{home}");
-    assert!(home.contains(&format!("{base}/controls/")), "home links to controls");
-    assert!(!home.contains("file://"), "no file:// links in a deployable build");
+    assert!(
+        home.contains(&format!("{base}/controls/")),
+        "home links to controls"
+    );
+    assert!(
+        !home.contains("file://"),
+        "no file:// links in a deployable build"
+    );
     assert!(read(&public.join("sitemap.xml")).contains(&format!("{base}/controls/")));
-    assert!(public.join(".vouch-build").is_file(), "the output carries its marker");
+    assert!(
+        public.join(".vouch-build").is_file(),
+        "the output carries its marker"
+    );
     // The starter controls and update are published.
     assert!(read(&public.join("controls/index.html")).contains("Quarterly access reviews"));
     // The answer library of the starter project answers a question.
@@ -81,7 +96,11 @@ fn init_refuses_a_folder_that_is_not_empty() {
     std::fs::write(tmp.path().join("acme/notes.txt"), "mine").unwrap();
     let out = util::run_in(tmp.path(), &["init", "acme"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(util::stderr(&out).contains("not empty"), "{}", util::stderr(&out));
+    assert!(
+        util::stderr(&out).contains("not empty"),
+        "{}",
+        util::stderr(&out)
+    );
     assert_eq!(read(&tmp.path().join("acme/notes.txt")), "mine");
 }
 
@@ -95,10 +114,16 @@ fn base_url_flag_must_be_absolute_and_overrides_the_config() {
     assert!(err.contains("https://trust.example.org"), "{err}");
     assert!(!acme.join("public").exists());
 
-    let good = util::run_in(&acme, &["build", "--base-url", "https://status.acme.test/trust/"]);
+    let good = util::run_in(
+        &acme,
+        &["build", "--base-url", "https://status.acme.test/trust/"],
+    );
     assert!(good.status.success(), "{}", util::stderr(&good));
     let home = read(&acme.join("public/index.html"));
-    assert!(home.contains("https://status.acme.test/trust/controls/"), "{home}");
+    assert!(
+        home.contains("https://status.acme.test/trust/controls/"),
+        "{home}"
+    );
 }
 
 #[test]
@@ -119,14 +144,17 @@ fn relative_build_can_be_moved_and_opened_from_disk() {
     let mut files = Vec::new();
     util::all_files(&site, &mut files);
     for file in files {
-        let Ok(text) = std::fs::read_to_string(&file) else { continue };
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
         assert!(!text.contains("__vouch_relative__"), "{}", file.display());
         if file.extension().is_some_and(|e| e == "html") {
             assert!(!text.contains("file://"), "{}", file.display());
             // Every local link resolves to a file inside the moved folder.
             for link in text.split("href=\"").skip(1) {
                 let link = &link[..link.find('"').unwrap()];
-                if link.starts_with("http") || link.starts_with('#') || link.starts_with("mailto:") {
+                if link.starts_with("http") || link.starts_with('#') || link.starts_with("mailto:")
+                {
                     continue;
                 }
                 let target = link.split(['#', '?']).next().unwrap();
@@ -149,14 +177,25 @@ fn out_replaces_only_a_folder_vouch_wrote() {
     std::fs::write(other.join("config.toml"), "x = 1").unwrap();
     let out = util::run_in(&acme, &["build", "--out", "www"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(util::stderr(&out).contains("not written by vouch"), "{}", util::stderr(&out));
+    assert!(
+        util::stderr(&out).contains("not written by vouch"),
+        "{}",
+        util::stderr(&out)
+    );
     assert_eq!(read(&other.join("index.html")), "<p>hand-made</p>");
     // An empty folder is fine, and so is a previous build.
     std::fs::create_dir(acme.join("empty")).unwrap();
-    assert!(util::run_in(&acme, &["build", "--out", "empty"]).status.success());
+    assert!(util::run_in(&acme, &["build", "--out", "empty"])
+        .status
+        .success());
     std::fs::write(acme.join("empty/stale.html"), "old").unwrap();
-    assert!(util::run_in(&acme, &["build", "--out", "empty"]).status.success());
-    assert!(!acme.join("empty/stale.html").exists(), "a rebuild replaces the folder");
+    assert!(util::run_in(&acme, &["build", "--out", "empty"])
+        .status
+        .success());
+    assert!(
+        !acme.join("empty/stale.html").exists(),
+        "a rebuild replaces the folder"
+    );
     assert!(acme.join("empty/index.html").is_file());
 }
 
@@ -182,11 +221,23 @@ fn created_files_follow_the_umask() {
         })
         .unwrap_or(0o022);
     let expected = 0o666 & !umask;
-    assert_eq!(mode(&acme.join("data/company.toml")), expected, "init output");
-    assert_eq!(mode(&acme.join("public/index.html")), expected, "site files");
+    assert_eq!(
+        mode(&acme.join("data/company.toml")),
+        expected,
+        "init output"
+    );
+    assert_eq!(
+        mode(&acme.join("public/index.html")),
+        expected,
+        "site files"
+    );
     let man = util::run_in(&acme, &["man", "--dir", "man"]);
     assert!(man.status.success());
-    assert_eq!(mode(&acme.join("man/vouch.1")), expected, "write_atomic output");
+    assert_eq!(
+        mode(&acme.join("man/vouch.1")),
+        expected,
+        "write_atomic output"
+    );
 }
 
 #[test]
@@ -196,7 +247,10 @@ fn completions_and_man_page() {
         let out = util::run_in(tmp.path(), &["completions", shell]);
         assert!(out.status.success(), "{shell}");
         let text = util::stdout(&out);
-        assert!(text.contains("serve") && text.contains("init"), "{shell}: {text}");
+        assert!(
+            text.contains("serve") && text.contains("init"),
+            "{shell}: {text}"
+        );
     }
     let man = util::run_in(tmp.path(), &["man"]);
     assert!(man.status.success());
@@ -221,7 +275,10 @@ fn findings_have_no_colour_when_piped_or_with_no_color() {
         let out = cmd.output().unwrap();
         assert_eq!(out.status.code(), Some(1));
         let text = util::stdout(&out);
-        assert!(!text.contains('\u{1b}'), "escape codes in piped output: {text:?}");
+        assert!(
+            !text.contains('\u{1b}'),
+            "escape codes in piped output: {text:?}"
+        );
         assert!(text.contains("data/controls.csv:10: error: criteria: unknown TSC criterion \"CC6.9\" (did you mean \"CC6."), "{text}");
     }
 }

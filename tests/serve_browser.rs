@@ -159,16 +159,35 @@ impl Devtools {
 
 /// The DevTools WebSocket URL of the first page target of the browser.
 fn page_target(devtools_port: &str) -> String {
-    let mut stream = TcpStream::connect(format!("127.0.0.1:{devtools_port}")).unwrap();
+    let stream = TcpStream::connect(format!("127.0.0.1:{devtools_port}")).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
     write!(
-        stream,
-        "GET /json/list HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        &stream,
+        // Chromium builds the WebSocket URLs from the Host header.
+        "GET /json/list HTTP/1.1\r\nHost: 127.0.0.1:{devtools_port}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let body = &response[response.find("\r\n\r\n").unwrap() + 4..];
-    let targets: serde_json::Value = serde_json::from_str(body).unwrap();
+    // The DevTools server keeps the connection open: read Content-Length bytes.
+    let mut reader = BufReader::new(stream);
+    let mut length = 0;
+    let mut line = String::new();
+    loop {
+        line.clear();
+        reader.read_line(&mut line).unwrap();
+        if line.trim().is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.trim().eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().unwrap();
+            }
+        }
+    }
+    let mut body = vec![0u8; length];
+    reader.read_exact(&mut body).unwrap();
+    let targets: serde_json::Value = serde_json::from_slice(&body).unwrap();
     targets
         .as_array()
         .unwrap()
@@ -185,7 +204,9 @@ fn editing_controls_csv_reloads_the_open_page() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    assert!(util::run_in(tmp.path(), &["-q", "init", "acme"]).status.success());
+    assert!(util::run_in(tmp.path(), &["-q", "init", "acme"])
+        .status
+        .success());
     let dir = tmp.path().join("acme");
 
     let mut serve = Guard(
@@ -238,7 +259,14 @@ fn editing_controls_csv_reloads_the_open_page() {
     );
     let mut browser_err = BufReader::new(browser.0.stderr.take().unwrap());
     let line = wait_for_line(&mut browser_err, "DevTools listening on ws://", "chromium");
-    let port = line.split("127.0.0.1:").nth(1).unwrap().split('/').next().unwrap().to_string();
+    let port = line
+        .split("127.0.0.1:")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
     std::thread::spawn(move || {
         let mut sink = String::new();
         while browser_err.read_line(&mut sink).unwrap_or(0) > 0 {
@@ -247,9 +275,19 @@ fn editing_controls_csv_reloads_the_open_page() {
     });
 
     let mut page = Devtools::connect(&page_target(&port));
+    let loaded = page.wait_until(
+        "document.readyState === 'complete' && document.body.textContent.includes('Quarterly access reviews')",
+        Duration::from_secs(30),
+    );
+    assert!(
+        loaded,
+        "the controls page never loaded: {}; server: {}",
+        page.eval("location.href + ' ' + document.readyState + ' ' + document.title"),
+        server_log.lock().unwrap()
+    );
     assert!(
         page.wait_until(
-            "document.readyState === 'complete' && document.body.innerText.includes('Quarterly access reviews')",
+            "document.readyState === 'complete' && document.body.textContent.includes('Quarterly access reviews')",
             Duration::from_secs(30),
         ),
         "the controls page never loaded; server: {}",
@@ -273,7 +311,7 @@ fn editing_controls_csv_reloads_the_open_page() {
     .unwrap();
 
     let reloaded = page.wait_until(
-        "window.__vouchTestMark === undefined && document.readyState === 'complete' && document.body.innerText.includes('Monthly access reviews zebra')",
+        "window.__vouchTestMark === undefined && document.readyState === 'complete' && document.body.textContent.includes('Monthly access reviews zebra')",
         Duration::from_secs(30),
     );
     assert!(
@@ -293,7 +331,10 @@ fn editing_controls_csv_reloads_the_open_page() {
         "no error shown; server: {}",
         server_log.lock().unwrap()
     );
-    assert!(server_log.lock().unwrap().contains("CC6.9"), "the terminal shows it too");
+    assert!(
+        server_log.lock().unwrap().contains("CC6.9"),
+        "the terminal shows it too"
+    );
 
     // Ctrl-C stops the server cleanly.
     drop(browser);
@@ -305,7 +346,10 @@ fn editing_controls_csv_reloads_the_open_page() {
         if let Some(status) = serve.0.try_wait().unwrap() {
             break status;
         }
-        assert!(start.elapsed() < Duration::from_secs(10), "serve did not stop");
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "serve did not stop"
+        );
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "serve exit status {status}");

@@ -137,7 +137,10 @@ fn links_use_base_url_by_default_and_work_from_disk_with_relative() {
     assert!(build(proj.path(), &[]).status.success());
     let public = proj.path().join("public");
     let home = read(public.join("index.html"));
-    assert!(home.contains("https://trust.example.com/controls/"), "{home}");
+    assert!(
+        home.contains("https://trust.example.com/controls/"),
+        "{home}"
+    );
     assert!(!home.contains("file://"));
     assert!(build(proj.path(), &["--relative"]).status.success());
     let home = read(public.join("index.html"));

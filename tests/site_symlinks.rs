@@ -48,10 +48,18 @@ fn assert_refused(dir: &Path, expected: &str) {
     let check = util::run_in(dir, &["check"]);
     let out = util::stdout(&check);
     assert_eq!(check.status.code(), Some(1), "{out}");
-    assert!(out.contains(expected), "check: expected {expected:?} in\n{out}");
+    assert!(
+        out.contains(expected),
+        "check: expected {expected:?} in\n{out}"
+    );
     for args in [&["build"][..], &["build", "--allow-errors"][..]] {
         let build = util::run_in(dir, args);
-        assert_eq!(build.status.code(), Some(2), "{args:?}: {}", util::stderr(&build));
+        assert_eq!(
+            build.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            util::stderr(&build)
+        );
         assert!(
             util::stderr(&build).contains("outside the project"),
             "{args:?}: {}",
@@ -89,7 +97,10 @@ fn a_symlinked_logo() {
         .unwrap()
         .replace("# logo = ", "logo = ");
     std::fs::write(&company, text).unwrap();
-    assert_refused(&dir, "data/company.toml:7: error: logo: \"data/files/logo.svg\" lies outside the project");
+    assert_refused(
+        &dir,
+        "data/company.toml:7: error: logo: \"data/files/logo.svg\" lies outside the project",
+    );
 }
 
 #[test]
@@ -97,7 +108,10 @@ fn a_symlinked_directory() {
     let (_t, dir, outside) = setup();
     symlink(&outside, dir.join("data/files/shared")).unwrap();
     public_document(&dir, "data/files/shared/passwd");
-    assert_refused(&dir, "\"data/files/shared/passwd\" lies outside the project");
+    assert_refused(
+        &dir,
+        "\"data/files/shared/passwd\" lies outside the project",
+    );
 }
 
 #[test]
@@ -105,14 +119,21 @@ fn data_updates_itself_a_symlink() {
     let (_t, dir, outside) = setup();
     std::fs::remove_dir_all(dir.join("data/updates")).unwrap();
     symlink(outside.join("updates"), dir.join("data/updates")).unwrap();
-    assert_refused(&dir, "data/updates: error: \"data/updates\" lies outside the project");
+    assert_refused(
+        &dir,
+        "data/updates: error: \"data/updates\" lies outside the project",
+    );
 }
 
 #[test]
 fn a_symlink_in_site_static() {
     let (_t, dir, outside) = setup();
     std::fs::create_dir_all(dir.join("site/static")).unwrap();
-    symlink(outside.join("passwd"), dir.join("site/static/robots-extra.txt")).unwrap();
+    symlink(
+        outside.join("passwd"),
+        dir.join("site/static/robots-extra.txt"),
+    )
+    .unwrap();
     assert_refused(&dir, "site/static/robots-extra.txt: error:");
 }
 

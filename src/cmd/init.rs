@@ -143,9 +143,13 @@ fn print_next_steps(dir: &Path, company: &str, files: usize) {
     eprintln!("Created a trust-center repository for {company} in {shown}/ ({files} files).");
     eprintln!();
     eprintln!("Edit first:");
-    eprintln!("  1. data/company.toml   the name, website, security contact, description and categories");
+    eprintln!(
+        "  1. data/company.toml   the name, website, security contact, description and categories"
+    );
     eprintln!("  2. data/controls.csv   your controls (the starter set covers every SOC 2 common criterion)");
-    eprintln!("  3. site/config.toml    base_url: the address the trust center will be published at");
+    eprintln!(
+        "  3. site/config.toml    base_url: the address the trust center will be published at"
+    );
     eprintln!("  4. data/reports.toml, data/documents.toml, data/subprocessors.csv, answers/");
     eprintln!();
     eprintln!("Then:");
@@ -167,7 +171,10 @@ mod tests {
             domain: "a-b.example".into(),
             today: "2026-01-02".into(),
         };
-        assert_eq!(v.fill("name = \"{{company}}\"", true), "name = \"A \\\"B\\\"\"");
+        assert_eq!(
+            v.fill("name = \"{{company}}\"", true),
+            "name = \"A \\\"B\\\"\""
+        );
         assert_eq!(v.fill("{{today}}-x.md", false), "2026-01-02-x.md");
     }
 

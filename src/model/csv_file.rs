@@ -101,9 +101,7 @@ fn header_columns(
         if name.is_empty() {
             // A trailing comma on the header line is harmless; a gap is not.
             if i + 1 < header.len() {
-                findings.push(
-                    Finding::error(file, format!("column {} has no name", i + 1)).at(1),
-                );
+                findings.push(Finding::error(file, format!("column {} has no name", i + 1)).at(1));
             }
         } else if !known.contains(&name.as_str()) {
             unknown.push((i, name));

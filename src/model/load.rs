@@ -244,10 +244,7 @@ fn boundaries(
             None => findings.push(
                 Finding::error(
                     COMPANY,
-                    format!(
-                        "expected a paragraph of text, found {}",
-                        value.type_str()
-                    ),
+                    format!("expected a paragraph of text, found {}", value.type_str()),
                 )
                 .at(key_line)
                 .field(format!("boundaries.{key}")),
@@ -312,65 +309,72 @@ fn load_controls(text: &str, findings: &mut Vec<Finding>) -> Vec<Control> {
     let required_columns = &CONTROL_COLUMNS[..9];
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    read_records(CONTROLS, text, required_columns, CONTROL_COLUMNS, findings, |rec, findings| {
-        for column in ["title", "description", "domain", "owner", "frequency"] {
-            required(&rec, CONTROLS, column, findings);
-        }
-        let Some(id) = required(&rec, CONTROLS, "id", findings) else {
-            return;
-        };
-        if !seen.insert(id.to_string()) {
-            findings.push(
-                Finding::error(CONTROLS, format!("duplicate control id {id:?}"))
-                    .at(rec.row)
-                    .field("id"),
-            );
-        }
-        let listed = split_list(rec.get("criteria"));
-        if listed.is_empty() {
-            required(&rec, CONTROLS, "criteria", findings);
-        }
-        // `cc6.2` is `CC6.2`: ids are kept in their canonical spelling.
-        let mut criteria = Vec::new();
-        for c in &listed {
-            match tsc::canonical(c) {
-                Some(id) => criteria.push(id.to_string()),
-                None => findings.push(
-                    Finding::error(CONTROLS, tsc::unknown_message(c))
-                        .at(rec.row)
-                        .field("criteria"),
-                ),
+    read_records(
+        CONTROLS,
+        text,
+        required_columns,
+        CONTROL_COLUMNS,
+        findings,
+        |rec, findings| {
+            for column in ["title", "description", "domain", "owner", "frequency"] {
+                required(&rec, CONTROLS, column, findings);
             }
-        }
-        let status = csv_enum(&rec, CONTROLS, "status", findings);
-        let visibility = csv_enum(&rec, CONTROLS, "visibility", findings);
-        if rec.get("status").is_none() {
-            required(&rec, CONTROLS, "status", findings);
-        }
-        if rec.get("visibility").is_none() {
-            required(&rec, CONTROLS, "visibility", findings);
-        }
-        out.push(Control {
-            id: id.to_string(),
-            title: rec.get("title").unwrap_or_default().to_string(),
-            description: rec.get("description").unwrap_or_default().to_string(),
-            criteria,
-            domain: rec.get("domain").unwrap_or_default().to_string(),
-            owner: rec.get("owner").unwrap_or_default().to_string(),
-            frequency: csv_enum(&rec, CONTROLS, "frequency", findings),
-            // An unreadable status never counts as implemented; an unreadable
-            // visibility is treated as internal so it never leaks.
-            status: status.unwrap_or(Status::Planned),
-            visibility: visibility.unwrap_or(Visibility::Internal),
-            last_tested: csv_date(&rec, CONTROLS, "last_tested", findings),
-            tags: split_list(rec.get("tags")),
-            origin: Origin {
-                file: CONTROLS.into(),
-                line: rec.row,
-                ..Origin::default()
-            },
-        });
-    });
+            let Some(id) = required(&rec, CONTROLS, "id", findings) else {
+                return;
+            };
+            if !seen.insert(id.to_string()) {
+                findings.push(
+                    Finding::error(CONTROLS, format!("duplicate control id {id:?}"))
+                        .at(rec.row)
+                        .field("id"),
+                );
+            }
+            let listed = split_list(rec.get("criteria"));
+            if listed.is_empty() {
+                required(&rec, CONTROLS, "criteria", findings);
+            }
+            // `cc6.2` is `CC6.2`: ids are kept in their canonical spelling.
+            let mut criteria = Vec::new();
+            for c in &listed {
+                match tsc::canonical(c) {
+                    Some(id) => criteria.push(id.to_string()),
+                    None => findings.push(
+                        Finding::error(CONTROLS, tsc::unknown_message(c))
+                            .at(rec.row)
+                            .field("criteria"),
+                    ),
+                }
+            }
+            let status = csv_enum(&rec, CONTROLS, "status", findings);
+            let visibility = csv_enum(&rec, CONTROLS, "visibility", findings);
+            if rec.get("status").is_none() {
+                required(&rec, CONTROLS, "status", findings);
+            }
+            if rec.get("visibility").is_none() {
+                required(&rec, CONTROLS, "visibility", findings);
+            }
+            out.push(Control {
+                id: id.to_string(),
+                title: rec.get("title").unwrap_or_default().to_string(),
+                description: rec.get("description").unwrap_or_default().to_string(),
+                criteria,
+                domain: rec.get("domain").unwrap_or_default().to_string(),
+                owner: rec.get("owner").unwrap_or_default().to_string(),
+                frequency: csv_enum(&rec, CONTROLS, "frequency", findings),
+                // An unreadable status never counts as implemented; an unreadable
+                // visibility is treated as internal so it never leaks.
+                status: status.unwrap_or(Status::Planned),
+                visibility: visibility.unwrap_or(Visibility::Internal),
+                last_tested: csv_date(&rec, CONTROLS, "last_tested", findings),
+                tags: split_list(rec.get("tags")),
+                origin: Origin {
+                    file: CONTROLS.into(),
+                    line: rec.row,
+                    ..Origin::default()
+                },
+            });
+        },
+    );
     out
 }
 
@@ -483,29 +487,36 @@ fn f_has(r: &Report, key: &str) -> bool {
 fn load_documents(text: &str, findings: &mut Vec<Finding>) -> Vec<Document> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    each_item(DOCUMENTS, text, "document", DOCUMENT_KEYS, findings, |f, line| {
-        let id = f.req_str("id");
-        let title = f.req_str("title");
-        let kind = f.req_enum::<DocumentKind>("kind");
-        let access = f.req_enum::<Access>("access");
-        if let Some(id) = &id {
-            check_duplicate(&mut seen, f, id);
-        }
-        out.push(Document {
-            id: id.unwrap_or_default(),
-            title: title.unwrap_or_default(),
-            kind: kind.unwrap_or(DocumentKind::Other),
-            summary: f.opt_str("summary"),
-            updated: f.opt_date("updated"),
-            file: f.opt_str("file"),
-            access: access.unwrap_or(Access::Internal),
-            origin: Origin {
-                file: DOCUMENTS.into(),
-                line,
-                key_lines: f.key_lines(),
-            },
-        });
-    });
+    each_item(
+        DOCUMENTS,
+        text,
+        "document",
+        DOCUMENT_KEYS,
+        findings,
+        |f, line| {
+            let id = f.req_str("id");
+            let title = f.req_str("title");
+            let kind = f.req_enum::<DocumentKind>("kind");
+            let access = f.req_enum::<Access>("access");
+            if let Some(id) = &id {
+                check_duplicate(&mut seen, f, id);
+            }
+            out.push(Document {
+                id: id.unwrap_or_default(),
+                title: title.unwrap_or_default(),
+                kind: kind.unwrap_or(DocumentKind::Other),
+                summary: f.opt_str("summary"),
+                updated: f.opt_date("updated"),
+                file: f.opt_str("file"),
+                access: access.unwrap_or(Access::Internal),
+                origin: Origin {
+                    file: DOCUMENTS.into(),
+                    line,
+                    key_lines: f.key_lines(),
+                },
+            });
+        },
+    );
     out
 }
 
@@ -513,39 +524,46 @@ fn load_subprocessors(text: &str, findings: &mut Vec<Finding>) -> Vec<Subprocess
     let required_columns = &SUBPROCESSOR_COLUMNS[..5];
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    read_records(SUBPROCESSORS, text, required_columns, SUBPROCESSOR_COLUMNS, findings, |rec, findings| {
-        for &column in required_columns {
-            required(&rec, SUBPROCESSORS, column, findings);
-        }
-        let Some(name) = rec.get("name") else { return };
-        if !seen.insert(name.to_string()) {
-            findings.push(
-                Finding::error(SUBPROCESSORS, format!("duplicate subprocessor {name:?}"))
-                    .at(rec.row)
-                    .field("name"),
-            );
-        }
-        out.push(Subprocessor {
-            name: name.to_string(),
-            purpose: rec.get("purpose").unwrap_or_default().to_string(),
-            data: rec.get("data").unwrap_or_default().to_string(),
-            location: split_list(rec.get("location")),
-            since: csv_date(&rec, SUBPROCESSORS, "since", findings),
-            website: rec.get("website").map(str::to_string),
-            visibility: csv_enum(&rec, SUBPROCESSORS, "visibility", findings).unwrap_or(
-                if rec.get("visibility").is_some() {
-                    Visibility::Internal
-                } else {
-                    Visibility::Public
+    read_records(
+        SUBPROCESSORS,
+        text,
+        required_columns,
+        SUBPROCESSOR_COLUMNS,
+        findings,
+        |rec, findings| {
+            for &column in required_columns {
+                required(&rec, SUBPROCESSORS, column, findings);
+            }
+            let Some(name) = rec.get("name") else { return };
+            if !seen.insert(name.to_string()) {
+                findings.push(
+                    Finding::error(SUBPROCESSORS, format!("duplicate subprocessor {name:?}"))
+                        .at(rec.row)
+                        .field("name"),
+                );
+            }
+            out.push(Subprocessor {
+                name: name.to_string(),
+                purpose: rec.get("purpose").unwrap_or_default().to_string(),
+                data: rec.get("data").unwrap_or_default().to_string(),
+                location: split_list(rec.get("location")),
+                since: csv_date(&rec, SUBPROCESSORS, "since", findings),
+                website: rec.get("website").map(str::to_string),
+                visibility: csv_enum(&rec, SUBPROCESSORS, "visibility", findings).unwrap_or(
+                    if rec.get("visibility").is_some() {
+                        Visibility::Internal
+                    } else {
+                        Visibility::Public
+                    },
+                ),
+                origin: Origin {
+                    file: SUBPROCESSORS.into(),
+                    line: rec.row,
+                    ..Origin::default()
                 },
-            ),
-            origin: Origin {
-                file: SUBPROCESSORS.into(),
-                line: rec.row,
-                ..Origin::default()
-            },
-        });
-    });
+            });
+        },
+    );
     out
 }
 

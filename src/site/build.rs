@@ -10,8 +10,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::engine;
-use super::public::PublicView;
 use super::engine::tree::Tree;
+use super::public::PublicView;
 use super::stage::{self, StageOptions};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -112,7 +112,11 @@ pub fn check_base_url(url: &str) -> std::result::Result<(), String> {
         let bare = url.trim_start_matches("//");
         Err(format!(
             "{url:?} is not an absolute http(s) URL (write it in full, e.g. \"https://{}\")",
-            if bare.is_empty() || bare.contains("://") { "trust.example.com" } else { bare }
+            if bare.is_empty() || bare.contains("://") {
+                "trust.example.com"
+            } else {
+                bare
+            }
         ))
     }
 }
@@ -126,14 +130,28 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         .iter()
         .filter(|f| f.severity == crate::diag::Severity::Error)
         .collect();
-    if !errors.is_empty() && !opts.allow_errors {
-        let shown: Vec<String> = errors.iter().take(10).map(|f| f.to_string()).collect();
-        let more = errors.len().saturating_sub(shown.len());
+    // A path outside the project stops the build even with --allow-errors.
+    let blocking: Vec<&&crate::diag::Finding> = errors
+        .iter()
+        .filter(|f| !opts.allow_errors || crate::guard::is_outside(f))
+        .collect();
+    if !blocking.is_empty() {
+        let shown: Vec<String> = blocking.iter().take(10).map(|f| f.to_string()).collect();
+        let more = blocking.len().saturating_sub(shown.len());
+        let hint = if opts.allow_errors {
+            "files outside the project are never published, even with --allow-errors"
+        } else {
+            "`vouch check` lists them; --allow-errors builds anyway"
+        };
         bail!(
-            "the project has {} error(s), so it is not published (`vouch check` lists them; --allow-errors builds anyway):\n  {}{}",
-            errors.len(),
+            "the project has {} error(s), so it is not published ({hint}):\n  {}{}",
+            blocking.len(),
             shown.join("\n  "),
-            if more > 0 { format!("\n  … and {more} more") } else { String::new() }
+            if more > 0 {
+                format!("\n  … and {more} more")
+            } else {
+                String::new()
+            }
         );
     }
     let view = super::from_model::public_view(&project, opts.build_date);
@@ -275,10 +293,15 @@ fn relative_links(html: &str, depth: usize) -> String {
         out.push_str(&rest[..at]);
         rest = &rest[at + len..];
         out.push_str(&up);
-        match rest.strip_prefix('/').or_else(|| rest.strip_prefix("&#x2F;")) {
+        match rest
+            .strip_prefix('/')
+            .or_else(|| rest.strip_prefix("&#x2F;"))
+        {
             // The site root itself: name its index.html, as from disk a
             // folder URL shows a listing.
-            Some(after) if after.is_empty() || after.starts_with(['"', '\'', '#', '?', ' ', '<']) => {
+            Some(after)
+                if after.is_empty() || after.starts_with(['"', '\'', '#', '?', ' ', '<']) =>
+            {
                 out.push_str("index.html");
                 rest = after;
             }

@@ -118,7 +118,10 @@ fn check_config(root: &Path, out: &mut Vec<Finding>) -> Option<String> {
             }
         }
     }
-    let theme = table.get("theme").and_then(|v| v.as_str()).map(str::to_string);
+    let theme = table
+        .get("theme")
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
     if let Some(name) = &theme {
         if !theme::exists(root, name) {
             out.push(

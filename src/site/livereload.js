@@ -45,5 +45,11 @@
     poll(false);
   };
 
-  poll(true);
+  // Start after the load event: a pending script request would otherwise
+  // hold the page in "loading" for as long as the poll is held open.
+  if (document.readyState === "complete") {
+    poll(true);
+  } else {
+    window.addEventListener("load", function () { poll(true); });
+  }
 })();

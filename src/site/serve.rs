@@ -132,11 +132,7 @@ impl Builder {
         options.base_url = Some(self.base_url.clone());
         options.build_date = self.opts.build_date;
         let outcome = build::build(&options);
-        let mut status = self
-            .state
-            .status
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
+        let mut status = self.state.status.lock().unwrap_or_else(|e| e.into_inner());
         status.version += 1;
         match outcome {
             Ok(report) => {
@@ -211,7 +207,9 @@ fn changed_path(event: &notify::Result<notify::Event>, project: &Path) -> Option
         return None;
     }
     let path = event.paths.first()?;
-    let root = project.canonicalize().unwrap_or_else(|_| project.to_path_buf());
+    let root = project
+        .canonicalize()
+        .unwrap_or_else(|_| project.to_path_buf());
     let shown = path
         .strip_prefix(&root)
         .or_else(|_| path.strip_prefix(project))
@@ -255,10 +253,7 @@ fn handle(stream: TcpStream, state: &State) -> Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
-    reader
-        .by_ref()
-        .take(8192)
-        .read_line(&mut request_line)?;
+    reader.by_ref().take(8192).read_line(&mut request_line)?;
     // Skip the headers.
     let mut line = String::new();
     loop {
@@ -489,7 +484,10 @@ mod tests {
 
     #[test]
     fn paths_stay_inside_the_site() {
-        assert_eq!(safe_relative("/a%20b/c.html"), Some(PathBuf::from("a b/c.html")));
+        assert_eq!(
+            safe_relative("/a%20b/c.html"),
+            Some(PathBuf::from("a b/c.html"))
+        );
         assert_eq!(safe_relative("/../etc/passwd"), None);
         assert_eq!(safe_relative("/%2e%2e/x"), None);
         assert_eq!(safe_relative("/%zz"), None);

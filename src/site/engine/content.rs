@@ -190,7 +190,11 @@ pub fn front_matter_problems(text: &str, section: bool) -> Vec<FrontProblem> {
     for key in ["date", "updated"] {
         if let Some(value) = table.get(key) {
             if let Err(e) = date_string(value) {
-                out.push(problem(front_key_line(front, key), Some(key), e.to_string()));
+                out.push(problem(
+                    front_key_line(front, key),
+                    Some(key),
+                    e.to_string(),
+                ));
             }
         }
     }
@@ -207,7 +211,11 @@ fn front_key_line(front: &str, key: &str) -> usize {
         }
         let bare = t.trim_start_matches(['"', '\'']);
         if let Some(rest) = bare.strip_prefix(key) {
-            if rest.trim_start_matches(['"', '\'']).trim_start().starts_with('=') {
+            if rest
+                .trim_start_matches(['"', '\''])
+                .trim_start()
+                .starts_with('=')
+            {
                 return i + 2;
             }
         }
@@ -249,7 +257,11 @@ impl Content {
                 .map_err(|_| anyhow::anyhow!("content/{rel}: error: not UTF-8 text"))?;
             let section = rel == "_index.md" || rel.ends_with("/_index.md");
             if let Some(p) = front_matter_problems(text, section).first() {
-                let key = p.key.as_deref().map(|k| format!("{k}: ")).unwrap_or_default();
+                let key = p
+                    .key
+                    .as_deref()
+                    .map(|k| format!("{k}: "))
+                    .unwrap_or_default();
                 bail!("content/{rel}:{}: error: {key}{}", p.line, p.message);
             }
             content
