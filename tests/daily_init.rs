@@ -282,3 +282,29 @@ fn findings_have_no_colour_when_piped_or_with_no_color() {
         assert!(text.contains("data/controls.csv:10: error: criteria: unknown TSC criterion \"CC6.9\" (did you mean \"CC6."), "{text}");
     }
 }
+
+#[test]
+fn the_embedded_theme_is_overridden_file_by_file() {
+    let (_tmp, acme) = init(&[]);
+    // One static file of the theme and one template, from the project.
+    std::fs::create_dir_all(acme.join("themes/vouch/static")).unwrap();
+    std::fs::write(
+        acme.join("themes/vouch/static/vouch.css"),
+        "/* acme colours */\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(acme.join("site/templates")).unwrap();
+    std::fs::write(
+        acme.join("site/templates/404.html"),
+        "{% extends \"base.html\" %}{% block content %}<h1>Lost at Acme</h1>{% endblock %}",
+    )
+    .unwrap();
+    let out = util::run_in(&acme, &["build"]);
+    assert!(out.status.success(), "{}", util::stderr(&out));
+    let public = acme.join("public");
+    assert_eq!(read(&public.join("vouch.css")), "/* acme colours */\n");
+    assert!(read(&public.join("404.html")).contains("Lost at Acme"));
+    // Everything else still comes from the embedded theme.
+    assert!(public.join("vouch.js").is_file());
+    assert!(read(&public.join("controls/index.html")).contains("Quarterly access reviews"));
+}
