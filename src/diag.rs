@@ -91,6 +91,18 @@ impl std::fmt::Display for Styled<'_> {
 /// one format of errors that stop a command (`vouch: error: ...`).
 pub fn print_error(message: &str) {
     let style = anstyle::AnsiColor::Red.on_default().bold();
+    // An error that already names its file (`data/x.toml:3: error: ...`)
+    // is printed as it is, so every error reads the same.
+    if let Some((location, rest)) = message.split_once(": error: ") {
+        if !location.contains(' ') && !location.is_empty() {
+            anstream::eprintln!(
+                "{location}: {}error{}: {rest}",
+                style.render(),
+                style.render_reset()
+            );
+            return;
+        }
+    }
     anstream::eprintln!(
         "vouch: {}error{}: {message}",
         style.render(),

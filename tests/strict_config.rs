@@ -375,3 +375,45 @@ fn unknown_top_level_keys_in_every_data_file() {
         "{out}"
     );
 }
+
+#[test]
+fn non_ascii_content_names_and_dates_never_panic() {
+    let (_t, dir) = project();
+    std::fs::write(
+        dir.join("site/content/aéééééxyz-note.md"),
+        "+++\ntitle = \"Note\"\n+++\nHello.\n",
+    )
+    .unwrap();
+    let ok = util::run_in(&dir, &["build"]);
+    assert!(ok.status.success(), "{}", util::stderr(&ok));
+    assert!(!util::stderr(&ok).contains("panicked"));
+    std::fs::write(
+        dir.join("site/content/dated.md"),
+        "+++\ntitle = \"Dated\"\ndate = \"2026-03-0€x\"\n+++\nHello.\n",
+    )
+    .unwrap();
+    let (code, out) = check(&dir);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("site/content/dated.md:3: error: date:"),
+        "{out}"
+    );
+    let build = util::run_in(&dir, &["build", "--allow-errors"]);
+    assert_eq!(build.status.code(), Some(2));
+    let err = util::stderr(&build);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.contains("content/dated.md:3: error: date:"), "{err}");
+}
+
+#[test]
+fn an_error_naming_its_file_is_printed_as_a_finding() {
+    let (_t, dir) = project();
+    std::fs::write(dir.join("data/reports.toml"), b"title = \"caf\xe9\"\n").unwrap();
+    let out = util::run_in(&dir, &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = util::stderr(&out);
+    assert_eq!(
+        err.trim(),
+        "data/reports.toml:1: error: not valid UTF-8 text (save the file as UTF-8)"
+    );
+}

@@ -89,7 +89,7 @@ pub fn load(root: &Path) -> Result<(Project, Vec<Finding>)> {
     let company_path = root.join(COMPANY);
     anyhow::ensure!(
         company_path.is_file(),
-        "{} not found: is {} a vouch project? (use -C DIR to point at one)",
+        "{} not found: is {} a vouch project? (use -C DIR to point at one, or `vouch init DIR` to start one)",
         company_path.display(),
         root.display()
     );
