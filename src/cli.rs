@@ -74,6 +74,7 @@ pub fn main() -> ExitCode {
     match run(&cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
+            crate::util::Progress::clear();
             crate::diag::print_error(&format!("{err:#}"));
             ExitCode::from(EXIT_ERROR)
         }

@@ -227,9 +227,12 @@ impl Progress {
 
     /// Clears the progress line.
     pub fn finish(&self) {
-        if !self.enabled {
-            return;
-        }
+        Progress::clear();
+    }
+
+    /// Clears any progress line of the process, e.g. before printing an
+    /// error that ended a command early.
+    pub fn clear() {
         if let Some(bar) = BAR.lock().unwrap_or_else(|e| e.into_inner()).take() {
             bar.finish_and_clear();
         }
