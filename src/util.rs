@@ -199,11 +199,11 @@ impl Progress {
             return;
         }
         with_bar(|bar| {
+            bar.set_message(msg.to_string());
             if bar.length().is_some() {
-                bar.set_length(0);
+                bar.unset_length();
                 bar.set_style(spinner_style());
             }
-            bar.set_message(msg.to_string());
         });
     }
 
@@ -214,14 +214,15 @@ impl Progress {
             return;
         }
         with_bar(|bar| {
-            if bar.length() != Some(total) {
-                bar.set_style(bar_style());
-                bar.set_length(total);
-            }
-            bar.set_position(done);
             if bar.message() != msg {
                 bar.set_message(msg.to_string());
             }
+            if bar.length() != Some(total) {
+                bar.set_length(total);
+                bar.set_style(bar_style());
+                bar.reset_eta();
+            }
+            bar.set_position(done);
         });
     }
 
