@@ -65,7 +65,7 @@ pub fn answer_questionnaire(
     };
     for (i, question) in q.questions.iter().enumerate() {
         if i % 25 == 0 {
-            progress.update(&format!("answering {}/{total}", i + 1));
+            progress.step(i as u64, total as u64, "answering");
         }
         let m = cap_nda(matcher.answer(&question.text), library, opts);
         let entry = m.entry.map(|idx| &library.entries[idx]);

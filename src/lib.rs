@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod diag;
+pub mod guard;
 pub mod util;
 
 // Foundation: the TSC catalog, the project data model, validation, coverage.

@@ -105,9 +105,41 @@ pub fn catalog() -> &'static [Criterion] {
     CATALOG
 }
 
-/// The criterion with this exact id (`CC6.1`), if it exists.
+/// The criterion with this id, if it exists. Case and surrounding blanks
+/// do not matter (`cc6.1` is `CC6.1`): use the returned `id`, the canonical
+/// spelling.
 pub fn get(id: &str) -> Option<&'static Criterion> {
-    CATALOG.iter().find(|c| c.id == id)
+    let id = id.trim();
+    CATALOG.iter().find(|c| c.id.eq_ignore_ascii_case(id))
+}
+
+/// The canonical spelling of a criterion id (`cc6.2` -> `CC6.2`).
+pub fn canonical(id: &str) -> Option<&'static str> {
+    get(id).map(|c| c.id)
+}
+
+/// `unknown TSC criterion "CC6.9" (did you mean "CC6.8"?)`: the message for
+/// an id that is not in the catalog, with the closest id when there is one.
+pub fn unknown_message(id: &str) -> String {
+    let ids: Vec<&str> = CATALOG.iter().map(|c| c.id).collect();
+    // Suggest within the same group when the group exists (CC6.9 -> CC6.x).
+    let upper = id.trim().to_ascii_uppercase();
+    let group = upper.split('.').next().unwrap_or("");
+    let same_group: Vec<&str> = CATALOG
+        .iter()
+        .filter(|c| c.group == group)
+        .map(|c| c.id)
+        .collect();
+    let hint = match (same_group.first(), same_group.last()) {
+        (Some(first), Some(last)) => {
+            let closest = crate::diag::did_you_mean(&upper, &same_group).unwrap_or(last);
+            Some(format!(
+                " (did you mean {closest:?}? {group} has {first} to {last})"
+            ))
+        }
+        _ => crate::diag::did_you_mean(&upper, &ids).map(|s| format!(" (did you mean {s:?}?)")),
+    };
+    format!("unknown TSC criterion {id:?}{}", hint.unwrap_or_default())
 }
 
 /// Groups in catalog order: `(group, title)`.
@@ -273,6 +305,18 @@ mod tests {
         for c in catalog() {
             assert!(c.id.starts_with(&format!("{}.", c.group)), "{}", c.id);
         }
+    }
+
+    #[test]
+    fn lowercase_ids_are_accepted_and_unknown_ones_get_a_suggestion() {
+        assert_eq!(canonical(" cc6.2 "), Some("CC6.2"));
+        assert_eq!(canonical("CC6.9"), None);
+        let msg = unknown_message("CC6.9");
+        assert!(
+            msg.contains("did you mean \"CC6.") && msg.contains("CC6.8"),
+            "{msg}"
+        );
+        assert!(unknown_message("A1.9").contains("A1.3"));
     }
 
     #[test]

@@ -91,7 +91,7 @@ fn home_and_controls_render_and_the_filter_narrows_the_list() {
         &util::repo_root().join("themes"),
         &proj.path().join("themes"),
     );
-    let out = util::run_in(proj.path(), &["build", "--quiet"]);
+    let out = util::run_in(proj.path(), &["build", "--quiet", "--relative"]);
     assert!(out.status.success(), "{}", util::stderr(&out));
     let public = proj.path().join("public");
     let profile = tempfile::tempdir().unwrap();

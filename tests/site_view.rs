@@ -166,6 +166,8 @@ fn renders_every_page() {
             stage_only: None,
             engine: Engine::Builtin,
             base_url: None,
+            relative: false,
+            allow_errors: false,
             build_date: d("2026-11-28"),
         },
     )

@@ -61,11 +61,13 @@ pub struct Args {
 
 pub fn run(args: &Args, global: &Global) -> Result<u8> {
     let progress = Progress::new(global.quiet);
+    progress.update(&format!("reading {}", args.input.display()));
     let q = questionnaire::read(&args.input, &args.layout.read_options())?;
     let library_path = args
         .library
         .clone()
         .unwrap_or_else(|| global.project.join("answers"));
+    progress.update("loading the answer library");
     let (library, findings) = library::load(&library_path)?;
     let drafts = library.drafts();
     // Drafts (imported, not yet approved) are never used (contract §3).
@@ -98,6 +100,7 @@ pub fn run(args: &Args, global: &Global) -> Result<u8> {
     };
     let run = answering::answer_questionnaire(&q, &library, &thesaurus, config, &opts, progress);
 
+    progress.update("writing the answers");
     let output = output_path(args)?;
     let written = questionnaire::write_filled_with(
         &q,
@@ -109,6 +112,7 @@ pub fn run(args: &Args, global: &Global) -> Result<u8> {
         },
     )?;
     write_reports(args, &run)?;
+    progress.finish();
     if !global.quiet {
         print_summary(&run, &written);
     }

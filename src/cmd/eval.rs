@@ -50,7 +50,18 @@ pub fn run(args: &Args, _global: &Global) -> anyhow::Result<u8> {
     };
     let report = eval::run(&args.dir, &thesaurus, &opts)?;
     if args.json {
-        print_json(&report)?;
+        // The report's own keys stay at the top level, beside the shared
+        // {"summary", "rows"} shape.
+        let mut value = serde_json::to_value(&report)?;
+        value["summary"] = serde_json::json!({
+            "questions": report.questions,
+            "answerable": report.answerable,
+            "top1": report.top1,
+            "abstention": report.abstention,
+            "answer_accuracy": report.answer_accuracy,
+            "targets_met": report.targets_met,
+        });
+        print_json(&value)?;
     } else {
         eval::print(&report, args.errors);
     }

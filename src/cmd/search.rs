@@ -27,7 +27,7 @@ pub struct Args {
     /// Include internal entries.
     #[arg(long)]
     pub internal: bool,
-    /// Print JSON instead of a table.
+    /// Print JSON: {"summary": {...}, "rows": [candidates], "decision": {...}}.
     #[arg(long)]
     pub json: bool,
 }
@@ -56,8 +56,14 @@ pub fn run(args: &Args, global: &Global) -> anyhow::Result<u8> {
     let decision = matcher.answer(&args.question);
     if args.json {
         let out = serde_json::json!({
-            "question": args.question,
-            "candidates": cands,
+            "summary": {
+                "question": args.question,
+                "candidates": cands.len(),
+                "entry": decision.entry.map(|i| &lib.entries[i].id),
+                "confidence": decision.confidence,
+                "tier": decision.tier,
+            },
+            "rows": cands,
             "decision": {
                 "entry": decision.entry.map(|i| &lib.entries[i].id),
                 "confidence": decision.confidence,

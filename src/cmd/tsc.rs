@@ -11,7 +11,7 @@ use crate::util::{print_json, EXIT_OK};
 /// List the embedded AICPA Trust Services Criteria.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Print JSON.
+    /// Print JSON: {"summary": {criteria}, "rows": [...]}.
     #[arg(long)]
     pub json: bool,
     /// Only this category: security, availability, confidentiality,
@@ -49,7 +49,10 @@ pub fn run(args: &Args, _global: &Global) -> anyhow::Result<u8> {
         })
         .collect();
     if args.json {
-        print_json(&items)?;
+        print_json(&serde_json::json!({
+            "summary": { "criteria": items.len() },
+            "rows": items,
+        }))?;
         return Ok(EXIT_OK);
     }
     let mut group = "";

@@ -3,38 +3,17 @@
 //! and documents keep only title, kind, access and dates, `nda` controls keep
 //! only title, criteria and status.
 
-use std::path::Path;
-
-use anyhow::Result;
 use chrono::NaiveDate;
 
 use super::public::*;
-use crate::diag::{Finding, Severity};
 use crate::model::{self, Project, Visibility};
 
 /// The order in which the system's components are shown.
 const BOUNDARY_ORDER: [&str; 5] = ["services", "infrastructure", "people", "procedures", "data"];
 
-/// Loads `data/` and keeps what may be published. Data errors stop the build
-/// (a broken visibility must never publish an item): they are listed, as
-/// `vouch check` would.
-pub fn load_view(root: &Path, build_date: NaiveDate) -> Result<PublicView> {
-    let (project, findings) = model::load(root)?;
-    let errors: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .collect();
-    if !errors.is_empty() {
-        let shown: Vec<String> = errors.iter().take(5).map(|f| f.to_string()).collect();
-        anyhow::bail!(
-            "the data has {} error(s); fix them first (`vouch check` lists them all):\n  {}",
-            errors.len(),
-            shown.join("\n  ")
-        );
-    }
-    Ok(public_view(&project, build_date))
-}
-
+/// The public view of a loaded project. `vouch build` validates the project
+/// first (`check::validate`): a project with errors is never published
+/// unless `--allow-errors`, and then unreadable visibilities count as internal.
 pub fn public_view(p: &Project, build_date: NaiveDate) -> PublicView {
     PublicView {
         build_date,

@@ -7,7 +7,7 @@
 //! A real `zola build` run on the staged directory renders the same site.
 
 use std::collections::BTreeSet;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
@@ -44,7 +44,7 @@ pub fn stage(view: &PublicView, opts: &StageOptions) -> Result<(Tree, StageRepor
         );
     }
     let mut tree = Tree::new();
-    tree.add_dir(&site, "")?;
+    tree.add_dir_within(&site, "", opts.project)?;
     let config_path = site.join("config.toml");
     let mut config_text = std::fs::read_to_string(&config_path)
         .with_context(|| format!("cannot read {}", config_path.display()))?;
@@ -54,14 +54,7 @@ pub fn stage(view: &PublicView, opts: &StageOptions) -> Result<(Tree, StageRepor
     }
     let config = Config::parse(&config_text).context("site/config.toml")?;
     if let Some(theme) = &config.theme {
-        let src = opts.project.join("themes").join(theme);
-        if !src.is_dir() {
-            bail!(
-                "site/config.toml: theme {theme:?} not found in {}",
-                src.display()
-            );
-        }
-        tree.add_dir(&src, &format!("themes/{theme}/"))?;
+        super::theme::add_theme(&mut tree, opts.project, theme)?;
     }
     let mut stager = Stager {
         view,
@@ -106,15 +99,8 @@ impl Stager<'_> {
 
     /// Copies a public file into `static/files/` and returns its site path.
     fn publish(&mut self, rel: &str) -> Result<String> {
-        let path = Path::new(rel);
-        if path.is_absolute()
-            || path
-                .components()
-                .any(|c| !matches!(c, Component::Normal(_)))
-        {
-            bail!("{rel}: file paths must be relative and stay inside the project");
-        }
-        let src = self.project.join(path);
+        let src = crate::guard::resolve_file(self.project, rel)
+            .map_err(|msg| anyhow::anyhow!("{rel}: error: {msg}"))?;
         let bytes = std::fs::read(&src).with_context(|| format!("cannot read {rel}"))?;
         let site_path = format!("files/{}", rel.strip_prefix("data/files/").unwrap_or(rel));
         self.write(&format!("static/{site_path}"), &bytes)?;
