@@ -220,7 +220,7 @@ fn drafts_are_never_used_until_approved() {
         &["search", "cyber liability insurance", "--json"],
     );
     let found = json_of(&out);
-    assert_eq!(found["candidates"].as_array().unwrap().len(), 0, "{found}");
+    assert_eq!(found["rows"].as_array().unwrap().len(), 0, "{found}");
 
     // Approving a draft without controls is refused unless --force.
     let out = util::run_in(dir.path(), &["library", "approve", "--all"]);
