@@ -22,7 +22,7 @@ use super::keywords::{kw_answer, kw_comment, kw_id, kw_question, negative};
 use super::question_rows::{question_rows, Block};
 use super::sheet::{col_index, Grid, ValidationIndex};
 use super::text_shape::question_weight;
-use super::text_shape::{is_texty, is_yes_no};
+use super::text_shape::{is_end_marker, is_texty, is_yes_no};
 use super::vocab::is_answer_like;
 
 /// User overrides (`--header-row`, `--question-col`, ...).
@@ -110,6 +110,8 @@ pub fn detect(grid: &Grid, ov: &Overrides) -> Result<Detection, String> {
         .map(|(r, _)| r)
         .filter(|&r| r >= first_data && !band_rows.contains(&r))
         .filter(|&r| ov.include_hidden || !grid.is_row_hidden(r))
+        // "End of Standard" and copyright lines are not data.
+        .filter(|&r| !grid.row_cells(r).iter().any(|(_, v)| is_end_marker(v)))
         .collect();
     let cols = grid.used_cols();
     let stats: BTreeMap<u32, ColStats> = cols
@@ -662,7 +664,6 @@ fn answer_vocabulary(grid: &Grid, rows: &[DetectedRow], dv: &ValidationIndex) ->
 }
 #[cfg(test)]
 mod tests {
-    use super::super::text_shape::is_end_marker;
     use super::*;
 
     #[test]

@@ -78,6 +78,14 @@ pub fn infer_from_answers<'a>(answers: impl Iterator<Item = &'a str>) -> Vec<Str
             }
         }
     }
+    // A column answered in single letters (`Y`) is answered `N` for no.
+    let letters = [("Y", "N"), ("N", "Y"), ("y", "n"), ("n", "y")];
+    if let Some((_, other)) = letters
+        .iter()
+        .find(|(one, _)| out.len() == 1 && out[0] == *one)
+    {
+        out.push(other.to_string());
+    }
     out
 }
 
@@ -108,6 +116,7 @@ mod tests {
             infer_from_answers(["Y", "N ", "Y", "x"].into_iter()),
             v(&["Y", "N"])
         );
+        assert_eq!(infer_from_answers(["Y", "Y"].into_iter()), v(&["Y", "N"]));
     }
 }
 
