@@ -108,16 +108,13 @@ pub fn detect(grid: &Grid, ov: &Overrides) -> Result<Detection, String> {
     let data_rows: Vec<u32> = grid
         .rows()
         .map(|(r, _)| r)
-        .filter(|&r| r >= first_data && !band_rows.contains(&r))
+        .filter(|&r| r >= first_data && band_rows.binary_search(&r).is_err())
         .filter(|&r| ov.include_hidden || !grid.is_row_hidden(r))
         // "End of Standard" and copyright lines are not data.
         .filter(|&r| !grid.row_cells(r).iter().any(|(_, v)| is_end_marker(v)))
         .collect();
     let cols = grid.used_cols();
-    let stats: BTreeMap<u32, ColStats> = cols
-        .iter()
-        .map(|&c| (c, ColStats::collect(grid, c, &data_rows)))
-        .collect();
+    let stats = ColStats::collect(grid, &data_rows);
     let content_rows = data_rows
         .iter()
         .filter(|&&r| {
@@ -431,21 +428,25 @@ struct ColStats {
 }
 
 impl ColStats {
-    fn collect(grid: &Grid, col: u32, rows: &[u32]) -> Self {
-        let mut s = ColStats::default();
+    /// The statistics of every column over `rows`, visiting each cell once.
+    fn collect(grid: &Grid, rows: &[u32]) -> BTreeMap<u32, ColStats> {
+        let mut all: BTreeMap<u32, ColStats> = BTreeMap::new();
         for &r in rows {
-            let t = grid.cell(r, col).trim();
-            if t.is_empty() {
-                continue;
+            for (col, text) in grid.row_cells(r) {
+                let t = text.trim();
+                if t.is_empty() {
+                    continue;
+                }
+                let s = all.entry(*col).or_default();
+                s.filled += 1;
+                s.question_weight += question_weight(t);
+                s.total_len += t.chars().take(300).count();
+                s.yes_no += usize::from(is_yes_no(t));
+                s.short += usize::from(t.chars().nth(24).is_none());
+                s.with_digit += usize::from(t.chars().any(|c| c.is_ascii_digit()));
             }
-            s.filled += 1;
-            s.question_weight += question_weight(t);
-            s.total_len += t.chars().take(300).count();
-            s.yes_no += usize::from(is_yes_no(t));
-            s.short += usize::from(t.chars().nth(24).is_none());
-            s.with_digit += usize::from(t.chars().any(|c| c.is_ascii_digit()));
         }
-        s
+        all
     }
 
     fn avg_len(&self) -> f64 {

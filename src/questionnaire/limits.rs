@@ -4,6 +4,7 @@
 //! `--max-rows`, `--max-cols`, `--max-cell-chars`), and the input must be a
 //! regular file (a FIFO would block, `/dev/zero` never ends).
 
+use std::collections::HashSet;
 use std::io::Read;
 use std::path::Path;
 
@@ -118,14 +119,16 @@ fn file_kind(meta: &std::fs::Metadata) -> &'static str {
 }
 
 /// Adds cells to a grid while enforcing the row, column and cell-length
-/// caps, so that reading stops as soon as a cap is passed.
+/// caps, so that reading stops as soon as a cap is passed. Cells may come in
+/// any order (a hostile file can list its rows backwards): they are sorted
+/// once at the end.
 pub struct GridBuilder<'a> {
     pub grid: Grid,
     limits: &'a Limits,
     file: &'a Path,
-    last_row: u32,
-    rows: usize,
-    cols: std::collections::HashSet<u32>,
+    cells: Vec<(u32, u32, String)>,
+    rows: HashSet<u32>,
+    cols: HashSet<u32>,
 }
 
 impl<'a> GridBuilder<'a> {
@@ -134,15 +137,15 @@ impl<'a> GridBuilder<'a> {
             grid,
             limits,
             file,
-            last_row: 0,
-            rows: 0,
-            cols: Default::default(),
+            cells: Vec::new(),
+            rows: HashSet::new(),
+            cols: HashSet::new(),
         }
     }
 
     /// Adds a non-empty cell (1-based row, 0-based column).
     pub fn add(&mut self, row: u32, col: u32, text: String) -> Result<()> {
-        if text.is_empty() {
+        if text.is_empty() || row == 0 {
             return Ok(());
         }
         if text.len() > self.limits.max_cell_chars
@@ -156,17 +159,13 @@ impl<'a> GridBuilder<'a> {
                 self.limits.max_cell_chars
             );
         }
-        if row != self.last_row && self.grid.row_cells(row).is_empty() {
-            self.rows += 1;
-            self.last_row = row;
-            if self.rows > self.limits.max_rows {
-                bail!(
-                    "{}: sheet '{}': more than {} rows hold content; pass --max-rows to raise the limit",
-                    self.file.display(),
-                    self.grid.name,
-                    self.limits.max_rows
-                );
-            }
+        if self.rows.insert(row) && self.rows.len() > self.limits.max_rows {
+            bail!(
+                "{}: sheet '{}': more than {} rows hold content; pass --max-rows to raise the limit",
+                self.file.display(),
+                self.grid.name,
+                self.limits.max_rows
+            );
         }
         if self.cols.insert(col) && self.cols.len() > self.limits.max_cols {
             bail!(
@@ -176,11 +175,17 @@ impl<'a> GridBuilder<'a> {
                 self.limits.max_cols
             );
         }
-        self.grid.set(row, col, text);
+        self.cells.push((row, col, text));
         Ok(())
     }
 
-    pub fn finish(self) -> Grid {
+    /// The grid, its cells in order (a cell given twice keeps its last value).
+    pub fn finish(mut self) -> Grid {
+        // Stable: of two values for one cell, the later stays last.
+        self.cells.sort_by_key(|(r, c, _)| (*r, *c));
+        for (r, c, text) in self.cells {
+            self.grid.set(r, c, text);
+        }
         self.grid
     }
 }

@@ -9,9 +9,11 @@
 //! - Every question gets a [`RowOutcome`]: written, kept, left empty or
 //!   skipped, with the reasons.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::Serialize;
 
-use super::sheet::col_letter;
+use super::sheet::{col_letter, MergeIndex};
 use super::text_shape::word_count;
 use super::vocab::{self, kind_of, Kind};
 use super::{clip, csv_out, AnswerFormat, CellEdit, Fill, Questionnaire, SkippedCell, Source};
@@ -88,19 +90,25 @@ pub struct FillPlan {
 
 /// Plans what to write for `fills` (at most one per question row).
 pub fn plan_fill(q: &Questionnaire, fills: &[Fill], opts: &WriteOptions) -> FillPlan {
-    let is_csv = matches!(q.source, Source::Csv { .. });
     let grids = q.source.grids();
+    let ctx = Context {
+        grids,
+        merges: grids.iter().map(|g| g.merge_index()).collect(),
+        is_csv: matches!(q.source, Source::Csv { .. }),
+        opts,
+    };
     let mut plan = FillPlan::default();
-    let by_row: std::collections::HashMap<(&str, u32), &Fill> = fills
+    let by_row: HashMap<(&str, u32), &Fill> = fills
         .iter()
         .map(|f| ((f.sheet.as_str(), f.row), f))
         .collect();
+    let questions: HashSet<(&str, u32)> = q
+        .questions
+        .iter()
+        .map(|x| (x.sheet.as_str(), x.row))
+        .collect();
     for fill in fills {
-        let known = q
-            .questions
-            .iter()
-            .any(|x| x.sheet == fill.sheet && x.row == fill.row);
-        if !known {
+        if !questions.contains(&(fill.sheet.as_str(), fill.row)) {
             plan.skipped.push(SkippedCell {
                 sheet: fill.sheet.clone(),
                 row: fill.row,
@@ -110,110 +118,117 @@ pub fn plan_fill(q: &Questionnaire, fills: &[Fill], opts: &WriteOptions) -> Fill
         }
     }
     for (question, slot) in q.questions.iter().zip(&q.slots) {
-        let mut out = RowOutcome {
-            sheet: question.sheet.clone(),
-            row: question.row,
-            status: RowStatus::LeftEmpty,
-            existing_answer: question.existing_answer.clone(),
-            written_answer: None,
-            comment_written: false,
-            reasons: Vec::new(),
-        };
-        if question.answer_spaces {
-            out.reasons
-                .push("the answer cell held only spaces (counted as blank)".into());
-        }
-        let fill = by_row.get(&(question.sheet.as_str(), question.row));
-        if question.existing_answer.is_some() && !opts.overwrite_existing {
-            out.status = RowStatus::Kept;
-            if fill.is_some() {
-                out.reasons.push(
-                    "the file already holds an answer: kept, nothing written beside it (--overwrite replaces it)"
-                        .into(),
-                );
-            }
-            plan.outcomes.push(out);
-            continue;
-        }
-        let Some(fill) = fill else {
-            plan.outcomes.push(out);
-            continue;
-        };
-        let grid = &grids[slot.grid];
-        let Some(answer) = fill
-            .answer
-            .as_deref()
-            .map(str::trim)
-            .filter(|a| !a.is_empty())
-        else {
-            out.reasons.push("no answer to write".into());
-            plan.outcomes.push(out);
-            continue;
-        };
-        let Some(acol) = slot.answer_col else {
-            skip(
-                &mut plan,
-                &mut out,
-                None,
-                "the sheet has no answer column (use --answer-col)".into(),
-            );
-            plan.outcomes.push(out);
-            continue;
-        };
-        if let Some(why) = &question.not_writable {
-            skip(&mut plan, &mut out, Some(acol), why.clone());
-            plan.outcomes.push(out);
-            continue;
-        }
-        if covered_by_merge(grid, question.row, acol) {
-            skip(
-                &mut plan,
-                &mut out,
-                Some(acol),
-                "the answer cell is covered by a merged range".into(),
-            );
-            plan.outcomes.push(out);
-            continue;
-        }
-        let comment = fill
-            .comment
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty());
-        let (value, comment) = match fit_answer(answer, comment, question.answer_format, slot) {
-            Ok(fit) => fit,
-            Err(why) => {
-                skip(&mut plan, &mut out, Some(acol), why);
-                plan.outcomes.push(out);
-                continue;
-            }
-        };
-        if value.text != answer {
-            out.reasons.push(value.note.clone().unwrap_or_else(|| {
-                format!(
-                    "answer written as {:?}, the cell's own spelling",
-                    value.text
-                )
-            }));
-        } else if let Some(note) = &value.note {
-            out.reasons.push(note.clone());
-        }
-        let text = cell_text(&value.text, is_csv, &mut out.reasons, "answer");
-        plan.edits.push(CellEdit {
-            grid: slot.grid,
-            row: question.row,
-            col: acol,
-            value: text.clone(),
-            is_answer: true,
-        });
-        out.status = RowStatus::Written;
-        out.written_answer = Some(text);
-        if let Some(comment) = comment {
-            plan_comment(&mut plan, &mut out, grid, slot, comment, is_csv, opts);
-        }
-        plan.outcomes.push(out);
+        let fill = by_row
+            .get(&(question.sheet.as_str(), question.row))
+            .copied();
+        let outcome = plan_row(&mut plan, &ctx, question, slot, fill);
+        plan.outcomes.push(outcome);
     }
     plan
+}
+
+/// What planning needs besides the plan itself.
+struct Context<'a> {
+    grids: &'a [super::Grid],
+    merges: Vec<MergeIndex>,
+    is_csv: bool,
+    opts: &'a WriteOptions,
+}
+
+/// The outcome of one question, adding its cell edits to the plan.
+fn plan_row(
+    plan: &mut FillPlan,
+    ctx: &Context,
+    question: &super::Question,
+    slot: &Slot,
+    fill: Option<&Fill>,
+) -> RowOutcome {
+    let mut out = RowOutcome {
+        sheet: question.sheet.clone(),
+        row: question.row,
+        status: RowStatus::LeftEmpty,
+        existing_answer: question.existing_answer.clone(),
+        written_answer: None,
+        comment_written: false,
+        reasons: Vec::new(),
+    };
+    if question.answer_spaces {
+        out.reasons
+            .push("the answer cell held only spaces (counted as blank)".into());
+    }
+    if question.existing_answer.is_some() && !ctx.opts.overwrite_existing {
+        out.status = RowStatus::Kept;
+        if fill.is_some() {
+            out.reasons.push(
+                "the file already holds an answer: kept, nothing written beside it (--overwrite replaces it)"
+                    .into(),
+            );
+        }
+        return out;
+    }
+    let Some(fill) = fill else {
+        return out;
+    };
+    let grid = &ctx.grids[slot.grid];
+    let Some(answer) = fill
+        .answer
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    else {
+        out.reasons.push("no answer to write".into());
+        return out;
+    };
+    let Some(acol) = slot.answer_col else {
+        let why = "the sheet has no answer column (use --answer-col)";
+        skip(plan, &mut out, None, why.into());
+        return out;
+    };
+    if let Some(why) = &question.not_writable {
+        skip(plan, &mut out, Some(acol), why.clone());
+        return out;
+    }
+    let merges = &ctx.merges[slot.grid];
+    if covered_by_merge(merges, question.row, acol) {
+        let why = "the answer cell is covered by a merged range";
+        skip(plan, &mut out, Some(acol), why.into());
+        return out;
+    }
+    let comment = fill
+        .comment
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    let (value, comment) = match fit_answer(answer, comment, question.answer_format, slot) {
+        Ok(fit) => fit,
+        Err(why) => {
+            skip(plan, &mut out, Some(acol), why);
+            return out;
+        }
+    };
+    if let Some(note) = &value.note {
+        out.reasons.push(note.clone());
+    } else if value.text != answer {
+        out.reasons.push(format!(
+            "answer written as {:?}, the cell's own spelling",
+            value.text
+        ));
+    }
+    let text = cell_text(&value.text, ctx.is_csv, &mut out.reasons, "answer");
+    plan.edits.push(CellEdit {
+        grid: slot.grid,
+        row: question.row,
+        col: acol,
+        value: text.clone(),
+        is_answer: true,
+    });
+    out.status = RowStatus::Written;
+    out.written_answer = Some(text);
+    if let Some(comment) = comment {
+        let cell = (grid, merges);
+        plan_comment(plan, &mut out, cell, slot, comment, ctx.is_csv, ctx.opts);
+    }
+    out
 }
 
 /// Marks a row skipped, with the cell and the reason.
@@ -232,7 +247,7 @@ fn skip(plan: &mut FillPlan, out: &mut RowOutcome, column: Option<u32>, why: Str
 fn plan_comment(
     plan: &mut FillPlan,
     out: &mut RowOutcome,
-    grid: &super::Grid,
+    (grid, merges): (&super::Grid, &MergeIndex),
     slot: &Slot,
     comment: &str,
     is_csv: bool,
@@ -248,7 +263,7 @@ fn plan_comment(
         Some("the comment cell holds a formula".to_owned())
     } else if grid.is_locked(row, ccol) {
         Some("the comment cell is locked on a protected sheet".to_owned())
-    } else if covered_by_merge(grid, row, ccol) {
+    } else if covered_by_merge(merges, row, ccol) {
         Some("the comment cell is covered by a merged range".to_owned())
     } else if !existing.is_empty() && !opts.overwrite_existing {
         Some(format!(
@@ -378,8 +393,9 @@ pub fn truncate_chars(s: &str, n: usize) -> String {
     t
 }
 
-fn covered_by_merge(grid: &super::Grid, row: u32, col: u32) -> bool {
-    grid.merges
-        .iter()
-        .any(|m| m.contains(row, col) && (m.r1, m.c1) != (row, col))
+/// A cell inside a merged range other than its top-left one.
+fn covered_by_merge(merges: &MergeIndex, row: u32, col: u32) -> bool {
+    merges
+        .at(row, col)
+        .is_some_and(|m| (m.r1, m.c1) != (row, col))
 }

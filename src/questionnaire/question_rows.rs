@@ -42,23 +42,26 @@ pub fn question_rows(
     dv: &ValidationIndex,
 ) -> Vec<DetectedRow> {
     let visible_col = |c: u32| layout.include_hidden || !grid.is_col_hidden(c);
+    let headers: HashSet<u32> = blocks.iter().filter_map(|b| b.header_row).collect();
     let rows: Vec<u32> = grid
         .rows()
         .map(|(r, _)| r)
         .filter(|&r| layout.include_hidden || !grid.is_row_hidden(r))
-        .filter(|r| !blocks.iter().any(|b| b.header_row == Some(*r)))
+        .filter(|r| !headers.contains(r))
         .collect();
+    let merges = grid.merge_index();
+    // Blocks are in row order: the one holding a row is found by bisection.
+    let block_of = |r: u32| {
+        let i = blocks.partition_point(|b| b.first_row <= r);
+        (i > 0 && blocks[i - 1].contains(r)).then(|| i - 1)
+    };
     let id_of = |r: u32| {
         layout
             .idcol
             .map(|c| grid.cell(r, c).trim().to_owned())
             .filter(|s| !s.is_empty())
     };
-    let banded = |r: u32| {
-        blocks
-            .iter()
-            .any(|b| b.header_row.is_some() && b.contains(r))
-    };
+    let banded = |r: u32| block_of(r).is_some_and(|i| blocks[i].header_row.is_some());
     // The shapes of the ids of rows that clearly ask something: a row with
     // another id shape (`3.0.` among `2.1.00-01`) is a section number.
     let question_shapes: HashSet<String> = rows
@@ -90,7 +93,7 @@ pub fn question_rows(
     let mut current_block = None;
     let mut out = Vec::new();
     for (i, &r) in rows.iter().enumerate() {
-        let Some(b) = blocks.iter().position(|b| b.contains(r)) else {
+        let Some(b) = block_of(r) else {
             continue;
         };
         let block = &blocks[b];
@@ -122,11 +125,9 @@ pub fn question_rows(
         }
         let covered = acol.is_some_and(|a| dv.at(r, a).is_some());
         let weight = question_weight(text);
-        let merged_over_answer = acol.is_some_and(|a| {
-            grid.merges
-                .iter()
-                .any(|m| m.contains(r, layout.qcol) && m.contains(r, a))
-        });
+        let question_merge = merges.at(r, layout.qcol);
+        let merged_over_answer =
+            acol.is_some_and(|a| question_merge.is_some_and(|m| m.contains(r, a)));
         if merged_over_answer {
             continue;
         }
@@ -153,10 +154,7 @@ pub fn question_rows(
         }
         if !covered && weight == 0.0 {
             let only_cell = filled.len() == 1;
-            let merged_across = grid
-                .merges
-                .iter()
-                .any(|m| m.contains(r, layout.qcol) && m.c2 > m.c1);
+            let merged_across = question_merge.is_some_and(|m| m.c2 > m.c1);
             let next_id = rows.get(i + 1).and_then(|&n| id_of(n));
             let section_id = match (&id, &next_id) {
                 (Some(a), Some(b)) => {

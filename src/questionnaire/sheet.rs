@@ -270,6 +270,11 @@ impl Grid {
         self.protected && self.locks.as_ref().is_some_and(|l| l.is_locked(row, col))
     }
 
+    /// An index over the merged ranges.
+    pub fn merge_index(&self) -> MergeIndex {
+        MergeIndex::new(&self.merges)
+    }
+
     /// An index over the list validations for fast "which dropdown covers
     /// this cell" look-ups, even with thousands of single-cell ranges.
     /// Ranges are clamped to the used range of the sheet (plus a margin for
@@ -282,6 +287,45 @@ impl Grid {
             c2: self.width() + VALIDATION_COL_MARGIN,
         };
         ValidationIndex::new(&self.validations, bounds)
+    }
+}
+
+/// The merged ranges of a sheet, sorted for "which merges cover this row"
+/// look-ups that stay fast with thousands of merges.
+#[derive(Debug, Default)]
+pub struct MergeIndex {
+    /// Merges sorted by first row.
+    merges: Vec<CellRange>,
+    /// `reach[i]`: the last row any of `merges[..=i]` covers.
+    reach: Vec<u32>,
+}
+
+impl MergeIndex {
+    pub fn new(merges: &[CellRange]) -> Self {
+        let mut merges = merges.to_vec();
+        merges.sort_by_key(|m| (m.r1, m.c1));
+        let mut reach = Vec::with_capacity(merges.len());
+        let mut max = 0;
+        for m in &merges {
+            max = max.max(m.r2);
+            reach.push(max);
+        }
+        MergeIndex { merges, reach }
+    }
+
+    /// The merges covering some cell of `row`.
+    pub fn covering(&self, row: u32) -> impl Iterator<Item = &CellRange> + '_ {
+        let end = self.merges.partition_point(|m| m.r1 <= row);
+        (0..end)
+            .rev()
+            .take_while(move |&i| self.reach[i] >= row)
+            .map(move |i| &self.merges[i])
+            .filter(move |m| m.r2 >= row)
+    }
+
+    /// The merge covering the cell, if any.
+    pub fn at(&self, row: u32, col: u32) -> Option<&CellRange> {
+        self.covering(row).find(|m| m.contains(row, col))
     }
 }
 
@@ -457,6 +501,25 @@ mod tests {
             Some((1, 1_048_576))
         );
         assert_eq!(parse_sqref("D2 D3 E1:E4").len(), 3);
+    }
+
+    #[test]
+    fn merge_index_finds_covering_ranges() {
+        let merges = parse_sqref("I3:I5 A10:D10 J1:J100 C4:D4");
+        let idx = MergeIndex::new(&merges);
+        let rows = |r: u32| {
+            let mut v: Vec<String> = idx
+                .covering(r)
+                .map(|m| format!("{}{}", col_letter(m.c1), m.r1))
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(rows(4), ["C4", "I3", "J1"]);
+        assert_eq!(rows(10), ["A10", "J1"]);
+        assert!(rows(101).is_empty());
+        assert_eq!(idx.at(4, 3).map(|m| m.c1), Some(2));
+        assert!(idx.at(6, 2).is_none());
     }
 
     #[test]
