@@ -434,3 +434,69 @@ visibility = "nda"
     assert!(json.contains("MARKER-NDA-5521") && review.contains("MARKER-NDA-5521"));
     assert!(!json.contains("HR-07") && !review.contains("HR-07"));
 }
+
+/// An ODS file whose table body is `rows` (table:table-row elements).
+fn ods_with_rows(path: &Path, rows: &str) {
+    let content = format!(
+        concat!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>"#,
+            r#"<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" "#,
+            r#"xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" "#,
+            r#"xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">"#,
+            r#"<office:body><office:spreadsheet><table:table table:name="Vendor">{}</table:table>"#,
+            r#"</office:spreadsheet></office:body></office:document-content>"#
+        ),
+        rows
+    );
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    w.start_file("mimetype", stored).unwrap();
+    w.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    w.start_file("content.xml", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    w.write_all(content.as_bytes()).unwrap();
+    std::fs::write(path, w.finish().unwrap().into_inner()).unwrap();
+}
+
+fn ods_cell(v: &str) -> String {
+    format!(
+        r#"<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>"#
+    )
+}
+
+#[test]
+fn ods_repeats_cost_only_what_they_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = [
+        format!("<table:table-row>{}{}</table:table-row>", ods_cell("Question"), ods_cell("Answer")),
+        format!("<table:table-row>{}</table:table-row>", ods_cell("Do you encrypt backups?")),
+        // A million empty rows and a far corner cell: a few bytes of XML.
+        r#"<table:table-row table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="16000"/></table:table-row>"#.to_owned(),
+        format!(
+            r#"<table:table-row><table:table-cell table:number-columns-repeated="16000"/>{}</table:table-row>"#,
+            ods_cell("far")
+        ),
+    ]
+    .concat();
+    ods_with_rows(&dir.path().join("far.ods"), &table);
+    let o = run_bounded(dir.path(), &["inspect", "far.ods", "--json"], 30);
+    assert!(o.status.success(), "{}", util::stderr(&o));
+    let v: Value = serde_json::from_str(&util::stdout(&o)).unwrap();
+    assert_eq!(v["summary"]["questions"], 1);
+    // Repeated content is content: the caps stop it.
+    let wide = format!(
+        r#"<table:table-row><table:table-cell table:number-columns-repeated="16000" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#
+    );
+    ods_with_rows(&dir.path().join("wide.ods"), &wide);
+    let o = run_bounded(dir.path(), &["inspect", "wide.ods"], 30);
+    assert!(one_line_error(&o, "wide.ods").contains("--max-cols"));
+    let tall = format!(
+        r#"<table:table-row table:number-rows-repeated="1000000">{}</table:table-row>"#,
+        ods_cell("Do you encrypt backups?")
+    );
+    ods_with_rows(&dir.path().join("tall.ods"), &tall);
+    let o = run_bounded(dir.path(), &["inspect", "tall.ods"], 30);
+    assert!(one_line_error(&o, "tall.ods").contains("--max-rows"));
+}

@@ -23,6 +23,7 @@ pub mod detect;
 mod keywords;
 mod layout_args;
 pub mod limits;
+mod ods_in;
 mod ooxml;
 mod plan;
 mod question_rows;

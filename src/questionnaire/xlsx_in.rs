@@ -94,9 +94,9 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-/// Cell values of every worksheet through calamine. XLSX and XLSB are read
-/// cell by cell (sparse); XLS and ODS come as calamine ranges, whose size
-/// their formats bound (XLS: 65,536 x 256; ODS: calamine's own cell cap).
+/// Cell values of every worksheet. XLSX and XLSB are read cell by cell
+/// through calamine, ODS by [`super::ods_in`] (both sparse); XLS comes as a
+/// calamine range, whose size the format bounds (65,536 x 256).
 fn read_values(path: &Path, bytes: &[u8], format: Format, limits: &Limits) -> Result<Vec<Grid>> {
     let name = path.display();
     match format {
@@ -153,11 +153,7 @@ fn read_values(path: &Path, bytes: &[u8], format: Format, limits: &Limits) -> Re
                 .map_err(|e| calamine_error(path, e.into()))?;
             read_ranges(path, calamine::Sheets::Xls(book), limits)
         }
-        Format::Ods => {
-            let book = calamine::Ods::new(Cursor::new(bytes))
-                .map_err(|e| calamine_error(path, e.into()))?;
-            read_ranges(path, calamine::Sheets::Ods(book), limits)
-        }
+        Format::Ods => super::ods_in::read_ods(path, bytes, limits),
         Format::Csv | Format::VsaqJson => Err(anyhow!("{name}: not a workbook")),
     }
 }
