@@ -486,10 +486,8 @@ fn ods_repeats_cost_only_what_they_hold() {
     let v: Value = serde_json::from_str(&util::stdout(&o)).unwrap();
     assert_eq!(v["summary"]["questions"], 1);
     // Repeated content is content: the caps stop it.
-    let wide = format!(
-        r#"<table:table-row><table:table-cell table:number-columns-repeated="16000" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#
-    );
-    ods_with_rows(&dir.path().join("wide.ods"), &wide);
+    let wide = r#"<table:table-row><table:table-cell table:number-columns-repeated="16000" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#;
+    ods_with_rows(&dir.path().join("wide.ods"), wide);
     let o = run_bounded(dir.path(), &["inspect", "wide.ods"], 30);
     assert!(one_line_error(&o, "wide.ods").contains("--max-cols"));
     let tall = format!(

@@ -63,10 +63,8 @@ fn parse(path: &Path, xml: &[u8], limits: &Limits) -> Result<Vec<Grid>> {
                 let empty = matches!(event, Event::Empty(_));
                 match local(e).as_str() {
                     "style" => style = attr(e, "style:name"),
-                    "table-properties" => {
-                        if attr(e, "table:display").as_deref() == Some("false") {
-                            hidden_styles.extend(style.clone());
-                        }
+                    "table-properties" if attr(e, "table:display").as_deref() == Some("false") => {
+                        hidden_styles.extend(style.clone());
                     }
                     "table" => {
                         let name = attr(e, "table:name").unwrap_or_else(|| "Sheet".into());
