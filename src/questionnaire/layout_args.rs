@@ -25,7 +25,7 @@ pub struct LayoutArgs {
     /// Also read hidden sheets, rows and columns.
     #[arg(long)]
     pub include_hidden: bool,
-    /// Refuse workbooks that expand to more than this many MiB (zip bomb guard) [default: 512].
+    /// Refuse workbooks that expand to more than this many MiB (zip bomb guard) [default: 200].
     #[arg(long, value_name = "MIB")]
     pub max_size: Option<u64>,
     /// Refuse input files larger than this many MiB [default: 100].

@@ -28,7 +28,7 @@ pub struct Limits {
 }
 
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 100 * 1024 * 1024;
-pub const DEFAULT_MAX_DECOMPRESSED_BYTES: u64 = 512 * 1024 * 1024;
+pub const DEFAULT_MAX_DECOMPRESSED_BYTES: u64 = 200 * 1024 * 1024;
 pub const DEFAULT_MAX_ROWS: usize = 100_000;
 pub const DEFAULT_MAX_COLS: usize = 1_000;
 pub const DEFAULT_MAX_CELL_CHARS: usize = 100_000;
