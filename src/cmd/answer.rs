@@ -134,6 +134,7 @@ pub fn run(args: &Args, global: &Global) -> Result<u8> {
     }
     if !global.quiet {
         print_summary(&run, &filled.summary);
+        print_sheets_left_alone(&q.sheets);
     }
     Ok(EXIT_OK)
 }
@@ -257,6 +258,21 @@ fn output_path(args: &Args) -> Result<PathBuf> {
         .and_then(|s| s.to_str())
         .unwrap_or("csv");
     Ok(args.input.with_file_name(format!("{stem}.answered.{ext}")))
+}
+
+/// Sheets that look like questionnaires but are not the vendor's.
+fn print_sheets_left_alone(sheets: &[questionnaire::SheetLayout]) {
+    for s in sheets
+        .iter()
+        .filter(|s| s.question_rows > 0 && s.role != questionnaire::Role::Respondent)
+    {
+        eprintln!(
+            "note: sheet '{}' left alone: {} ({}); --sheet answers it anyway",
+            s.name,
+            s.role.name(),
+            s.role_reasons.first().map(String::as_str).unwrap_or("")
+        );
+    }
 }
 
 fn print_summary(run: &AnswerRun, written: &WriteSummary) {
