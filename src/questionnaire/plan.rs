@@ -167,6 +167,9 @@ fn plan_row(
         return out;
     }
     let Some(fill) = fill else {
+        // Nothing to write, but the reviewer should know the cell is not
+        // the vendor's to type in.
+        out.reasons.extend(question.not_writable.clone());
         return out;
     };
     let grid = &ctx.grids[slot.grid];
