@@ -10,10 +10,12 @@ use std::path::Path;
 use questionnaire_support as qs;
 use serde_json::Value;
 
+/// The `rows` of a `{"summary": ..., "rows": [...]}` JSON report.
 fn report(path: &Path) -> Vec<Value> {
     let text = std::fs::read_to_string(path).expect("json report");
-    serde_json::from_str::<Value>(&text)
-        .expect("valid json")
+    let value = serde_json::from_str::<Value>(&text).expect("valid json");
+    assert!(value["summary"].is_object(), "a summary object: {value}");
+    value["rows"]
         .as_array()
         .expect("an array of question rows")
         .clone()
