@@ -26,6 +26,7 @@ pub fn check_project(root: &Path) -> Result<Vec<Finding>> {
     findings.extend(check_reports(&project, today));
     findings.extend(check_coverage(&project));
     findings.extend(check_library(&project, today)?);
+    findings.extend(crate::site::safe::check_links(&project));
     sort(&mut findings);
     Ok(findings)
 }

@@ -2,9 +2,14 @@
 //! with the public view of the project's data, rendered by our own engine.
 
 pub mod build;
+pub mod criteria;
 pub mod engine;
+pub mod faq;
+pub mod faq_page;
 mod from_model;
 pub mod public;
+pub mod safe;
+pub mod search;
 pub mod security_txt;
 pub mod stage;
 pub mod summary;
