@@ -122,7 +122,8 @@ impl<'a> Catalog<'a> {
             }
         }
         for c in &mut criteria {
-            c.controls.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.title.cmp(&b.title)));
+            c.controls
+                .sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.title.cmp(&b.title)));
         }
         let mut used = BTreeSet::new();
         let control_slugs = view
@@ -197,10 +198,11 @@ fn display_categories(view: &PublicView) -> Vec<(&'static str, bool)> {
         }
     }
     for cat in crate::tsc::Category::ALL {
-        let used = view
-            .controls
-            .iter()
-            .any(|c| c.criteria.iter().any(|id| public::criterion_category(id) == cat.as_str()));
+        let used = view.controls.iter().any(|c| {
+            c.criteria
+                .iter()
+                .any(|id| public::criterion_category(id) == cat.as_str())
+        });
         if used && !out.iter().any(|(c, _)| *c == cat.as_str()) {
             out.push((cat.as_str(), false));
         }

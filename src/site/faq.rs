@@ -53,8 +53,11 @@ pub fn public_entries(lib: &Library, findings: &[Finding], project: &Project) ->
         .filter(|f| f.severity == Severity::Error || f.message.contains("unknown field"))
         .filter_map(|f| Some((f.file.as_str(), f.line?)))
         .collect();
-    let controls: BTreeMap<&str, &model::Control> =
-        project.controls.iter().map(|c| (c.id.as_str(), c)).collect();
+    let controls: BTreeMap<&str, &model::Control> = project
+        .controls
+        .iter()
+        .map(|c| (c.id.as_str(), c))
+        .collect();
     let mut topics = FileTopics::default();
     let mut out: Vec<FaqEntry> = lib
         .entries
@@ -187,7 +190,10 @@ mod tests {
             Some("Processing integrity")
         );
         assert_eq!(heading_comment("[[entry]]\n"), None);
-        assert_eq!(label_from_file_name("answers/access-control.toml"), "Access control");
+        assert_eq!(
+            label_from_file_name("answers/access-control.toml"),
+            "Access control"
+        );
         assert_eq!(label_from_file_name("answers/ai.toml"), "AI");
     }
 }

@@ -44,7 +44,10 @@ pub fn faq_json(view: &PublicView, catalog: &Catalog) -> Value {
         let first = i == 0 || entries[i - 1].topic != e.topic;
         let last = i + 1 == entries.len() || entries[i + 1].topic != e.topic;
         if first {
-            let count = entries[i..].iter().take_while(|x| x.topic == e.topic).count();
+            let count = entries[i..]
+                .iter()
+                .take_while(|x| x.topic == e.topic)
+                .count();
             topics.push(json!({
                 "id": topic_id(&e.topic),
                 "label": e.topic,

@@ -83,7 +83,10 @@ pub fn markdown_html(text: &str) -> String {
                 }
             }
             Event::Start(Tag::Image {
-                dest_url, title, id, ..
+                dest_url,
+                title,
+                id,
+                ..
             }) => {
                 if is_allowed_url(&dest_url) {
                     open.push(true);
@@ -148,7 +151,8 @@ pub fn bad_links(text: &str) -> Vec<String> {
 /// published: only https, http and mailto links reach the site.
 pub fn check_links(p: &Project) -> Vec<Finding> {
     let mut out = Vec::new();
-    let company_text = std::fs::read_to_string(p.root.join("data/company.toml")).unwrap_or_default();
+    let company_text =
+        std::fs::read_to_string(p.root.join("data/company.toml")).unwrap_or_default();
     let company_line = |key: &str| {
         company_text
             .lines()
@@ -166,7 +170,12 @@ pub fn check_links(p: &Project) -> Vec<Finding> {
         }
     };
     let c = &p.company;
-    url_field("data/company.toml", company_line("website"), "website", &Some(c.website.clone()));
+    url_field(
+        "data/company.toml",
+        company_line("website"),
+        "website",
+        &Some(c.website.clone()),
+    );
     url_field(
         "data/company.toml",
         company_line("security_contact"),
@@ -193,7 +202,12 @@ pub fn check_links(p: &Project) -> Vec<Finding> {
             out.push(bad_scheme(file, line, field, &url));
         }
     };
-    text_field("data/company.toml", company_line("description"), "description", &c.description);
+    text_field(
+        "data/company.toml",
+        company_line("description"),
+        "description",
+        &c.description,
+    );
     for (name, text) in &c.boundaries {
         text_field("data/company.toml", company_line(name), name, text);
     }
@@ -260,7 +274,10 @@ mod tests {
         assert!(!html.to_lowercase().contains("javascript:"), "{html}");
         assert!(!html.contains("href=\"data:"), "{html}");
         assert!(html.contains("bad") && html.contains("enc"), "{html}");
-        assert!(html.contains("<a href=\"https://x.test/l.png\">logo</a>"), "{html}");
+        assert!(
+            html.contains("<a href=\"https://x.test/l.png\">logo</a>"),
+            "{html}"
+        );
     }
 
     #[test]

@@ -145,7 +145,11 @@ pub fn index(view: &PublicView, catalog: &Catalog) -> Value {
             Some(access_note(&d.access)),
         );
     }
-    for (s, slug) in view.subprocessors.iter().zip(stage::subprocessor_slugs(view)) {
+    for (s, slug) in view
+        .subprocessors
+        .iter()
+        .zip(stage::subprocessor_slugs(view))
+    {
         push(
             5,
             &s.name,
@@ -236,7 +240,10 @@ mod tests {
     #[test]
     fn words_are_distinct_and_skip_the_title() {
         assert_eq!(
-            words("Backups are encrypted; backups are tested (CC6.1, A1.2).", "Daily backups"),
+            words(
+                "Backups are encrypted; backups are tested (CC6.1, A1.2).",
+                "Daily backups"
+            ),
             "encrypted tested cc6.1 a1.2"
         );
     }

@@ -12,10 +12,10 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 
+use super::criteria::{self, Catalog};
 use super::engine::config::Config;
 use super::engine::tree::Tree;
 use super::public::{self, PublicView, Report};
-use super::criteria::{self, Catalog};
 use super::summary::{frameworks, key_facts, latest_audit, subprocessors_json};
 use super::{faq_page, safe, search, security_txt, summary, trust_json};
 
@@ -247,7 +247,9 @@ impl Stager<'_> {
         let mut order: Vec<usize> = (0..view.reports.len()).collect();
         order.sort_by(|&a, &b| {
             let (ra, rb) = (&view.reports[a], &view.reports[b]);
-            rb.date().cmp(&ra.date()).then_with(|| ra.title.cmp(&rb.title))
+            rb.date()
+                .cmp(&ra.date())
+                .then_with(|| ra.title.cmp(&rb.title))
         });
         let mut out = Vec::new();
         for &i in &order {
@@ -257,7 +259,10 @@ impl Stager<'_> {
             }
             let mut item = self.report_item(i, &anchors[i])?;
             let mut bridges = Vec::new();
-            for &b in order.iter().filter(|&&b| summary::bridged_report(view, b) == Some(i)) {
+            for &b in order
+                .iter()
+                .filter(|&&b| summary::bridged_report(view, b) == Some(i))
+            {
                 bridges.push(self.report_item(b, &anchors[b])?);
             }
             item["bridges"] = Value::Array(bridges);
@@ -549,7 +554,10 @@ fn criterion_front(
             let mut t = table(vec![
                 ("title", ctl.title.clone().into()),
                 ("status", ctl.status.clone().into()),
-                ("status_label", super::summary::status_label(&ctl.status).into()),
+                (
+                    "status_label",
+                    super::summary::status_label(&ctl.status).into(),
+                ),
             ]);
             if let Some(id) = &ctl.id {
                 t.insert("id".into(), id.clone().into());
@@ -578,7 +586,10 @@ fn criterion_front(
         ("group_title", c.group_title.clone().into()),
         ("in_scope", c.in_scope.into()),
         ("coverage", c.coverage().into()),
-        ("coverage_label", criteria::coverage_label(c.coverage()).into()),
+        (
+            "coverage_label",
+            criteria::coverage_label(c.coverage()).into(),
+        ),
         ("controls", controls.into()),
         ("faq", faq.into()),
     ]);
@@ -599,8 +610,7 @@ fn control_front(
     let chips: Vec<toml::Value> = catalog.chips(&c.criteria).iter().map(chip_table).collect();
     let mut categories: Vec<&str> = Vec::new();
     for cat in crate::tsc::Category::ALL {
-        if c
-            .criteria
+        if c.criteria
             .iter()
             .any(|cr| public::criterion_category(cr) == cat.as_str())
         {
@@ -608,13 +618,21 @@ fn control_front(
         }
     }
     let faq: Vec<toml::Value> = faq
-        .map(|entries| entries.iter().map(|e| faq_page::link_table(e).into()).collect())
+        .map(|entries| {
+            entries
+                .iter()
+                .map(|e| faq_page::link_table(e).into())
+                .collect()
+        })
         .unwrap_or_default();
     let mut extra = table(vec![
         ("id", id.into()),
         ("name", c.title.clone().into()),
         ("status", c.status.clone().into()),
-        ("status_label", super::summary::status_label(&c.status).into()),
+        (
+            "status_label",
+            super::summary::status_label(&c.status).into(),
+        ),
         ("criteria", chips.into()),
         (
             "categories",
@@ -637,7 +655,10 @@ fn control_front(
     }
     Ok(table(vec![
         ("title", format!("{id} {}", c.title).into()),
-        ("description", c.description.clone().unwrap_or_default().into()),
+        (
+            "description",
+            c.description.clone().unwrap_or_default().into(),
+        ),
         ("template", "control.html".into()),
         ("extra", extra.into()),
     ]))

@@ -147,10 +147,7 @@ pub fn bridged_report(view: &PublicView, bridge: usize) -> Option<usize> {
     if letter.kind != "bridge-letter" {
         return None;
     }
-    let starts = letter
-        .period_start
-        .or(letter.as_of)
-        .or(letter.issued)?;
+    let starts = letter.period_start.or(letter.as_of).or(letter.issued)?;
     view.reports
         .iter()
         .enumerate()
