@@ -332,13 +332,15 @@ fn groups_of(view: &PublicView, members: &[usize], category: &str) -> Vec<(Strin
     groups
         .into_values()
         .map(|(g, mut items)| {
-            items.sort_by(|&a, &b| {
-                let (ca, cb) = (&view.controls[a], &view.controls[b]);
-                ca.id.cmp(&cb.id).then_with(|| ca.title.cmp(&cb.title))
-            });
+            items.sort_by(|&a, &b| display_order(&view.controls[a], &view.controls[b]));
             (g, items)
         })
         .collect()
+}
+
+/// Public controls by id, then the ones listed by title only.
+fn display_order(a: &Control, b: &Control) -> std::cmp::Ordering {
+    (a.listed_only, &a.id, &a.title).cmp(&(b.listed_only, &b.id, &b.title))
 }
 
 /// What identifies a control across its repeated rows (the filter counts

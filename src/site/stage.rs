@@ -489,9 +489,9 @@ impl Stager<'_> {
     /// A page per criterion with a page and per public control; their data
     /// rides in the front matter's `extra`, so templates need no lookups.
     fn write_catalog_pages(&mut self) -> Result<()> {
+        let control_pages = self.control_pages();
         for c in &self.catalog.criteria {
-            let front = criterion_front(c, &self.control_pages())?;
-            let text = front_matter(&front, "")?;
+            let text = front_matter(&criterion_front(c, &control_pages), "")?;
             self.write(&format!("content/criteria/{}.md", c.slug), text.as_bytes())?;
         }
         let faq_by_control = faq_page::by_control(self.view);
@@ -499,7 +499,7 @@ impl Stager<'_> {
             let (Some(id), Some(slug)) = (&c.id, &self.catalog.control_slugs[i]) else {
                 continue;
             };
-            let front = control_front(self.catalog, c, id, faq_by_control.get(id.as_str()))?;
+            let front = control_front(self.catalog, c, id, faq_by_control.get(id.as_str()));
             let text = front_matter(&front, "")?;
             self.write(&format!("content/controls/{slug}.md"), text.as_bytes())?;
         }
@@ -546,7 +546,7 @@ fn chip_table(chip: &Value) -> toml::Value {
 fn criterion_front(
     c: &criteria::Criterion,
     control_pages: &std::collections::BTreeMap<String, String>,
-) -> Result<toml::Table> {
+) -> toml::Table {
     let controls: Vec<toml::Value> = c
         .controls
         .iter()
@@ -593,12 +593,12 @@ fn criterion_front(
         ("controls", controls.into()),
         ("faq", faq.into()),
     ]);
-    Ok(table(vec![
+    table(vec![
         ("title", format!("{} {}", c.id, c.title).into()),
         ("description", c.description.clone().into()),
         ("template", "criterion.html".into()),
         ("extra", extra.into()),
-    ]))
+    ])
 }
 
 fn control_front(
@@ -606,7 +606,7 @@ fn control_front(
     c: &public::Control,
     id: &str,
     faq: Option<&Vec<&public::FaqEntry>>,
-) -> Result<toml::Table> {
+) -> toml::Table {
     let chips: Vec<toml::Value> = catalog.chips(&c.criteria).iter().map(chip_table).collect();
     let mut categories: Vec<&str> = Vec::new();
     for cat in crate::tsc::Category::ALL {
@@ -653,7 +653,7 @@ fn control_front(
     if let Some(d) = &c.description {
         extra.insert("summary".into(), d.clone().into());
     }
-    Ok(table(vec![
+    table(vec![
         ("title", format!("{id} {}", c.title).into()),
         (
             "description",
@@ -661,7 +661,7 @@ fn control_front(
         ),
         ("template", "control.html".into()),
         ("extra", extra.into()),
-    ]))
+    ])
 }
 
 /// The page slug of each subprocessor (by index into `view.subprocessors`).

@@ -355,4 +355,65 @@ mod tests {
         let older = view(end, vec![report("soc2-type2", "nda", end, None)]);
         assert_eq!(latest_audit(&older)["auditor"], Value::Null);
     }
+
+    #[test]
+    fn opinions_are_read_honestly() {
+        let r = read_opinion("Unqualified");
+        assert_eq!((r.kind, r.exceptions), ("unqualified", false));
+        let r = read_opinion("qualified, exceptions noted");
+        assert_eq!((r.kind, r.exceptions), ("qualified", true));
+        assert!(!read_opinion("unqualified, no exceptions noted").exceptions);
+        assert_eq!(read_opinion("Adverse").kind, "adverse");
+        assert_eq!(read_opinion("Disclaimer of opinion").kind, "disclaimer");
+    }
+
+    #[test]
+    fn current_needs_auditor_opinion_and_a_fresh_period() {
+        let end = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+        let gated = view(
+            end + Duration::days(30),
+            vec![report("soc2-type2", "nda", end, None)],
+        );
+        let audit = latest_audit(&gated);
+        assert_eq!(audit["status"], "unverified");
+        assert_eq!(audit["current"], false);
+        let public = view(
+            end + Duration::days(30),
+            vec![report("soc2-type2", "public", end, Some("Audit LLP"))],
+        );
+        assert_eq!(latest_audit(&public)["status"], "current");
+        let old = view(
+            end + Duration::days(400),
+            vec![report("soc2-type2", "public", end, Some("Audit LLP"))],
+        );
+        assert_eq!(latest_audit(&old)["status"], "ageing");
+    }
+
+    #[test]
+    fn a_bridge_letter_extends_the_report_that_ends_before_it() {
+        let end = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+        let mut bridge = report("bridge-letter", "request", end + Duration::days(120), None);
+        bridge.period_start = Some(end + Duration::days(1));
+        let older = report("soc2-type2", "nda", end - Duration::days(365), None);
+        let v = view(
+            end + Duration::days(130),
+            vec![
+                report("soc3", "public", end, Some("Audit LLP")),
+                report("soc2-type2", "nda", end, None),
+                older,
+                bridge,
+            ],
+        );
+        assert_eq!(
+            bridged_report(&v, 3),
+            Some(1),
+            "the SOC 2 of the period before"
+        );
+        assert_eq!(bridges_of(&v, 1), vec![3]);
+        assert_eq!(bridged_report(&v, 0), None, "not a bridge letter");
+        assert_eq!(
+            latest_audit(&v)["bridge"]["until"],
+            (end + Duration::days(120)).to_string()
+        );
+    }
 }
