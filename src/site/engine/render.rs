@@ -296,11 +296,10 @@ fn render_pages(tera: &Tera, site: &SiteView, config: &Value, w: &mut Writer) ->
 /// 404.html, feeds, sitemap.xml and robots.txt.
 fn render_extras(tera: &Tera, site: &SiteView, config: &Value, w: &mut Writer) -> Result<()> {
     let has = |name: &str| tera.get_template_names().any(|n| n == name);
+    // As in Zola: the 404 page knows no current path or URL.
     let base = json!({
         "config": config,
         "lang": site.config.default_language,
-        "current_path": "/404.html",
-        "current_url": format!("{}/404.html", site.config.base_url),
     });
     if has("404.html") {
         let html = render(tera, "404.html", base, "404.html")?;
