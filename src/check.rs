@@ -43,6 +43,7 @@ pub fn validate(root: &Path) -> Result<(Project, Vec<Finding>)> {
     }
     findings.extend(check_library(&project, today)?);
     findings.extend(crate::site::check::check_site(root));
+    findings.extend(crate::site::safe::check_links(&project));
     sort(&mut findings);
     Ok((project, findings))
 }

@@ -168,7 +168,7 @@ fn data_is_escaped_and_summary_is_complete() {
     for needle in [
         "SOC 2 Type II",
         "Example &amp; Partners LLP",
-        "badge-fresh",
+        "badge-current",
         "Encryption",
         "SSO &amp; MFA",
         "Backups",
@@ -228,7 +228,7 @@ fn security_txt_and_trust_json() {
     assert!(txt.contains("Canonical: https://trust.fixture.example/.well-known/security.txt\n"));
     assert!(txt.contains("Preferred-Languages: en, de\n"));
     let json: serde_json::Value = serde_json::from_str(&read(public.join("trust.json"))).unwrap();
-    assert_eq!(json["schema_version"], "1.0");
+    assert_eq!(json["schema_version"], "1.1");
     assert_eq!(json["company"]["name"], "Fixture Cloud, Inc.");
     assert_eq!(json["categories"].as_array().unwrap().len(), 3);
     let controls = json["controls"].as_array().unwrap();

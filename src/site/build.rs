@@ -154,7 +154,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             }
         );
     }
-    let view = super::from_model::public_view(&project, opts.build_date);
+    let mut view = super::from_model::public_view(&project, opts.build_date);
+    view.faq = super::faq::load(&project)?;
     let mut report = build_view(&view, opts)?;
     report.errors = errors.len();
     report.warnings = findings.len() - errors.len();

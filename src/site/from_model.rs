@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 
 use super::public::*;
+use super::safe;
 use crate::model::{self, Project, Visibility};
 
 /// The order in which the system's components are shown.
@@ -23,6 +24,8 @@ pub fn public_view(p: &Project, build_date: NaiveDate) -> PublicView {
         documents: p.documents.iter().filter_map(document).collect(),
         subprocessors: p.subprocessors.iter().filter_map(subprocessor).collect(),
         updates: p.updates.iter().filter_map(update).collect(),
+        // Filled by the build from `answers/` (see `faq::load`).
+        faq: Vec::new(),
     }
 }
 
@@ -40,8 +43,8 @@ fn company(p: &Project) -> Company {
     );
     Company {
         name: c.name.clone(),
-        website: c.website.clone(),
-        security_contact: c.security_contact.clone(),
+        website: safe::allowed(&Some(c.website.clone())).unwrap_or_default(),
+        security_contact: safe_contact(&c.security_contact),
         logo: c.logo.clone(),
         description: c.description.clone(),
         boundaries,
@@ -52,10 +55,12 @@ fn company(p: &Project) -> Company {
             .iter()
             .map(|k| k.as_str().to_string())
             .collect(),
-        request_access_url: c.trust_center.request_access_url.clone(),
+        // A link scheme other than https/http/mailto is never published
+        // (`vouch check` reports it).
+        request_access_url: safe::allowed(&c.trust_center.request_access_url),
         security_txt_lifetime_days: c.trust_center.security_txt_lifetime_days.unwrap_or(365),
         preferred_languages: c.trust_center.preferred_languages.clone(),
-        vulnerability_policy_url: c.trust_center.vulnerability_policy_url.clone(),
+        vulnerability_policy_url: safe::allowed(&c.trust_center.vulnerability_policy_url),
     }
 }
 
@@ -144,7 +149,7 @@ fn subprocessor(s: &model::Subprocessor) -> Option<Subprocessor> {
         data: s.data.clone(),
         location: s.location.join("; "),
         since: s.since?,
-        website: s.website.clone(),
+        website: safe::allowed(&s.website),
     })
 }
 
@@ -158,4 +163,15 @@ fn update(u: &model::Update) -> Option<Update> {
         date: u.date?,
         body: u.body.clone(),
     })
+}
+
+/// The security contact: an email address, or a URL with an allowed scheme
+/// (anything else is dropped; `vouch check` reports it).
+fn safe_contact(contact: &str) -> String {
+    let is_email = contact.contains('@') && safe::scheme(contact).is_none();
+    if is_email || safe::is_allowed_url(contact) && safe::scheme(contact).is_some() {
+        contact.to_string()
+    } else {
+        String::new()
+    }
 }

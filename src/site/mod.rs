@@ -3,9 +3,14 @@
 
 pub mod build;
 pub mod check;
+pub mod criteria;
 pub mod engine;
+pub mod faq;
+pub mod faq_page;
 mod from_model;
 pub mod public;
+pub mod safe;
+pub mod search;
 pub mod security_txt;
 pub mod serve;
 pub mod stage;

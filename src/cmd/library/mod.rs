@@ -28,7 +28,7 @@ pub struct Args {
 pub enum Command {
     /// Learn from answered questionnaires (or a review workbook): new
     /// wordings become variants, new questions draft entries.
-    Import(import::Args),
+    Import(Box<import::Args>),
     /// Approve draft entries and draft variants so `vouch answer` uses them.
     Approve(approve::Args),
     /// Near-duplicates, contradictions, stale entries, coverage gaps.
