@@ -66,7 +66,7 @@ fn demo_site_has_no_serious_or_critical_axe_violations() {
     let out = util::vouch()
         .env("SOURCE_DATE_EPOCH", "1795824000")
         .current_dir(util::repo_root())
-        .args(["build", "--quiet", "--out"])
+        .args(["build", "--quiet", "--relative", "--out"])
         .arg(&public)
         .output()
         .unwrap();

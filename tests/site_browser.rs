@@ -192,7 +192,7 @@ fn demo_home_search_finds_backup_controls_faq_and_documents() {
     let out = util::vouch()
         .env("SOURCE_DATE_EPOCH", "1795824000")
         .current_dir(util::repo_root())
-        .args(["build", "--quiet", "--out"])
+        .args(["build", "--quiet", "--relative", "--out"])
         .arg(&public)
         .output()
         .unwrap();

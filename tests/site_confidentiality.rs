@@ -176,17 +176,20 @@ fn non_public_items_never_reach_any_output_file() {
         markers.all.len()
     );
 
+    // The planted misspelt `visiblity` is an error, so the build is forced
+    // (--allow-errors): even then nothing non-public may be published.
     for args in [
-        vec!["build", "--quiet", "--out", "public"],
+        vec!["build", "--quiet", "--allow-errors", "--out", "public"],
         vec![
             "build",
             "--quiet",
+            "--allow-errors",
             "--out",
             "public-web",
             "--base-url",
             "https://trust.example",
         ],
-        vec!["build", "--quiet", "--stage", "staged"],
+        vec!["build", "--quiet", "--allow-errors", "--stage", "staged"],
     ] {
         let out = util::run_in(proj.path(), &args);
         assert!(out.status.success(), "{args:?}: {}", util::stderr(&out));

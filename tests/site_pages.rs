@@ -283,7 +283,22 @@ fn audit_card_is_honest_and_bridge_letters_sit_under_their_report() {
         .replace("auditor = \"Example & Partners LLP\"\n", "")
         .replace("opinion = \"unqualified\"\n", "");
     std::fs::write(&reports, format!("{text}\n[[report]]\nid = \"bridge-2026\"\nkind = \"bridge-letter\"\ntitle = \"Bridge letter July-November 2026\"\nperiod_start = 2026-07-01\nperiod_end = 2026-11-15\nissued = 2026-11-20\naccess = \"request\"\n")).unwrap();
-    let public = built(&proj);
+    // `check` calls a SOC report without auditor and opinion an error, so
+    // the build refuses it...
+    let refused = build(proj.path(), &[]);
+    assert_eq!(refused.status.code(), Some(2), "{}", util::stderr(&refused));
+    assert!(util::stderr(&refused).contains("auditor"));
+    // ...and when forced, the card still never calls it current.
+    let out = build(
+        proj.path(),
+        &[
+            "--allow-errors",
+            "--base-url",
+            "https://trust.fixture.example",
+        ],
+    );
+    assert!(out.status.success(), "{}", util::stderr(&out));
+    let public = proj.path().join("public");
     let home = read(public.join("index.html"));
     let card = &home[home.find("class=\"audit-card\"").unwrap()..];
     let card = &card[..card.find("</aside>").unwrap()];

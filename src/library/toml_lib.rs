@@ -121,6 +121,26 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn entry(&mut self, t: &toml::Table) -> Entry {
+        let mut entry = self.read_entry(t);
+        // Fail closed: an entry with any error (a misspelt `visiblity`, a bad
+        // visibility value...) may have meant to be internal, so it is
+        // treated as internal: never used for answers, never published.
+        if self.has_errors() {
+            entry.visibility = Visibility::Internal;
+        }
+        entry
+    }
+
+    /// Whether a finding was recorded for this entry's lines.
+    fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| {
+            f.file == self.file
+                && f.severity == crate::diag::Severity::Error
+                && f.line.is_some_and(|l| l >= self.line && l < self.end)
+        })
+    }
+
+    fn read_entry(&mut self, t: &toml::Table) -> Entry {
         for key in t.keys() {
             if !KNOWN_KEYS.contains(&key.as_str()) {
                 let msg = format!("unknown field{}", suggestion(key, &KNOWN_KEYS));
@@ -292,4 +312,33 @@ fn entry_lines(text: &str) -> Vec<usize> {
         })
         .map(|(i, _)| i + 1)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Library {
+        let mut lib = Library::default();
+        parse_into(text, "answers/x.toml", &mut lib);
+        lib
+    }
+
+    #[test]
+    fn an_entry_with_an_error_fails_closed_as_internal() {
+        let lib = load(
+            "[[entry]]\nid = \"A\"\nquestion = \"q?\"\nanswer = \"Yes\"\nvisiblity = \"internal\"\n\
+             [[entry]]\nid = \"B\"\nquestion = \"q?\"\nanswer = \"Yes\"\nvisibility = \"secret\"\n\
+             [[entry]]\nid = \"C\"\nquestion = \"q?\"\nanswer = \"Yes\"\nvisibility = \"public\"\n",
+        );
+        let vis: Vec<Visibility> = lib.entries.iter().map(|e| e.visibility).collect();
+        assert_eq!(
+            vis,
+            [
+                Visibility::Internal,
+                Visibility::Internal,
+                Visibility::Public
+            ]
+        );
+    }
 }

@@ -114,9 +114,14 @@
   var index = null;
   var waiting = [];
 
+  // The site's root: base_url, or with `vouch build --relative` a relative
+  // link to the root's index.html ("index.html", "../index.html").
   function siteRoot() {
     var meta = document.querySelector("meta[name='vouch-base']");
-    return meta ? meta.getAttribute("content").replace(/\/+$/, "") : "";
+    var content = meta ? meta.getAttribute("content") : "";
+    var root = content.replace(/index\.html$/, "").replace(/\/+$/, "");
+    var relative = meta && !/^[a-z][a-z0-9+.-]*:/i.test(content);
+    return root === "" && relative ? "." : root;
   }
 
   // A site path as a link; from disk (file://) a folder URL names its
@@ -127,7 +132,8 @@
     var hashAt = rest.search(/[?#]/);
     var dir = hashAt === -1 ? rest : rest.slice(0, hashAt);
     var tail = hashAt === -1 ? "" : rest.slice(hashAt);
-    if (base.indexOf("file:") === 0 && (dir === "" || dir.slice(-1) === "/")) {
+    var fromDisk = base.indexOf("file:") === 0 || window.location.protocol === "file:";
+    if (fromDisk && (dir === "" || dir.slice(-1) === "/")) {
       dir += "index.html";
     }
     return base + "/" + dir + tail;
