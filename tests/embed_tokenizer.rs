@@ -89,8 +89,11 @@ fn hand_rolled_wordpiece_matches_the_tokenizers_crate() {
         std::fs::read_to_string(util::repo_root().join("assets/embed/tokenizer.json")).unwrap();
     let from_json = WordPiece::from_tokenizer_json(&json).unwrap();
     let embedded = StaticEmbedder::get().tokenizer();
+    // Every other line keeps the debug-profile test quick (all ~9,500 lines
+    // matched when this was written).
     let strings: Vec<String> = real_strings()
         .into_iter()
+        .step_by(2)
         .chain(awkward_strings())
         .collect();
     assert!(

@@ -151,7 +151,7 @@ impl VectorIndex {
             let tile_len = TILE.min(self.len() - tile_start);
             let tile = &self.rows[tile_start * self.stride..(tile_start + tile_len) * self.stride];
             for (b, chunk) in quantized.chunks(BLOCK).enumerate() {
-                block.iter_mut().for_each(|x| *x = 0);
+                block.fill(0);
                 for (slot, q) in chunk.iter().enumerate() {
                     block[slot * self.stride..(slot + 1) * self.stride].copy_from_slice(&q.values);
                 }

@@ -129,7 +129,7 @@ impl StaticEmbedder {
             if ids.is_empty() || weight == 0.0 {
                 continue;
             }
-            part.iter_mut().for_each(|x| *x = 0.0);
+            part.fill(0.0);
             for &id in &ids {
                 self.add_row(id as usize, &mut part);
             }

@@ -178,9 +178,7 @@ impl Transformer {
         let mut mask = vec![0f32; batch.len() * width];
         for (row, seq) in batch.iter().enumerate() {
             ids[row * width..row * width + seq.len()].copy_from_slice(seq);
-            mask[row * width..row * width + seq.len()]
-                .iter_mut()
-                .for_each(|m| *m = 1.0);
+            mask[row * width..row * width + seq.len()].fill(1.0);
         }
         let dev = Device::Cpu;
         let ids = Tensor::from_vec(ids, (batch.len(), width), &dev)?;

@@ -199,7 +199,9 @@ fn normalize(text: &str) -> String {
         .nfd()
         .filter(|&c| get_general_category(c) != Cat::NonspacingMark)
         .collect();
-    stripped.to_lowercase()
+    // Character by character, as BertNormalizer does: `str::to_lowercase`
+    // would turn a word-final capital sigma into ς, BERT into σ.
+    stripped.chars().flat_map(char::to_lowercase).collect()
 }
 
 fn is_whitespace(c: char) -> bool {
