@@ -85,6 +85,23 @@ fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1000.0
 }
 
+/// CPU time (user + system, all threads) used by the process so far, in ms:
+/// on a shared machine, wall time also counts other people's builds.
+fn cpu_ms() -> f64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    let tv = |t: libc::timeval| t.tv_sec as f64 * 1000.0 + t.tv_usec as f64 / 1000.0;
+    tv(usage.ru_utime) + tv(usage.ru_stime)
+}
+
+/// Wall and CPU time of `f`.
+fn timed<R>(f: impl FnOnce() -> R) -> (R, f64, f64) {
+    let (t, c) = (Instant::now(), cpu_ms());
+    let r = f();
+    (r, ms(t), cpu_ms() - c)
+}
+
 fn main() {
     let seeds = seed_texts();
     assert!(!seeds.is_empty(), "the dev set fixture is missing");
@@ -102,45 +119,39 @@ fn main() {
     let question_refs: Vec<&str> = questions.iter().map(String::as_str).collect();
 
     println!("vouch embeddings: {ENTRIES} entries x {QUESTIONS} questions");
-    let t = Instant::now();
-    let table = StaticEmbedder::get();
+    let (table, wall, cpu) = timed(StaticEmbedder::get);
+    println!("  (wall ms / CPU ms, all threads)");
     println!(
-        "  table load (embedded, {} dims):        {:6.1} ms",
-        table.dims(),
-        ms(t)
+        "  table load ({} dims):                    {wall:7.1} / {cpu:7.1}",
+        table.dims()
     );
-
-    let t = Instant::now();
-    let entry_vecs = table.embed_batch(&entry_refs);
-    let question_vecs = table.embed_questions(&question_refs);
-    let embed_ms = ms(t);
-    println!("  embed 15,000 texts (2 threads):         {embed_ms:6.1} ms");
-    let t = Instant::now();
-    let single: usize = entry_refs
-        .iter()
-        .map(|e| table.embed(e).dims())
-        .chain(question_refs.iter().map(|q| table.embed_question(q).dims()))
-        .sum();
-    println!(
-        "  embed 15,000 texts (1 thread):          {:6.1} ms ({single} values)",
-        ms(t)
-    );
-
-    let t = Instant::now();
-    let index = VectorIndex::build(&entry_vecs);
-    let build_ms = ms(t);
-    println!("  index build:                            {build_ms:6.1} ms");
-    let t = Instant::now();
-    let hits = index.top_k_batch(&question_vecs, 10, |_| true);
-    let search_ms = ms(t);
-    println!("  top-10 for 5,000 questions (2 threads): {search_ms:6.1} ms");
-    let t = Instant::now();
-    let (left, right) = question_vecs.split_at(32);
-    let mut one_thread = index.top_k_batch(left, 10, |_| true);
-    for chunk in right.chunks(32) {
-        one_thread.extend(index.top_k_batch(chunk, 10, |_| true));
-    }
-    println!("  top-10 for 5,000 questions (1 thread):  {:6.1} ms", ms(t));
+    let ((entry_vecs, question_vecs), embed_ms, embed_cpu) = timed(|| {
+        (
+            table.embed_batch(&entry_refs),
+            table.embed_questions(&question_refs),
+        )
+    });
+    println!("  embed 15,000 texts (2 threads):         {embed_ms:7.1} / {embed_cpu:7.1}");
+    let (single, wall, cpu) = timed(|| {
+        entry_refs
+            .iter()
+            .map(|e| table.embed(e).dims())
+            .chain(question_refs.iter().map(|q| table.embed_question(q).dims()))
+            .sum::<usize>()
+    });
+    println!("  embed 15,000 texts (1 thread):          {wall:7.1} / {cpu:7.1} ({single} values)");
+    let (index, build_ms, build_cpu) = timed(|| VectorIndex::build(&entry_vecs));
+    println!("  index build:                            {build_ms:7.1} / {build_cpu:7.1}");
+    let (hits, search_ms, search_cpu) = timed(|| index.top_k_batch(&question_vecs, 10, |_| true));
+    println!("  top-10 for 5,000 questions (2 threads): {search_ms:7.1} / {search_cpu:7.1}");
+    let (one_thread, wall, cpu) = timed(|| {
+        let mut out = Vec::new();
+        for chunk in question_vecs.chunks(32) {
+            out.extend(index.top_k_batch(chunk, 10, |_| true));
+        }
+        out
+    });
+    println!("  top-10 for 5,000 questions (1 thread):  {wall:7.1} / {cpu:7.1}");
     assert_eq!(hits, one_thread);
     // Quantisation check: the int16 top-1 against exact f32 cosines, on a sample.
     let sample = 500;
@@ -159,8 +170,9 @@ fn main() {
         .count();
     println!("  int16 top-1 = exact f32 top-1 on {agree} of {sample} questions");
     println!(
-        "  added to the matcher run (embed + index + search): {:.3} s",
-        (embed_ms + build_ms + search_ms) / 1000.0
+        "  added to the matcher run (embed + index + search): {:.3} s wall, {:.3} s CPU",
+        (embed_ms + build_ms + search_ms) / 1000.0,
+        (embed_cpu + build_cpu + search_cpu) / 1000.0
     );
 
     match vouch::embed::transformer::model_dir(None) {
@@ -176,39 +188,36 @@ fn full_mode(dir: &Path, entries: &[String], questions: &[String]) {
     let cache = tempfile::tempdir().expect("temp dir");
     let entry_refs: Vec<&str> = entries.iter().map(String::as_str).collect();
     let question_refs: Vec<&str> = questions.iter().map(String::as_str).collect();
-    let t = Instant::now();
-    let model = Transformer::load(dir)
-        .expect("model loads")
-        .with_cache_dir(Some(cache.path().to_path_buf()));
-    let load_ms = ms(t);
-    let t = Instant::now();
-    let lib = model.embed_batch(&entry_refs).expect("library");
-    let lib_ms = ms(t);
-    let t = Instant::now();
-    let qs = model.embed_uncached(&question_refs).expect("questions");
-    let index = VectorIndex::build(&lib);
-    let hits = index.top_k_batch(&qs, 10, |_| true);
-    let q_ms = ms(t);
+    let load = || {
+        Transformer::load(dir)
+            .expect("model loads")
+            .with_cache_dir(Some(cache.path().to_path_buf()))
+    };
+    let (model, load_ms, load_cpu) = timed(load);
+    let (lib, lib_ms, lib_cpu) = timed(|| model.embed_batch(&entry_refs).expect("library"));
+    let (hits, q_ms, q_cpu) = timed(|| {
+        let qs = model.embed_uncached(&question_refs).expect("questions");
+        VectorIndex::build(&lib).top_k_batch(&qs, 10, |_| true)
+    });
     println!(
-        "  full mode, {} entries x {} questions:",
+        "  full mode, {} entries x {} questions (wall ms / CPU ms):",
         entries.len(),
         questions.len()
     );
-    println!("    model load:                 {load_ms:7.0} ms");
-    println!("    library, cold cache:        {lib_ms:7.0} ms");
+    println!("    model load:                 {load_ms:8.0} / {load_cpu:8.0}");
+    println!("    library, cold cache:        {lib_ms:8.0} / {lib_cpu:8.0}");
     println!(
-        "    questions + search:         {q_ms:7.0} ms ({} answered)",
+        "    questions + search:         {q_ms:8.0} / {q_cpu:8.0} ({} answered)",
         hits.len()
     );
     println!(
-        "    total, cold cache:          {:7.2} s",
-        (load_ms + lib_ms + q_ms) / 1000.0
+        "    total, cold cache:          {:8.2} s / {:.2} s CPU",
+        (load_ms + lib_ms + q_ms) / 1000.0,
+        (load_cpu + lib_cpu + q_cpu) / 1000.0
     );
-    let t = Instant::now();
-    let model = Transformer::load(dir)
-        .expect("model loads")
-        .with_cache_dir(Some(cache.path().to_path_buf()));
-    let again = model.embed_batch(&entry_refs).expect("library");
-    assert_eq!(again, lib);
-    println!("    model load + library, warm: {:7.0} ms", ms(t));
+    let ((), wall, cpu) = timed(|| {
+        let again = load().embed_batch(&entry_refs).expect("library");
+        assert_eq!(again, lib);
+    });
+    println!("    model load + library, warm: {wall:8.0} / {cpu:8.0}");
 }
