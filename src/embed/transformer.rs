@@ -28,7 +28,7 @@ pub const NO_MODEL: &str = "no model: using the default mode (pass --model DIR o
 const MAX_TOKENS: usize = 256;
 /// Sequences per forward pass (texts are sorted by length first, so a batch
 /// has little padding).
-const BATCH: usize = 32;
+const BATCH: usize = 64;
 
 /// The model folder: `explicit` (from `--model`), else `$VOUCH_MODEL`; `None`
 /// when neither is set (the caller reports [`NO_MODEL`] and uses the default
@@ -287,13 +287,17 @@ impl Bert {
             .forward(ids)?
             .broadcast_add(&self.positions.forward(&positions)?)?
             .broadcast_add(&self.token_types.forward(&types)?)?;
-        let mut x = self.norm.forward(&x)?;
+        let (batch, _, hidden) = x.dims3()?;
+        // Rows of all sequences stacked, (batch × tokens, hidden): each linear
+        // layer is then one large matrix product, not one small product per
+        // sequence (candle's Linear broadcasts over a 3-D input).
+        let mut x = self.norm.forward(&x)?.reshape((batch * width, hidden))?;
         // 0 where attended, a large negative number on padding.
         let bias = ((mask.unsqueeze(1)?.unsqueeze(1)? - 1.0)? * 1e9)?;
         for layer in &self.layers {
-            x = layer.forward(&x, &bias, self.heads)?;
+            x = layer.forward(&x, &bias, self.heads, (batch, width))?;
         }
-        Ok(x)
+        x.reshape((batch, width, hidden))
     }
 }
 
@@ -312,8 +316,15 @@ impl Layer {
         })
     }
 
-    fn forward(&self, x: &Tensor, bias: &Tensor, heads: usize) -> candle_core::Result<Tensor> {
-        let (b, t, h) = x.dims3()?;
+    /// `x` is (batch × tokens, hidden); `shape` is (batch, tokens).
+    fn forward(
+        &self,
+        x: &Tensor,
+        bias: &Tensor,
+        heads: usize,
+        (b, t): (usize, usize),
+    ) -> candle_core::Result<Tensor> {
+        let h = x.dim(1)?;
         let head = h / heads;
         let split = |y: Tensor| {
             y.reshape((b, t, heads, head))?
@@ -325,7 +336,7 @@ impl Layer {
         let v = split(self.value.forward(x)?)?;
         let scores = (q.matmul(&k.t()?)? / (head as f64).sqrt())?.broadcast_add(bias)?;
         let probs = candle_nn::ops::softmax_last_dim(&scores)?;
-        let context = probs.matmul(&v)?.transpose(1, 2)?.reshape((b, t, h))?;
+        let context = probs.matmul(&v)?.transpose(1, 2)?.reshape((b * t, h))?;
         let x = self
             .attention_norm
             .forward(&(self.attention_out.forward(&context)? + x)?)?;
