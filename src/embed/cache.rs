@@ -136,7 +136,7 @@ fn parse(bytes: &[u8], dims: usize) -> Option<HashMap<u128, Vector>> {
     }
     let record = 16 + 4 * dims;
     let body = &bytes[12..];
-    if body.len() % record != 0 {
+    if !body.len().is_multiple_of(record) {
         return None;
     }
     let mut out = HashMap::with_capacity(body.len() / record);

@@ -233,7 +233,7 @@ impl Config {
                 .unwrap_or(1e-12),
         };
         ensure!(
-            config.heads > 0 && config.hidden % config.heads == 0,
+            config.heads > 0 && config.hidden.is_multiple_of(config.heads),
             "hidden_size is not a multiple of num_attention_heads"
         );
         Ok(config)
