@@ -22,6 +22,7 @@ pub mod questionnaire;
 
 // Answering: the answer library and the matcher.
 pub mod answering;
+pub mod embed;
 pub mod library;
 pub mod matcher;
 
