@@ -2,14 +2,17 @@
 //! answer library, decide what to fill, and collect one review row per
 //! question. `vouch answer` is a thin layer over [`answer_questionnaire`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 use serde::Serialize;
 
 use crate::library::{Entry, Library, Visibility};
 use crate::matcher::{Match, MatchConfig, Matcher, Thesaurus, Tier};
-use crate::questionnaire::{Fill, Question, Questionnaire, ReviewRow};
+use crate::questionnaire::vocab::answers_agree;
+use crate::questionnaire::{
+    Fill, Question, Questionnaire, ReviewRow, ReviewSummary, RowStatus, WriteSummary,
+};
 use crate::util::Progress;
 
 /// What the user asked for beyond the matcher's own settings.
@@ -23,27 +26,27 @@ pub struct AnswerOptions {
     /// Control id -> its TSC criteria (from `data/controls.csv`), so each
     /// answer names the criteria it is evidence for.
     pub control_criteria: HashMap<String, Vec<String>>,
+    /// Controls marked `internal` in `data/controls.csv`: never named in a
+    /// report.
+    pub internal_controls: HashSet<String>,
 }
 
 /// The outcome of answering every question of a questionnaire.
 #[derive(Debug, Clone, Serialize)]
 pub struct AnswerRun {
+    pub summary: Summary,
     pub rows: Vec<ReviewRow>,
     #[serde(skip)]
     pub fills: Vec<Fill>,
-    pub summary: Summary,
+    /// vouch's answer to each question (also where the report withholds
+    /// it), to tell whether a kept answer agrees.
+    #[serde(skip)]
+    proposed: Vec<Option<String>>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Summary {
-    pub questions: usize,
-    pub auto: usize,
-    pub review: usize,
-    pub none: usize,
-    pub flipped: usize,
-    pub filled: usize,
-    pub seconds: f64,
-}
+/// Counts per tier and per status (the statuses are known once the file is
+/// planned, see [`AnswerRun::record_outcomes`]).
+pub type Summary = ReviewSummary;
 
 /// Matches every question and decides which answers are written.
 pub fn answer_questionnaire(
@@ -66,17 +69,17 @@ pub fn answer_questionnaire(
     progress.update(&format!("answering {total} questions"));
     let texts: Vec<&str> = q.questions.iter().map(|x| x.text.as_str()).collect();
     let matches = matcher.answer_all(&texts);
+    let mut proposed = Vec::with_capacity(total);
     for (question, m) in q.questions.iter().zip(matches) {
         let m = cap_nda(m, library, opts);
         let entry = m.entry.map(|idx| &library.entries[idx]);
         tally(&mut summary, &m);
-        let filled = should_fill(&m, opts);
-        if filled {
+        if should_fill(&m, entry, opts) {
             if let Some(e) = entry {
                 fills.push(fill_for(question, &m, e));
-                summary.filled += 1;
             }
         }
+        proposed.push(m.answer.clone().filter(|_| m.tier != Tier::None));
         let suggestion = m
             .entry
             .is_none()
@@ -84,15 +87,56 @@ pub fn answer_questionnaire(
             .flatten();
         rows.push(ReviewRow {
             suggestion,
-            ..review_row(question, &m, entry, &opts.control_criteria)
+            ..review_row(question, &m, entry, opts)
         });
     }
     progress.finish();
     summary.seconds = started.elapsed().as_secs_f64();
     AnswerRun {
+        summary,
         rows,
         fills,
-        summary,
+        proposed,
+    }
+}
+
+impl AnswerRun {
+    /// Records what the writer did with each question: its status, the
+    /// answer that was already in the file and whether vouch agrees with it,
+    /// and the writer's reasons; then counts the statuses.
+    pub fn record_outcomes(&mut self, written: &WriteSummary) {
+        let s = &mut self.summary;
+        (s.written, s.kept, s.left_empty, s.skipped, s.disagree) = (0, 0, 0, 0, 0);
+        s.comments_written = written.comments_written;
+        for ((row, outcome), proposed) in
+            self.rows.iter_mut().zip(&written.rows).zip(&self.proposed)
+        {
+            debug_assert_eq!(
+                (row.sheet.as_str(), row.row),
+                (outcome.sheet.as_str(), outcome.row)
+            );
+            row.status = outcome.status.name().to_owned();
+            row.existing_answer = outcome.existing_answer.clone();
+            row.notes.extend(outcome.reasons.iter().cloned());
+            match outcome.status {
+                RowStatus::Written => {
+                    row.answer = outcome.written_answer.clone();
+                    s.written += 1;
+                }
+                RowStatus::Kept => {
+                    row.agrees = match (proposed, &outcome.existing_answer) {
+                        (Some(ours), Some(theirs)) => Some(answers_agree(ours, theirs)),
+                        _ => None,
+                    };
+                    s.kept += 1;
+                    if row.agrees == Some(false) {
+                        s.disagree += 1;
+                    }
+                }
+                RowStatus::LeftEmpty => s.left_empty += 1,
+                RowStatus::Skipped => s.skipped += 1,
+            }
+        }
     }
 }
 
@@ -109,7 +153,12 @@ fn cap_nda(mut m: Match, library: &Library, opts: &AnswerOptions) -> Match {
     m
 }
 
-fn should_fill(m: &Match, opts: &AnswerOptions) -> bool {
+/// Whether the answer goes into the customer's file. An `nda` entry goes
+/// there only with `--nda`, whatever the tier (`--fill-review` included).
+fn should_fill(m: &Match, entry: Option<&Entry>, opts: &AnswerOptions) -> bool {
+    if entry.is_some_and(|e| e.visibility == Visibility::Nda) && !opts.nda {
+        return false;
+    }
     match m.tier {
         Tier::Auto => true,
         Tier::Review => opts.fill_review,
@@ -141,32 +190,50 @@ fn review_row(
     question: &Question,
     m: &Match,
     entry: Option<&Entry>,
-    control_criteria: &HashMap<String, Vec<String>>,
+    opts: &AnswerOptions,
 ) -> ReviewRow {
     // Rows left to a human (tier none) carry no answer: vouch never invents one.
     let answered = m.tier != Tier::None;
+    // An nda answer is shown only to a recipient under NDA: the report obeys
+    // the same filter as the customer's file.
+    let withheld = entry.is_some_and(|e| e.visibility == Visibility::Nda) && !opts.nda;
+    let shown = answered && !withheld;
+    let mut notes = m.reasons.clone();
+    if withheld && answered {
+        notes.push("entry is nda: its answer is shown and filled only with --nda".to_string());
+    }
+    let controls: Vec<String> = entry
+        .filter(|_| answered)
+        .map(|e| {
+            e.controls
+                .iter()
+                .filter(|c| !opts.internal_controls.contains(*c))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
     ReviewRow {
         sheet: question.sheet.clone(),
         row: question.row,
+        id: question.id.clone(),
         question: question.text.clone(),
-        answer: if answered { m.answer.clone() } else { None },
-        comment: entry
-            .filter(|_| answered)
-            .and_then(|e| non_empty(&e.comment)),
+        question_type: Some(m.question_type.to_string()),
+        answer: if shown { m.answer.clone() } else { None },
+        comment: entry.filter(|_| shown).and_then(|e| non_empty(&e.comment)),
         confidence: round3(m.confidence),
         tier: tier_name(m.tier).to_string(),
+        status: RowStatus::LeftEmpty.name().to_string(),
+        existing_answer: question.existing_answer.clone(),
+        agrees: None,
         entry: entry.filter(|_| answered).map(|e| e.id.clone()),
         flipped: m.flipped,
-        controls: entry
-            .filter(|_| answered)
-            .map(|e| e.controls.clone())
-            .unwrap_or_default(),
+        controls,
         criteria: entry
             .filter(|_| answered)
-            .map(|e| criteria_of(e, control_criteria))
+            .map(|e| criteria_of(e, &opts.control_criteria))
             .unwrap_or_default(),
         suggestion: None,
-        notes: m.reasons.clone(),
+        notes,
     }
 }
 

@@ -6,7 +6,7 @@
 //! criteria without an implemented control, and the answer library.
 
 use std::collections::HashSet;
-use std::path::{Component, Path};
+use std::path::Path;
 
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -20,14 +20,32 @@ const STALE_AFTER_DAYS: i64 = 365;
 
 /// Loads and validates the project at `root`; `Err` only when it cannot run.
 pub fn check_project(root: &Path) -> Result<Vec<Finding>> {
+    validate(root).map(|(_, findings)| findings)
+}
+
+/// The one validation shared by `vouch check` and `vouch build`: the loaded
+/// project and every finding about it (data, referenced files, reports,
+/// coverage, the answer library, the site's config and content).
+pub fn validate(root: &Path) -> Result<(Project, Vec<Finding>)> {
     let today = crate::util::today();
     let (project, mut findings) = model::load(root)?;
     findings.extend(check_files(&project));
     findings.extend(check_reports(&project, today));
-    findings.extend(check_coverage(&project));
+    // A broken controls.csv header already explains missing controls: no
+    // cascade of "criterion without a control" on top of it.
+    let controls_header_broken = findings.iter().any(|f| {
+        f.file == "data/controls.csv"
+            && f.severity == Severity::Error
+            && f.line.is_none_or(|l| l == 1)
+    });
+    if !controls_header_broken {
+        findings.extend(check_coverage(&project));
+    }
     findings.extend(check_library(&project, today)?);
+    findings.extend(crate::site::check::check_site(root));
+    findings.extend(crate::site::safe::check_links(&project));
     sort(&mut findings);
-    Ok(findings)
+    Ok((project, findings))
 }
 
 /// Errors first, then by file and line; the order is stable.
@@ -51,7 +69,13 @@ fn check_files(p: &Project) -> Vec<Finding> {
             }
         }
     };
-    check("data/company.toml", 1, "logo", &p.company.logo);
+    let company = &p.company.origin;
+    check(
+        "data/company.toml",
+        company.line_of("logo"),
+        "logo",
+        &p.company.logo,
+    );
     for r in &p.reports {
         check(&r.origin.file, r.origin.line_of("file"), "file", &r.file);
     }
@@ -61,34 +85,77 @@ fn check_files(p: &Project) -> Vec<Finding> {
     out
 }
 
-/// `Ok` when `rel` names an existing file inside `root`.
+/// `Ok` when `rel` names an existing regular file inside `root`, symlinks
+/// resolved (the same guard the build applies: see [`crate::guard`]).
 pub fn check_file(root: &Path, rel: &str) -> Result<(), String> {
-    let path = Path::new(rel);
-    let escapes = path
-        .components()
-        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
-    if escapes {
-        return Err(format!(
-            "{rel:?} lies outside the project (use a path relative to the project root)"
-        ));
+    crate::guard::resolve_file(root, rel).map(|_| ())
+}
+
+/// How an auditor's opinion on a SOC report is worded.
+const SOC_OPINIONS: &[&str] = &["unqualified", "qualified", "adverse", "disclaimer"];
+
+/// A SOC report is only worth showing with the firm that issued it and its
+/// opinion: without them the site would claim an audit it cannot name.
+fn check_soc_opinion(r: &crate::model::Report) -> Vec<Finding> {
+    let is_soc = r.kind.is_soc2() || r.kind == ReportKind::Soc3;
+    if !is_soc || r.access.is_internal() {
+        return Vec::new();
     }
-    let full = root.join(path);
-    if !full.is_file() {
-        return Err(format!("file {rel:?} does not exist"));
+    let mut out = Vec::new();
+    let at = |key: &str| r.origin.line_of(key);
+    if r.auditor.is_none() {
+        out.push(
+            Finding::error(
+                &r.origin.file,
+                format!(
+                    "report {:?}: a SOC report needs the audit firm that issued it",
+                    r.id
+                ),
+            )
+            .at(at("auditor"))
+            .field("auditor"),
+        );
     }
-    // A symlink may still point outside the project.
-    let inside = match (full.canonicalize(), root.canonicalize()) {
-        (Ok(f), Ok(r)) => f.starts_with(r),
-        _ => false,
-    };
-    if !inside {
-        return Err(format!("{rel:?} lies outside the project (symlink)"));
+    match r.opinion.as_deref().map(str::trim) {
+        None => out.push(
+            Finding::error(
+                &r.origin.file,
+                format!(
+                    "report {:?}: a SOC report needs the auditor's opinion ({})",
+                    r.id,
+                    SOC_OPINIONS.join(", ")
+                ),
+            )
+            .at(at("opinion"))
+            .field("opinion"),
+        ),
+        // An unusual wording is worth a look, not a refusal.
+        Some(o) if !SOC_OPINIONS.contains(&o.to_ascii_lowercase().as_str()) => {
+            let hint = crate::diag::did_you_mean(o, SOC_OPINIONS)
+                .map(|s| format!("did you mean {s:?}? "))
+                .unwrap_or_default();
+            out.push(
+                Finding::warning(
+                    &r.origin.file,
+                    format!(
+                        "unusual opinion {o:?} for a SOC report ({hint}expected one of: {})",
+                        SOC_OPINIONS.join(", ")
+                    ),
+                )
+                .at(at("opinion"))
+                .field("opinion"),
+            );
+        }
+        Some(_) => {}
     }
-    Ok(())
+    out
 }
 
 fn check_reports(p: &Project, today: NaiveDate) -> Vec<Finding> {
     let mut out = Vec::new();
+    for r in &p.reports {
+        out.extend(check_soc_opinion(r));
+    }
     for r in &p.reports {
         if r.kind != ReportKind::Soc2Type2 {
             continue;
@@ -175,6 +242,29 @@ fn check_library(p: &Project, today: NaiveDate) -> Result<Vec<Finding>> {
     let (lib, mut findings) = library::load(&dir)?;
     let known: HashSet<String> = p.controls.iter().map(|c| c.id.clone()).collect();
     findings.extend(library::validate(&lib, &known, today));
+    // The checks across entries of `vouch library lint` (contradictions,
+    // near-duplicates, coverage of criteria and controls, hubs).
+    match library::thesaurus_for(&dir) {
+        Ok(thesaurus) => {
+            let input = library::lint::LintInput {
+                lib: &lib,
+                load_findings: &[],
+                thesaurus: &thesaurus,
+                dir: Some(&dir),
+                project: Some(p),
+                today,
+            };
+            findings.extend(
+                library::lint::across_entries(&input)
+                    .into_iter()
+                    .map(|f| f.finding),
+            );
+        }
+        Err(e) => findings.push(Finding::error(
+            format!("answers/{}", library::THESAURUS_FILE),
+            format!("{e:#}"),
+        )),
+    }
     // Name library files relative to the project, like the data files.
     let prefix = format!("{}/", p.root.display());
     for f in &mut findings {

@@ -58,6 +58,16 @@ pub enum Command {
     Eval(cmd::eval::Args),
     /// Build the public trust-center site.
     Build(cmd::build::Args),
+    /// Look after the answer library: import, approve, lint, export, stats, due.
+    Library(cmd::library::Args),
+    /// Serve the site on 127.0.0.1, rebuilding and reloading on every change.
+    Serve(cmd::serve::Args),
+    /// Write a new trust-center repository (data, answers, site, CI).
+    Init(cmd::init::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(cmd::completions::Args),
+    /// Print the man page (roff), or write one page per command with --dir.
+    Man(cmd::man::Args),
 }
 
 /// Parses the command line, runs the subcommand and maps errors to exit code 2.
@@ -66,7 +76,8 @@ pub fn main() -> ExitCode {
     match run(&cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            eprintln!("vouch: error: {err:#}");
+            crate::util::Progress::clear();
+            crate::diag::print_error(&format!("{err:#}"));
             ExitCode::from(EXIT_ERROR)
         }
     }
@@ -83,5 +94,10 @@ pub fn run(cli: &Cli) -> anyhow::Result<u8> {
         Command::Search(a) => cmd::search::run(a, g),
         Command::Eval(a) => cmd::eval::run(a, g),
         Command::Build(a) => cmd::build::run(a, g),
+        Command::Library(a) => cmd::library::run(a, g),
+        Command::Serve(a) => cmd::serve::run(a, g),
+        Command::Init(a) => cmd::init::run(a, g),
+        Command::Completions(a) => cmd::completions::run(a),
+        Command::Man(a) => cmd::man::run(a),
     }
 }

@@ -52,6 +52,64 @@ impl Finding {
     }
 }
 
+impl Finding {
+    /// The finding with colour (bold location, red `error`, yellow
+    /// `warning`): print it through `anstream`, which drops the colour when
+    /// the output is not a terminal or `NO_COLOR` is set.
+    pub fn styled(&self) -> Styled<'_> {
+        Styled(self)
+    }
+}
+
+/// A [`Finding`] displayed with ANSI styles (see [`Finding::styled`]).
+pub struct Styled<'a>(&'a Finding);
+
+impl std::fmt::Display for Styled<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use anstyle::{AnsiColor, Style};
+        let finding = self.0;
+        let bold = Style::new().bold();
+        write!(f, "{}{}", bold.render(), finding.file)?;
+        if let Some(line) = finding.line {
+            write!(f, ":{line}")?;
+        }
+        write!(f, "{}: ", bold.render_reset())?;
+        let (word, colour) = match finding.severity {
+            Severity::Error => ("error", AnsiColor::Red),
+            Severity::Warning => ("warning", AnsiColor::Yellow),
+        };
+        let style = colour.on_default().bold();
+        write!(f, "{}{word}{}: ", style.render(), style.render_reset())?;
+        if let Some(field) = &finding.field {
+            write!(f, "{field}: ")?;
+        }
+        write!(f, "{}", finding.message)
+    }
+}
+
+/// Prints `error: MESSAGE` on stderr, `error` in red on a terminal: the
+/// one format of errors that stop a command (`vouch: error: ...`).
+pub fn print_error(message: &str) {
+    let style = anstyle::AnsiColor::Red.on_default().bold();
+    // An error that already names its file (`data/x.toml:3: error: ...`)
+    // is printed as it is, so every error reads the same.
+    if let Some((location, rest)) = message.split_once(": error: ") {
+        if !location.contains(' ') && !location.is_empty() {
+            anstream::eprintln!(
+                "{location}: {}error{}: {rest}",
+                style.render(),
+                style.render_reset()
+            );
+            return;
+        }
+    }
+    anstream::eprintln!(
+        "vouch: {}error{}: {message}",
+        style.render(),
+        style.render_reset()
+    );
+}
+
 impl std::fmt::Display for Finding {
     /// `data/controls.csv:7: error: criteria: unknown TSC criterion "CC10.1"`
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod diag;
+pub mod guard;
 pub mod util;
 
 // Foundation: the TSC catalog, the project data model, validation, coverage.
@@ -21,6 +22,7 @@ pub mod questionnaire;
 
 // Answering: the answer library and the matcher.
 pub mod answering;
+pub mod embed;
 pub mod library;
 pub mod matcher;
 

@@ -52,7 +52,7 @@ fn demo_project_is_clean() {
     let out = vouch_at(&util::repo_root(), &["check", "--json"]);
     assert_eq!(out.status.code(), Some(0), "{}", util::stdout(&out));
     let v: Value = serde_json::from_str(&util::stdout(&out)).unwrap();
-    assert_eq!(v["errors"], 0);
+    assert_eq!(v["summary"]["errors"], 0);
 }
 
 #[test]
@@ -160,8 +160,8 @@ fn check_json_lists_findings() {
     let out = vouch_at(&fixture("unknown-criterion"), &["check", "--json"]);
     assert_eq!(out.status.code(), Some(1));
     let v: Value = serde_json::from_str(&util::stdout(&out)).unwrap();
-    assert_eq!(v["errors"], 2);
-    let f = v["findings"]
+    assert_eq!(v["summary"]["errors"], 2);
+    let f = v["rows"]
         .as_array()
         .unwrap()
         .iter()
@@ -183,8 +183,10 @@ fn coverage_lists_uncovered_criteria_first() {
     });
     let out = vouch_at(tmp.path(), &["coverage", "--json"]);
     assert_eq!(out.status.code(), Some(0));
-    let rows: Value = serde_json::from_str(&util::stdout(&out)).unwrap();
-    let rows = rows.as_array().unwrap();
+    let v: Value = serde_json::from_str(&util::stdout(&out)).unwrap();
+    assert_eq!(v["summary"]["uncovered"], 1);
+    assert_eq!(v["summary"]["partial"], 5);
+    let rows = v["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 33);
     assert_eq!(rows[0]["criterion"], "CC8.1");
     assert_eq!(rows[0]["state"], "uncovered");
@@ -209,17 +211,19 @@ fn demo_coverage_has_no_gap() {
         &["coverage", "--json", "--fail-on-gaps"],
     );
     assert_eq!(out.status.code(), Some(0));
-    let rows: Value = serde_json::from_str(&util::stdout(&out)).unwrap();
+    let v: Value = serde_json::from_str(&util::stdout(&out)).unwrap();
     // security + availability + confidentiality
-    assert_eq!(rows.as_array().unwrap().len(), 38);
+    assert_eq!(v["rows"].as_array().unwrap().len(), 38);
+    assert_eq!(v["summary"]["covered"], 38);
 }
 
 #[test]
 fn tsc_json_lists_61_unique_criteria() {
     let out = vouch_at(&util::repo_root(), &["tsc", "--json"]);
     assert!(out.status.success());
-    let items: Value = serde_json::from_str(&util::stdout(&out)).unwrap();
-    let items = items.as_array().unwrap();
+    let v: Value = serde_json::from_str(&util::stdout(&out)).unwrap();
+    assert_eq!(v["summary"]["criteria"], 61);
+    let items = v["rows"].as_array().unwrap();
     assert_eq!(items.len(), 61);
     let ids: std::collections::BTreeSet<&str> =
         items.iter().map(|i| i["id"].as_str().unwrap()).collect();
@@ -230,5 +234,5 @@ fn tsc_json_lists_61_unique_criteria() {
         &["tsc", "--json", "--category", "availability"],
     );
     let avail: Value = serde_json::from_str(&util::stdout(&avail)).unwrap();
-    assert_eq!(avail.as_array().unwrap().len(), 3);
+    assert_eq!(avail["rows"].as_array().unwrap().len(), 3);
 }

@@ -245,9 +245,9 @@ fn search_command_prints_candidates_as_json() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", util::stderr(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["candidates"].as_array().unwrap().len(), 3);
-    assert_eq!(v["candidates"][0]["id"], "IAM-005");
-    assert!(v["candidates"][0]["matched"]
+    assert_eq!(v["rows"].as_array().unwrap().len(), 3);
+    assert_eq!(v["rows"][0]["id"], "IAM-005");
+    assert!(v["rows"][0]["matched"]
         .as_array()
         .unwrap()
         .iter()

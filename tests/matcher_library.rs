@@ -83,7 +83,7 @@ fn toml_errors_name_file_and_line() {
     assert!(
         findings
             .iter()
-            .any(|f| f.to_string().contains("bad.toml:1: error: visibility")),
+            .any(|f| f.to_string().contains("bad.toml:4: error: visibility")),
         "{findings:?}"
     );
     let problems = library::validate(

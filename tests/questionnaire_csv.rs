@@ -5,7 +5,9 @@ mod util;
 
 use std::path::Path;
 
-use vouch::questionnaire::{self, Fill, Format, Questionnaire, ReadOptions};
+use vouch::questionnaire::{
+    self, AnswerFormat, Fill, Format, Questionnaire, ReadOptions, RowStatus,
+};
 
 fn read(path: &Path) -> Questionnaire {
     questionnaire::read(path, &ReadOptions::default()).expect("read questionnaire")
@@ -58,12 +60,19 @@ fn utf8_bom_crlf_and_embedded_newline() {
     let sheet = q.sheets[0].name.clone();
     let fills = [
         fill(&sheet, 2, "Yes", Some("=HYPERLINK(\"http://evil\")")),
-        fill(&sheet, 3, "No", Some("@SUM(A1)")),
-        fill(&sheet, 4, "No", None),
+        // A "Describe…" question gets the explanation, not a bare No.
+        fill(&sheet, 3, "No", Some("@SUM(A1) nightly, encrypted, tested")),
+        fill(&sheet, 4, "No", Some("Should not appear")),
     ];
     let summary = questionnaire::write_filled(&q, &fills, &out).unwrap();
     assert_eq!(summary.answers_written, 2);
-    assert_eq!(summary.skipped.len(), 1, "row 4 already answered");
+    assert!(summary.skipped.is_empty(), "{:?}", summary.skipped);
+    let statuses: Vec<RowStatus> = summary.rows.iter().map(|o| o.status).collect();
+    assert_eq!(
+        statuses,
+        [RowStatus::Written, RowStatus::Written, RowStatus::Kept],
+        "row 4 already answered"
+    );
     let written = std::fs::read(&out).unwrap();
     assert!(written.starts_with(&[0xEF, 0xBB, 0xBF]), "BOM kept");
     let text = std::str::from_utf8(&written[3..]).unwrap();
@@ -77,8 +86,10 @@ fn utf8_bom_crlf_and_embedded_newline() {
         recs[2][1],
         "Describe your backup process,\nincluding how often backups run."
     );
-    assert_eq!(recs[2][3], "'@SUM(A1)");
+    assert_eq!(recs[2][2], "'@SUM(A1) nightly, encrypted, tested");
+    assert_eq!(recs[2][3], "", "the explanation went into the answer cell");
     assert_eq!(recs[3][2], "Yes", "existing answer kept");
+    assert_eq!(recs[3][3], "", "no comment next to an existing answer");
 }
 
 #[test]
@@ -166,13 +177,31 @@ fn thinsky_csv() {
         .map(|x| fill(&x.sheet, x.row, "Yes", Some("See policy.")))
         .collect();
     let summary = questionnaire::write_filled(&q, &fills, &out).unwrap();
-    // The three worked examples already hold an answer and evidence.
-    assert_eq!(summary.answers_written, 30);
-    assert_eq!(summary.skipped.len(), 6);
+    // The three worked examples already hold an answer and evidence; the
+    // four open questions ("Which cloud providers…") take no bare Yes.
+    let open: Vec<u32> = q
+        .questions
+        .iter()
+        .filter(|x| x.answer_format == AnswerFormat::FreeText)
+        .map(|x| x.row)
+        .collect();
+    assert_eq!(open, vec![8, 18, 23, 29]);
+    assert_eq!(summary.answers_written, 26);
+    let kept = summary.rows.iter().filter(|o| o.status == RowStatus::Kept);
+    assert_eq!(kept.count(), 3);
+    let skipped = summary
+        .rows
+        .iter()
+        .filter(|o| o.status == RowStatus::Skipped);
+    assert_eq!(skipped.count(), 4);
     let before = records(&std::fs::read(&path).unwrap(), b',');
     let after = records(&std::fs::read(&out).unwrap(), b',');
     assert_eq!(before.len(), after.len());
-    for (b, a) in before.iter().zip(&after).skip(4) {
+    for (i, (b, a)) in before.iter().zip(&after).enumerate().skip(4) {
+        if open.contains(&(i as u32 + 1)) {
+            assert_eq!(a, b, "open question left alone");
+            continue;
+        }
         assert_eq!(a[3], "Yes");
         assert_eq!(a[4], "See policy.");
         assert_eq!(a[..3], b[..3]);

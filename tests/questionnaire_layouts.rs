@@ -9,7 +9,7 @@ use std::io::{Cursor, Write};
 use std::path::Path;
 
 use questionnaire_support as qs;
-use vouch::questionnaire::{self, Fill, Format, ReadOptions, ReviewRow};
+use vouch::questionnaire::{self, Fill, Format, ReadOptions, ReviewRow, ReviewSummary};
 
 fn fill(sheet: &str, row: u32, answer: &str, comment: Option<&str>) -> Fill {
     Fill {
@@ -231,20 +231,28 @@ fn review_workbook() {
         .map(|(i, tier)| ReviewRow {
             sheet: "Security".into(),
             row: 7 + i as u32,
+            id: Some(format!("IAM-0{i}")),
             question: format!("Question {i}?"),
             answer: (*tier != "none").then(|| "Yes".to_owned()),
-            comment: None,
             confidence: 0.9 - 0.3 * i as f64,
             tier: tier.to_string(),
+            status: ["written", "kept", "left empty"][i].to_owned(),
+            existing_answer: (i == 1).then(|| "No".to_owned()),
+            agrees: (i == 1).then_some(false),
             entry: (*tier != "none").then(|| format!("ENC-00{i}")),
             flipped: i == 1,
             controls: vec!["C-1".into(), "C-2".into()],
             criteria: vec!["CC6.1".into()],
-            suggestion: None,
-            notes: Vec::new(),
+            ..ReviewRow::default()
         })
         .collect();
-    questionnaire::write_review_xlsx(&rows, &path).unwrap();
+    let summary = ReviewSummary {
+        questions: 3,
+        kept: 1,
+        disagree: 1,
+        ..ReviewSummary::default()
+    };
+    questionnaire::write_review_xlsx(&rows, &summary, &path).unwrap();
     let cells = qs::cells(&path);
     let get = |r: u32, c: u32| {
         cells
@@ -252,21 +260,72 @@ fn review_workbook() {
             .cloned()
             .unwrap_or_default()
     };
-    assert_eq!(get(1, 0), "Sheet");
-    assert_eq!(get(1, 6), "Tier");
-    assert_eq!(get(2, 2), "Question 0?");
-    assert_eq!(get(3, 6), "review");
-    assert_eq!(get(3, 8), "yes");
-    assert_eq!(get(4, 3), "");
-    assert_eq!(get(2, 9), "C-1, C-2");
+    // Readers find columns by header name: every contract header is there.
+    let headers: Vec<String> = (0..21).map(|c| get(1, c)).collect();
+    for h in [
+        "Sheet",
+        "Row",
+        "ID",
+        "Question",
+        "Question type",
+        "Answer",
+        "Comment",
+        "Confidence",
+        "Tier",
+        "Status",
+        "Existing answer",
+        "Entry",
+        "Flipped",
+        "Controls",
+        "Criteria",
+        "Suggestion",
+        "Notes",
+        "Decision",
+        "Use entry",
+        "Answer override",
+        "Comment override",
+    ] {
+        assert!(
+            headers.iter().any(|x| x == h),
+            "missing header {h}: {headers:?}"
+        );
+    }
+    let col = |h: &str| headers.iter().position(|x| x == h).unwrap() as u32;
+    assert_eq!(get(2, col("Question")), "Question 0?");
+    assert_eq!(get(2, col("ID")), "IAM-00");
+    assert_eq!(get(3, col("Tier")), "review");
+    assert_eq!(get(3, col("Status")), "kept");
+    assert_eq!(get(3, col("Existing answer")), "No");
+    assert_eq!(get(3, col("Flipped")), "yes");
+    assert_eq!(get(4, col("Answer")), "");
+    assert_eq!(get(2, col("Controls")), "C-1, C-2");
     let xml =
         String::from_utf8(qs::zip_entries(&path)["xl/worksheets/sheet1.xml"].clone()).unwrap();
-    assert!(xml.contains("<autoFilter ref=\"A1:M4\""), "autofilter");
+    assert!(xml.contains("<autoFilter ref=\"A1:U4\""), "autofilter");
     assert!(xml.contains("state=\"frozen\""), "frozen header");
     assert!(xml.contains("<col "), "widths");
+    assert!(
+        xml.contains("<dataValidation") && xml.contains("accept,reject,use entry,override"),
+        "decision dropdown"
+    );
     let styles = String::from_utf8(qs::zip_entries(&path)["xl/styles.xml"].clone()).unwrap();
     assert!(
         styles.contains("FFC6EFCE") && styles.contains("FFFFEB9C") && styles.contains("FFFFC7CE")
+    );
+    // The Summary sheet counts and lists the disagreeing kept row first.
+    let summary_cells: Vec<String> = cells
+        .iter()
+        .filter(|((sheet, _, _), _)| sheet == "Summary")
+        .map(|(_, v)| v.clone())
+        .collect();
+    assert!(summary_cells
+        .iter()
+        .any(|v| v == "Kept, and the library disagrees"));
+    assert!(
+        summary_cells
+            .iter()
+            .any(|v| v.contains("the file says \"No\"")),
+        "{summary_cells:?}"
     );
 }
 

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use questionnaire_support as qs;
-use vouch::questionnaire::{self, Fill, Questionnaire, ReadOptions, WriteOptions};
+use vouch::questionnaire::{self, Fill, Questionnaire, ReadOptions, RowStatus, WriteOptions};
 
 fn read(path: &Path) -> Questionnaire {
     questionnaire::read(path, &ReadOptions::default()).expect("read questionnaire")
@@ -149,14 +149,28 @@ fn existing_answers_are_kept_unless_overwrite() {
     let q = read(&path);
     questionnaire::write_filled(&q, &[fill("CAIQv4.0.3", 3, "Yes", None)], &once).unwrap();
     let q1 = read(&once);
-    let s = questionnaire::write_filled(&q1, &[fill("CAIQv4.0.3", 3, "No", None)], &twice).unwrap();
+    // Neither the answer nor a comment goes next to an existing answer.
+    let s = questionnaire::write_filled(
+        &q1,
+        &[fill(
+            "CAIQv4.0.3",
+            3,
+            "No",
+            Some("Not yet: on the roadmap."),
+        )],
+        &twice,
+    )
+    .unwrap();
     assert_eq!(s.answers_written, 0);
-    assert_eq!(s.skipped.len(), 1);
+    assert_eq!(s.comments_written, 0);
+    let row = s.rows.iter().find(|o| o.row == 3).unwrap();
+    assert_eq!(row.status, RowStatus::Kept);
+    assert_eq!(row.existing_answer.as_deref(), Some("Yes"));
     assert!(
-        s.skipped[0].reason.contains("already holds"),
-        "{:?}",
-        s.skipped
+        row.reasons.iter().any(|r| r.contains("already holds")),
+        "{row:?}"
     );
+    assert!(!qs::cells(&twice).contains_key(&("CAIQv4.0.3".to_owned(), 3, 4)));
     let opts = WriteOptions {
         overwrite_existing: true,
         ..WriteOptions::default()
@@ -186,7 +200,7 @@ fn refuses_to_overwrite_the_input_without_in_place() {
 }
 
 #[test]
-fn locked_answer_cell_on_protected_sheet_fails_without_output() {
+fn locked_answer_cells_make_a_sheet_nobody_answers() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("locked.xlsx");
     let out = dir.path().join("out.xlsx");
@@ -200,11 +214,28 @@ fn locked_answer_cell_on_protected_sheet_fails_without_output() {
         .unwrap();
     sheet.protect();
     book.save(&path).unwrap();
-    let q = read(&path);
-    let err = questionnaire::write_filled(&q, &[fill("Q", 2, "Yes", None)], &out).unwrap_err();
+    let err = questionnaire::read(&path, &ReadOptions::default()).unwrap_err();
     let msg = format!("{err:#}");
-    assert!(msg.contains("protected") && msg.contains("B2"), "{msg}");
-    assert!(!out.exists(), "no partial output");
+    assert!(
+        msg.contains("protected") && msg.contains("locked") && msg.contains("B2"),
+        "{msg}"
+    );
+    assert!(msg.contains("--sheet"), "{msg}");
+    // Named with --sheet, it is read, but the locked cell is never written.
+    let opts = ReadOptions {
+        sheet: Some("Q".into()),
+        ..ReadOptions::default()
+    };
+    let q = questionnaire::read(&path, &opts).unwrap();
+    let s = questionnaire::write_filled(&q, &[fill("Q", 2, "Yes", None)], &out).unwrap();
+    assert_eq!(s.answers_written, 0);
+    assert_eq!(s.rows[0].status, RowStatus::Skipped);
+    assert!(s.rows[0].reasons[0].contains("locked"), "{:?}", s.rows[0]);
+    assert_eq!(
+        qs::zip_entries(&path),
+        qs::zip_entries(&out),
+        "nothing changed"
+    );
 }
 
 #[test]
@@ -379,7 +410,8 @@ fn inspect_json_reports_layout() {
     let out = util::run_in(dir.path(), &["inspect", "hecvat.xlsx", "--json"]);
     assert!(out.status.success(), "{}", util::stderr(&out));
     let v: serde_json::Value = serde_json::from_str(&util::stdout(&out)).unwrap();
-    assert_eq!(v["questions"], 12);
+    assert_eq!(v["summary"]["questions"], 12);
+    assert_eq!(v["rows"].as_array().unwrap().len(), 12);
     let org = v["sheets"]
         .as_array()
         .unwrap()
@@ -388,7 +420,16 @@ fn inspect_json_reports_layout() {
         .unwrap();
     assert_eq!(org["answer_col"], "C");
     assert_eq!(org["answer_header"], "Answer");
+    assert_eq!(org["role"], "respondent");
     assert_eq!(org["vocabulary"], serde_json::json!(["Yes", "No", "N/A"]));
+    let analyst = v["sheets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "Institution Evaluation")
+        .unwrap();
+    assert_eq!(analyst["role"], "analyst");
+    assert!(!analyst["role_reasons"].as_array().unwrap().is_empty());
 
     let text = util::run_in(dir.path(), &["inspect", "hecvat.xlsx"]);
     let s = util::stdout(&text);
@@ -396,6 +437,7 @@ fn inspect_json_reports_layout() {
         s.contains("sheet 'Questions' (hidden)") && s.contains("skipped: hidden sheet"),
         "{s}"
     );
+    assert!(s.contains("role:      analyst/scoring ("), "{s}");
 }
 
 #[test]

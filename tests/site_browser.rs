@@ -66,18 +66,25 @@ fn screenshot(profile: &Path, name: &str, url: &str, extra: &[&str]) -> PathBuf 
     path
 }
 
-/// Control rows in a dumped DOM: (all, visible).
+/// Distinct controls in a dumped DOM (a control is listed under every
+/// category and group it maps to): (all, visible).
 fn control_rows(dom: &str) -> (usize, usize) {
     let rows: Vec<&str> = dom
         .split("<li class=\"control\"")
         .skip(1)
         .map(|rest| &rest[..rest.find('>').unwrap_or(0)])
         .collect();
-    let visible = rows
+    let key = |attrs: &str| {
+        let at = attrs.find("data-key=\"").map(|i| i + 10).unwrap_or(0);
+        attrs[at..].split('"').next().unwrap_or("").to_string()
+    };
+    let all: std::collections::BTreeSet<String> = rows.iter().map(|a| key(a)).collect();
+    let visible: std::collections::BTreeSet<String> = rows
         .iter()
         .filter(|attrs| !attrs.contains("hidden"))
-        .count();
-    (rows.len(), visible)
+        .map(|a| key(a))
+        .collect();
+    (all.len(), visible.len())
 }
 
 #[test]
@@ -91,7 +98,7 @@ fn home_and_controls_render_and_the_filter_narrows_the_list() {
         &util::repo_root().join("themes"),
         &proj.path().join("themes"),
     );
-    let out = util::run_in(proj.path(), &["build", "--quiet"]);
+    let out = util::run_in(proj.path(), &["build", "--quiet", "--relative"]);
     assert!(out.status.success(), "{}", util::stderr(&out));
     let public = proj.path().join("public");
     let profile = tempfile::tempdir().unwrap();
@@ -170,4 +177,50 @@ fn home_and_controls_render_and_the_filter_narrows_the_list() {
         &home_url,
         &["--window-size=390,1600"],
     );
+}
+
+/// Searching "backup" in the home page's search box (opened with `?q=`)
+/// lists the backup controls, FAQ entries and documents of the demo site,
+/// from disk, under the pages' Content-Security-Policy.
+#[test]
+fn demo_home_search_finds_backup_controls_faq_and_documents() {
+    if !chromium_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let public = tmp.path().join("public");
+    let out = util::vouch()
+        .env("SOURCE_DATE_EPOCH", "1795824000")
+        .current_dir(util::repo_root())
+        .args(["build", "--quiet", "--relative", "--out"])
+        .arg(&public)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", util::stderr(&out));
+    let size = std::fs::metadata(public.join("search-index.js"))
+        .unwrap()
+        .len();
+    assert!(size < 100_000, "search index is {size} bytes");
+    let profile = tempfile::tempdir().unwrap();
+    let dom = chromium(
+        profile.path(),
+        &["--dump-dom", "--virtual-time-budget=5000"],
+        &format!("file://{}/index.html?q=backup", public.display()),
+    );
+    let results = &dom[dom
+        .find("id=\"home-search-results\"")
+        .expect("results list")..];
+    let results = &results[..results.find("</ul>").unwrap()];
+    for (kind, example) in [
+        ("Control", "Automated backups"),
+        ("Question", "Are backups encrypted?"),
+        ("Document", "Data Retention and Deletion Policy"),
+    ] {
+        assert!(
+            results.contains(&format!("<span class=\"result-kind\">{kind}</span>")),
+            "no {kind} result: {results}"
+        );
+        assert!(results.contains(example), "{example} not found: {results}");
+    }
+    assert!(dom.contains("results for “backup”"), "status announced");
 }

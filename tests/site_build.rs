@@ -66,7 +66,8 @@ fn assert_heading_order(page: &str, html: &str) {
 #[test]
 fn builds_every_page_of_the_theme() {
     let proj = fixture_project();
-    let out = build(proj.path(), &[]);
+    // Relative links: the offline check below looks for any http resource.
+    let out = build(proj.path(), &["--relative"]);
     assert!(out.status.success(), "{}", util::stderr(&out));
     let public = proj.path().join("public");
     for page in [
@@ -131,14 +132,20 @@ fn builds_every_page_of_the_theme() {
 }
 
 #[test]
-fn links_work_from_disk_by_default() {
+fn links_use_base_url_by_default_and_work_from_disk_with_relative() {
     let proj = fixture_project();
     assert!(build(proj.path(), &[]).status.success());
     let public = proj.path().join("public");
     let home = read(public.join("index.html"));
-    let controls_url = format!("file://{}/controls/index.html", public.display());
-    assert!(home.contains(&controls_url), "home links to {controls_url}");
-    assert!(home.contains(&format!("file://{}/vouch.css", public.display())));
+    assert!(
+        home.contains("https://trust.example.com/controls/"),
+        "{home}"
+    );
+    assert!(!home.contains("file://"));
+    assert!(build(proj.path(), &["--relative"]).status.success());
+    let home = read(public.join("index.html"));
+    assert!(home.contains("href=\"controls/index.html\""), "{home}");
+    assert!(home.contains("href=\"vouch.css\""), "{home}");
 }
 
 #[test]
@@ -161,7 +168,7 @@ fn data_is_escaped_and_summary_is_complete() {
     for needle in [
         "SOC 2 Type II",
         "Example &amp; Partners LLP",
-        "badge-fresh",
+        "badge-current",
         "Encryption",
         "SSO &amp; MFA",
         "Backups",
@@ -221,7 +228,7 @@ fn security_txt_and_trust_json() {
     assert!(txt.contains("Canonical: https://trust.fixture.example/.well-known/security.txt\n"));
     assert!(txt.contains("Preferred-Languages: en, de\n"));
     let json: serde_json::Value = serde_json::from_str(&read(public.join("trust.json"))).unwrap();
-    assert_eq!(json["schema_version"], "1.0");
+    assert_eq!(json["schema_version"], "1.1");
     assert_eq!(json["company"]["name"], "Fixture Cloud, Inc.");
     assert_eq!(json["categories"].as_array().unwrap().len(), 3);
     let controls = json["controls"].as_array().unwrap();
@@ -452,7 +459,7 @@ fn zola_engine_runs_zola_on_the_staged_project() {
         "zola https://z.example\n"
     );
     let report: serde_json::Value = serde_json::from_str(&util::stdout(&out)).unwrap();
-    assert_eq!(report["engine"], "zola");
+    assert_eq!(report["summary"]["engine"], "zola");
 }
 
 /// A visibility typo is an error naming the file and row, never a listing.
@@ -470,7 +477,7 @@ fn unknown_visibility_is_an_error_not_a_listing() {
     assert_eq!(out.status.code(), Some(2));
     let err = util::stderr(&out);
     assert!(
-        err.contains("data/controls.csv:8: error: visibility: invalid value \"internl\""),
+        err.contains("data/controls.csv:9: error: visibility: invalid value \"internl\""),
         "{err}"
     );
     assert!(!proj.path().join("public").exists());

@@ -1,8 +1,11 @@
 //! Confidentiality: a unique marker is planted in every free-text field of
 //! every non-public item (internal controls, reports, documents,
 //! subprocessors, updates; nda/request reports and documents: every field
-//! except title/date/kind, and their files' contents). No output file, staged
-//! file, feed, sitemap or trust.json may contain any of them.
+//! except title/date/kind, and their files' contents; nda and internal
+//! answer-library entries, the id of an internal control a public entry
+//! cites, and an entry whose `visibility` key is misspelt). No output file,
+//! staged file, feed, sitemap, search index or trust.json may contain any
+//! of them.
 
 mod util;
 
@@ -113,6 +116,32 @@ fn plant(root: &Path, m: &mut Markers) -> Vec<String> {
         ),
     );
 
+    // The answer library: nda and internal entries entirely; a public entry
+    // citing an internal control (whose id is a marker) and an nda control;
+    // an entry whose misspelt `visiblity` key must not make it public.
+    let internal_control = {
+        let csv = std::fs::read_to_string(root.join("data/controls.csv")).unwrap();
+        let line = csv.lines().find(|l| l.contains(",internal,")).unwrap();
+        line.split(',').next().unwrap().to_string()
+    };
+    let mut answers = String::new();
+    for visibility in ["nda", "internal"] {
+        write!(
+            answers,
+            "\n[[entry]]\nid = \"{}\"\nquestion = \"{}?\"\nvariants = [\"{}\"]\nanswer = \"{}\"\ncomment = \"{}\"\ncontrols = [\"AC-01\"]\ntags = [\"{}\"]\ntopic = \"{}\"\nowner = \"{}\"\nvisibility = \"{visibility}\"\n",
+            m.fresh(), m.fresh(), m.fresh(), m.fresh(), m.fresh(), m.fresh(), m.fresh(), m.fresh()
+        )
+        .unwrap();
+    }
+    write!(
+        answers,
+        "\n[[entry]]\nid = \"PUB-777\"\nquestion = \"Is the public answer published?\"\nanswer = \"Yes\"\ncomment = \"It is.\"\ncontrols = [\"{internal_control}\", \"VR-01\"]\nvisibility = \"public\"\n\
+         \n[[entry]]\nid = \"{}\"\nquestion = \"{}?\"\nanswer = \"Yes\"\ncomment = \"{}\"\ncontrols = [\"AC-01\"]\nvisiblity = \"internal\"\n",
+        m.fresh(), m.fresh(), m.fresh()
+    )
+    .unwrap();
+    append(&root.join("answers/security.toml"), &answers);
+
     std::fs::write(
         root.join(format!(
             "data/updates/2026-09-01-{}.md",
@@ -147,17 +176,20 @@ fn non_public_items_never_reach_any_output_file() {
         markers.all.len()
     );
 
+    // The planted misspelt `visiblity` is an error, so the build is forced
+    // (--allow-errors): even then nothing non-public may be published.
     for args in [
-        vec!["build", "--quiet", "--out", "public"],
+        vec!["build", "--quiet", "--allow-errors", "--out", "public"],
         vec![
             "build",
             "--quiet",
+            "--allow-errors",
             "--out",
             "public-web",
             "--base-url",
             "https://trust.example",
         ],
-        vec!["build", "--quiet", "--stage", "staged"],
+        vec!["build", "--quiet", "--allow-errors", "--stage", "staged"],
     ] {
         let out = util::run_in(proj.path(), &args);
         assert!(out.status.success(), "{args:?}: {}", util::stderr(&out));
@@ -199,4 +231,9 @@ fn non_public_items_never_reach_any_output_file() {
     assert!(reports.contains("Request access"));
     let controls = std::fs::read_to_string(proj.path().join("public/controls/index.html")).unwrap();
     assert!(controls.contains("Listed NDA control"));
+    // The public entry is published, without the ids of the internal and
+    // nda controls it cites.
+    let faq = std::fs::read_to_string(proj.path().join("public/faq/index.html")).unwrap();
+    assert!(faq.contains("Is the public answer published?"));
+    assert!(!faq.contains("VR-01"));
 }

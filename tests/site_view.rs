@@ -126,6 +126,15 @@ pub fn sample_view() -> PublicView {
             date: d("2026-08-20"),
             body: "Our latest report is out.\n".into(),
         }],
+        faq: vec![FaqEntry {
+            id: "ENC-001".into(),
+            topic: "Cryptography".into(),
+            question: "Is customer data encrypted at rest?".into(),
+            answer: "Yes".into(),
+            comment: "AES-256 with AWS KMS.".into(),
+            controls: vec!["CR-01".into()],
+            criteria: vec!["CC6.1".into()],
+        }],
     }
 }
 
@@ -166,6 +175,8 @@ fn renders_every_page() {
             stage_only: None,
             engine: Engine::Builtin,
             base_url: None,
+            relative: false,
+            allow_errors: false,
             build_date: d("2026-11-28"),
         },
     )

@@ -1,13 +1,18 @@
 //! `vouch answer INPUT [-o OUTPUT] [--library PATH] [--report review.xlsx]
-//! [--json report.json] [--min-confidence X] [--fill-review]`
+//! [--json report.json] [--min-confidence X] [--fill-review] [--nda]
+//! [--allow-stale] [--overwrite] [--in-place] [layout flags] [reading caps]`
 //!
 //! Fills a customer's questionnaire (CSV, XLSX/XLSM; XLS/ODS are written back
-//! as .xlsx) from the answer library. Only answers at tier `auto` are written
-//! unless `--fill-review`; every question gets a row in the review report with
-//! its confidence, tier, matched entry, controls and TSC criteria. The input
-//! is never modified unless `--in-place`.
+//! as .xlsx) from the answer library, on its respondent sheets only. Only
+//! answers at tier `auto` are written unless `--fill-review`; a row that
+//! already holds an answer is kept (nothing is written beside it) unless
+//! `--overwrite`. Every question gets a row in the review report with its
+//! confidence, tier, status (written, kept, left empty, skipped), the answer
+//! already in the file, the matched entry, controls and TSC criteria. Every
+//! output is built and checked before any is written; the input is never
+//! modified unless `--in-place`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -61,16 +66,28 @@ pub struct Args {
 
 pub fn run(args: &Args, global: &Global) -> Result<u8> {
     let progress = Progress::new(global.quiet);
+    progress.update(&format!("reading {}", args.input.display()));
     let q = questionnaire::read(&args.input, &args.layout.read_options())?;
+    let output = q.output_path_for(&output_path(args)?);
+    check_outputs(args, &output)?;
     let library_path = args
         .library
         .clone()
         .unwrap_or_else(|| global.project.join("answers"));
+    progress.update("loading the answer library");
     let (library, findings) = library::load(&library_path)?;
+    let drafts = library.drafts();
+    // Drafts (imported, not yet approved) are never used (contract §3).
+    let library = library.without_drafts();
     anyhow::ensure!(
         !library.entries.is_empty(),
-        "{}: the answer library has no usable entry{}",
+        "{}: the answer library has no usable entry{}{}",
         library_path.display(),
+        if drafts > 0 {
+            format!(" ({drafts} drafts: approve them with `vouch library approve`)")
+        } else {
+            String::new()
+        },
         first_problem(&findings)
     );
     let thesaurus = thesaurus_for(&library_path)?;
@@ -83,40 +100,147 @@ pub fn run(args: &Args, global: &Global) -> Result<u8> {
         );
         config.min_confidence = x;
     }
+    let (control_criteria, internal_controls) = project_controls(&global.project);
     let opts = AnswerOptions {
         fill_review: args.fill_review,
         nda: args.nda,
-        control_criteria: control_criteria(&global.project),
+        control_criteria,
+        internal_controls,
     };
-    let run = answering::answer_questionnaire(&q, &library, &thesaurus, config, &opts, progress);
+    let mut run =
+        answering::answer_questionnaire(&q, &library, &thesaurus, config, &opts, progress);
 
-    let output = output_path(args)?;
-    let written = questionnaire::write_filled_with(
-        &q,
-        &run.fills,
-        &output,
-        &WriteOptions {
-            overwrite_existing: args.overwrite,
-            in_place: args.in_place,
-        },
-    )?;
-    write_reports(args, &run)?;
+    // Build every output in memory first: nothing is written unless all of
+    // them can be.
+    let write_opts = WriteOptions {
+        overwrite_existing: args.overwrite,
+        in_place: args.in_place,
+    };
+    progress.update("writing the answers");
+    let plan = questionnaire::plan_fill(&q, &run.fills, &write_opts);
+    let filled = questionnaire::render_filled(&q, plan, &output, &write_opts)?;
+    run.record_outcomes(&filled.summary);
+    let report = match &args.report {
+        Some(path) => Some(questionnaire::render_review_xlsx(
+            &run.rows,
+            &run.summary,
+            path,
+        )?),
+        None => None,
+    };
+    let json = match &args.json {
+        Some(_) => Some(json_report(args, &filled.path, &run)?),
+        None => None,
+    };
+    write_atomic(&filled.path, &filled.bytes)?;
+    if let (Some(path), Some(bytes)) = (&args.report, &report) {
+        write_atomic(path, bytes)?;
+    }
+    if let (Some(path), Some(text)) = (&args.json, &json) {
+        if path == Path::new("-") {
+            print!("{text}");
+        } else {
+            write_atomic(path, text.as_bytes())?;
+        }
+    }
+    progress.finish();
     if !global.quiet {
-        print_summary(&run, &written);
+        print_summary(&run, &filled.summary);
+        print_sheets_left_alone(&q.sheets);
     }
     Ok(EXIT_OK)
 }
 
-/// Control id -> criteria from the project's `data/controls.csv`, when the
-/// project has one (a bare CSV library works without it).
-fn control_criteria(root: &Path) -> HashMap<String, Vec<String>> {
+/// Refuses an output that is the questionnaire itself (unless `--in-place`
+/// for the filled file) or the same file as another output, before anything
+/// is written.
+fn check_outputs(args: &Args, filled: &Path) -> Result<()> {
+    let input = comparable(&args.input);
+    let mut outputs: Vec<(&str, PathBuf)> =
+        vec![("the filled questionnaire", filled.to_path_buf())];
+    if let Some(p) = &args.report {
+        outputs.push(("--report", p.clone()));
+    }
+    if let Some(p) = args.json.as_ref().filter(|p| p.as_os_str() != "-") {
+        outputs.push(("--json", p.clone()));
+    }
+    for (i, (what, path)) in outputs.iter().enumerate() {
+        let here = comparable(path);
+        let allowed_in_place = i == 0 && args.in_place;
+        if here == input && !allowed_in_place {
+            let hint = if i == 0 {
+                "choose another output or pass --in-place"
+            } else {
+                "choose another file"
+            };
+            anyhow::bail!(
+                "{}: refusing to overwrite the questionnaire itself with {what}; {hint}",
+                path.display()
+            );
+        }
+        if let Some((other, _)) = outputs[..i].iter().find(|(_, p)| comparable(p) == here) {
+            anyhow::bail!(
+                "{}: {what} and {other} would be the same file; choose different paths",
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A path that compares equal for the same file: canonical when it exists,
+/// else its canonical folder joined with its name.
+fn comparable(path: &Path) -> PathBuf {
+    if let Ok(p) = path.canonicalize() {
+        return p;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    match dir.canonicalize() {
+        Ok(d) => d.join(name),
+        Err(_) => std::env::current_dir()
+            .map(|cwd| cwd.join(path))
+            .unwrap_or_else(|_| path.to_path_buf()),
+    }
+}
+
+/// `{"summary": {...}, "rows": [...]}` with the input and output files.
+fn json_report(args: &Args, output: &Path, run: &AnswerRun) -> Result<String> {
+    let value = serde_json::json!({
+        "file": args.input.display().to_string(),
+        "output": output.display().to_string(),
+        "summary": run.summary,
+        "rows": run.rows,
+    });
+    Ok(serde_json::to_string_pretty(&value)? + "\n")
+}
+
+/// Control id -> criteria, and the internal controls, from the project's
+/// `data/controls.csv` when the project has one (a bare CSV library works
+/// without it).
+fn project_controls(root: &Path) -> (HashMap<String, Vec<String>>, HashSet<String>) {
     match crate::model::load(root) {
-        Ok((project, _)) => project
-            .controls
-            .into_iter()
-            .map(|c| (c.id, c.criteria))
-            .collect(),
-        Err(_) => HashMap::new(),
+        Ok((project, _)) => {
+            let internal = project
+                .controls
+                .iter()
+                .filter(|c| c.visibility == crate::model::Visibility::Internal)
+                .map(|c| c.id.clone())
+                .collect();
+            let criteria = project
+                .controls
+                .into_iter()
+                .map(|c| (c.id, c.criteria))
+                .collect();
+            (criteria, internal)
+        }
+        Err(_) => Default::default(),
     }
 }
 
@@ -148,40 +272,39 @@ fn output_path(args: &Args) -> Result<PathBuf> {
     Ok(args.input.with_file_name(format!("{stem}.answered.{ext}")))
 }
 
-fn write_reports(args: &Args, run: &AnswerRun) -> Result<()> {
-    if let Some(path) = &args.report {
-        questionnaire::write_review_xlsx(&run.rows, path)?;
+/// Sheets that look like questionnaires but are not the vendor's.
+fn print_sheets_left_alone(sheets: &[questionnaire::SheetLayout]) {
+    for s in sheets
+        .iter()
+        .filter(|s| s.question_rows > 0 && s.role != questionnaire::Role::Respondent)
+    {
+        eprintln!(
+            "note: sheet '{}' left alone: {} ({}); --sheet answers it anyway",
+            s.name,
+            s.role.name(),
+            s.role_reasons.first().map(String::as_str).unwrap_or("")
+        );
     }
-    if let Some(path) = &args.json {
-        let text = serde_json::to_string_pretty(&run.rows)? + "\n";
-        if path == Path::new("-") {
-            print!("{text}");
-        } else {
-            write_atomic(path, text.as_bytes())?;
-        }
-    }
-    Ok(())
 }
 
 fn print_summary(run: &AnswerRun, written: &WriteSummary) {
     let s = &run.summary;
     eprintln!(
-        "{} questions: {} auto, {} review, {} none ({} flipped); {} answers written to {} in {:.2}s",
+        "{} questions: {} auto, {} review, {} none ({} flipped); {} answers written, {} kept \
+         ({} where the file and the library disagree), {} skipped, {} left empty; wrote {} in {:.2}s",
         s.questions,
         s.auto,
         s.review,
         s.none,
         s.flipped,
-        written.answers_written,
+        s.written,
+        s.kept,
+        s.disagree,
+        s.skipped,
+        s.left_empty,
         written.output.display(),
         s.seconds
     );
-    if let Some(from) = written.converted_from {
-        eprintln!(
-            "note: {} files cannot be written back; wrote an .xlsx copy instead",
-            from.name()
-        );
-    }
     for note in &written.notes {
         eprintln!("note: {note}");
     }

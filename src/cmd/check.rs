@@ -2,6 +2,8 @@
 //! report every problem at once, each naming the file, line/row, field and
 //! what is wrong.
 //!
+//! `--json` prints `{"summary": {"errors", "warnings"}, "rows": [findings]}`.
+//!
 //! Exit codes: 0 clean (warnings alone are fine), 1 errors found, 2 could not
 //! run (usage, I/O, no `data/company.toml`).
 
@@ -21,10 +23,16 @@ pub struct Args {
 }
 
 #[derive(Serialize)]
-struct Report<'a> {
+struct Summary {
     errors: usize,
     warnings: usize,
-    findings: &'a [Finding],
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    summary: Summary,
+    /// The findings, errors first.
+    rows: &'a [Finding],
 }
 
 pub fn run(args: &Args, global: &Global) -> anyhow::Result<u8> {
@@ -33,13 +41,12 @@ pub fn run(args: &Args, global: &Global) -> anyhow::Result<u8> {
     let warnings = count(&findings, Severity::Warning);
     if args.json {
         print_json(&Report {
-            errors,
-            warnings,
-            findings: &findings,
+            summary: Summary { errors, warnings },
+            rows: &findings,
         })?;
     } else {
         for f in &findings {
-            println!("{f}");
+            anstream::println!("{}", f.styled());
         }
         println!("{errors} errors, {warnings} warnings");
     }

@@ -10,7 +10,7 @@ use crate::util::{print_json, EXIT_OK, EXIT_PROBLEMS};
 /// Criteria x controls matrix for the TSC categories in scope.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Print JSON.
+    /// Print JSON: {"summary": {criteria, covered, partial, uncovered}, "rows": [...]}.
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
     /// Print CSV (one row per criterion).
@@ -25,7 +25,16 @@ pub fn run(args: &Args, global: &Global) -> anyhow::Result<u8> {
     let (project, _findings) = model::load(&global.project)?;
     let rows = coverage::matrix(&project);
     if args.json {
-        print_json(&rows)?;
+        let count = |state: State| rows.iter().filter(|r| r.state == state).count();
+        print_json(&serde_json::json!({
+            "summary": {
+                "criteria": rows.len(),
+                "covered": count(State::Covered),
+                "partial": count(State::Partial),
+                "uncovered": count(State::Uncovered),
+            },
+            "rows": rows,
+        }))?;
     } else if args.csv {
         print_csv(&rows)?;
     } else {

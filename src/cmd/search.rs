@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::cli::Global;
 use crate::library;
-use crate::matcher::{MatchConfig, Matcher, Thesaurus};
+use crate::matcher::{MatchConfig, Matcher};
 use crate::util::{print_json, EXIT_OK};
 
 #[derive(Debug, clap::Args)]
@@ -27,7 +27,7 @@ pub struct Args {
     /// Include internal entries.
     #[arg(long)]
     pub internal: bool,
-    /// Print JSON instead of a table.
+    /// Print JSON: {"summary": {...}, "rows": [candidates], "decision": {...}}.
     #[arg(long)]
     pub json: bool,
 }
@@ -38,6 +38,8 @@ pub fn run(args: &Args, global: &Global) -> anyhow::Result<u8> {
         .clone()
         .unwrap_or_else(|| global.project.join("answers"));
     let (lib, findings) = library::load(&path)?;
+    // Drafts are not used for answers, so they are not searched either.
+    let lib = lib.without_drafts();
     if !global.quiet {
         for f in findings
             .iter()
@@ -54,8 +56,14 @@ pub fn run(args: &Args, global: &Global) -> anyhow::Result<u8> {
     let decision = matcher.answer(&args.question);
     if args.json {
         let out = serde_json::json!({
-            "question": args.question,
-            "candidates": cands,
+            "summary": {
+                "question": args.question,
+                "candidates": cands.len(),
+                "entry": decision.entry.map(|i| &lib.entries[i].id),
+                "confidence": decision.confidence,
+                "tier": decision.tier,
+            },
+            "rows": cands,
             "decision": {
                 "entry": decision.entry.map(|i| &lib.entries[i].id),
                 "confidence": decision.confidence,
@@ -107,12 +115,4 @@ pub fn run(args: &Args, global: &Global) -> anyhow::Result<u8> {
     Ok(EXIT_OK)
 }
 
-/// The built-in thesaurus plus `thesaurus.toml` beside a library directory.
-pub fn thesaurus_for(library: &std::path::Path) -> anyhow::Result<Thesaurus> {
-    let user = library.join("thesaurus.toml");
-    if library.is_dir() && user.is_file() {
-        Thesaurus::with_user_file(&user)
-    } else {
-        Ok(Thesaurus::builtin())
-    }
-}
+pub use crate::library::thesaurus_for;

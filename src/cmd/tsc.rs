@@ -1,6 +1,6 @@
 //! `vouch tsc [--json] [--category NAME]`: the embedded AICPA 2017 Trust
 //! Services Criteria (points of focus revised 2022): id, category, group and
-//! a short title in our own words.
+//! a short title and a plain description in our own words.
 
 use serde::Serialize;
 
@@ -11,7 +11,7 @@ use crate::util::{print_json, EXIT_OK};
 /// List the embedded AICPA Trust Services Criteria.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Print JSON.
+    /// Print JSON: {"summary": {criteria}, "rows": [...]}.
     #[arg(long)]
     pub json: bool,
     /// Only this category: security, availability, confidentiality,
@@ -27,6 +27,8 @@ struct Item {
     group: &'static str,
     group_title: &'static str,
     title: &'static str,
+    /// What the criterion asks for, in our own plain words.
+    description: &'static str,
 }
 
 pub fn run(args: &Args, _global: &Global) -> anyhow::Result<u8> {
@@ -46,10 +48,14 @@ pub fn run(args: &Args, _global: &Global) -> anyhow::Result<u8> {
             group: c.group,
             group_title: c.group_title,
             title: c.title,
+            description: c.description,
         })
         .collect();
     if args.json {
-        print_json(&items)?;
+        print_json(&serde_json::json!({
+            "summary": { "criteria": items.len() },
+            "rows": items,
+        }))?;
         return Ok(EXIT_OK);
     }
     let mut group = "";

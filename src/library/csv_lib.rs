@@ -1,9 +1,10 @@
 //! The plain CSV library: `id, question, answer, comment, controls` and the
-//! optional `variants`, `topic`, `tags`, `owner`, `reviewed`, `visibility`.
+//! optional `variants`, `topic`, `tags`, `owner`, `reviewed`, `visibility`,
+//! `status`.
 
 use chrono::NaiveDate;
 
-use super::{is_tsc_id, split_list, Entry, Library, Source, Visibility};
+use super::{is_tsc_id, split_list, Entry, Library, Source, Status, Visibility};
 use crate::diag::Finding;
 
 const REQUIRED: [&str; 5] = ["id", "question", "answer", "comment", "controls"];
@@ -97,6 +98,17 @@ pub fn parse(text: &str, file: &str) -> (Library, Vec<Finding>) {
                     )
                     .at(row)
                     .field("visibility"),
+                ),
+            }
+        }
+        let status = cell("status");
+        if !status.is_empty() {
+            match Status::parse(&status) {
+                Some(s) => entry.status = s,
+                None => findings.push(
+                    Finding::error(file, format!("must be approved or draft, not {status:?}"))
+                        .at(row)
+                        .field("status"),
                 ),
             }
         }

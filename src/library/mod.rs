@@ -6,6 +6,13 @@
 //! [`Finding`] naming the file and line, and the entries that could be read are kept.
 
 mod csv_lib;
+pub mod edit;
+pub mod export;
+pub mod harvest;
+pub mod import;
+pub mod lint;
+pub mod review_in;
+pub mod stats;
 mod toml_lib;
 mod validate;
 
@@ -17,6 +24,7 @@ use serde::Serialize;
 
 use crate::diag::Finding;
 
+pub use toml_lib::{KNOWN_KEYS, THESAURUS_FILE};
 pub use validate::{is_tsc_id, validate};
 
 /// Default review interval when an entry does not set `review_interval_days`.
@@ -43,6 +51,34 @@ impl Visibility {
     }
 }
 
+/// Whether `vouch answer`, `search` and `eval` may use an entry. Imported
+/// entries start as drafts; `vouch library approve` (or editing the field)
+/// makes them usable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    #[default]
+    Approved,
+    Draft,
+}
+
+impl Status {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "approved" => Some(Status::Approved),
+            "draft" => Some(Status::Draft),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Approved => "approved",
+            Status::Draft => "draft",
+        }
+    }
+}
+
 /// The file and 1-based line (TOML) or row (CSV, header = row 1) of an entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct Source {
@@ -56,6 +92,9 @@ pub struct Entry {
     pub id: String,
     pub question: String,
     pub variants: Vec<String>,
+    /// Phrasings proposed by `vouch library import` and not yet approved:
+    /// the matcher does not see them.
+    pub draft_variants: Vec<String>,
     /// `Yes`, `No`, `N/A` or free text; it answers `question` exactly as worded.
     pub answer: String,
     pub comment: String,
@@ -67,6 +106,7 @@ pub struct Entry {
     pub reviewed: Option<NaiveDate>,
     pub review_interval_days: Option<u32>,
     pub visibility: Visibility,
+    pub status: Status,
     pub source: Source,
 }
 
@@ -82,6 +122,26 @@ impl Entry {
             .unwrap_or(DEFAULT_REVIEW_INTERVAL_DAYS);
         reviewed + chrono::Duration::days(i64::from(days)) < today
     }
+
+    /// The date the entry is due for review again (None if never reviewed).
+    pub fn review_due(&self) -> Option<NaiveDate> {
+        let days = self
+            .review_interval_days
+            .unwrap_or(DEFAULT_REVIEW_INTERVAL_DAYS);
+        self.reviewed
+            .map(|d| d + chrono::Duration::days(i64::from(days)))
+    }
+
+    pub fn is_draft(&self) -> bool {
+        self.status == Status::Draft
+    }
+
+    /// The question and every phrasing (approved or draft) of the entry.
+    pub fn phrasings(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.question.as_str())
+            .chain(self.variants.iter().map(String::as_str))
+            .chain(self.draft_variants.iter().map(String::as_str))
+    }
 }
 
 /// All entries, in file order.
@@ -94,6 +154,27 @@ impl Library {
     /// Index of the entry with this id.
     pub fn position(&self, id: &str) -> Option<usize> {
         self.entries.iter().position(|e| e.id == id)
+    }
+
+    /// The library `vouch answer`, `search` and `eval` use: draft entries
+    /// are left out (and draft variants are never matched).
+    pub fn without_drafts(mut self) -> Library {
+        self.entries.retain(|e| !e.is_draft());
+        self
+    }
+
+    pub fn drafts(&self) -> usize {
+        self.entries.iter().filter(|e| e.is_draft()).count()
+    }
+}
+
+/// The built-in thesaurus plus `thesaurus.toml` beside a library directory.
+pub fn thesaurus_for(library: &Path) -> anyhow::Result<crate::matcher::Thesaurus> {
+    let user = library.join(THESAURUS_FILE);
+    if library.is_dir() && user.is_file() {
+        crate::matcher::Thesaurus::with_user_file(&user)
+    } else {
+        Ok(crate::matcher::Thesaurus::builtin())
     }
 }
 

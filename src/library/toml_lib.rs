@@ -6,16 +6,19 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use toml::Value;
 
-use super::{Entry, Library, Source, Visibility};
-use crate::diag::Finding;
+use super::{Entry, Library, Source, Status, Visibility};
+use crate::diag::{did_you_mean, Finding};
 
 /// The matcher's thesaurus lives beside the entries but is not an entry file.
 pub const THESAURUS_FILE: &str = "thesaurus.toml";
 
-const KNOWN_KEYS: [&str; 14] = [
+/// Every key an `[[entry]]` may hold; anything else is an error (a typo
+/// would otherwise silently drop data).
+pub const KNOWN_KEYS: [&str; 16] = [
     "id",
     "question",
     "variants",
+    "draft_variants",
     "answer",
     "comment",
     "controls",
@@ -26,6 +29,7 @@ const KNOWN_KEYS: [&str; 14] = [
     "reviewed",
     "review_interval_days",
     "visibility",
+    "status",
     "notes",
 ];
 
@@ -63,6 +67,19 @@ pub fn parse_into(text: &str, file: &str, lib: &mut Library) -> Vec<Finding> {
         }
     };
     let lines = entry_lines(text);
+    for key in doc.keys().filter(|k| *k != "entry") {
+        findings.push(
+            Finding::error(
+                file,
+                format!(
+                    "unknown top-level key {key:?}{}",
+                    suggestion(key, &["entry"])
+                ),
+            )
+            .at(top_level_line(text, key))
+            .field(key.as_str()),
+        );
+    }
     let Some(entries) = doc.get("entry") else {
         findings.push(Finding::warning(file, "no [[entry]] tables"));
         return findings;
@@ -76,13 +93,16 @@ pub fn parse_into(text: &str, file: &str, lib: &mut Library) -> Vec<Finding> {
     };
     for (i, value) in entries.iter().enumerate() {
         let line = lines.get(i).copied().unwrap_or(1);
+        let end = lines.get(i + 1).copied().unwrap_or(usize::MAX);
         let Some(table) = value.as_table() else {
             findings.push(Finding::error(file, "an [[entry]] must be a table").at(line));
             continue;
         };
         let mut ctx = Ctx {
             file,
+            text,
             line,
+            end,
             findings: &mut findings,
         };
         lib.entries.push(ctx.entry(table));
@@ -92,17 +112,48 @@ pub fn parse_into(text: &str, file: &str, lib: &mut Library) -> Vec<Finding> {
 
 struct Ctx<'a> {
     file: &'a str,
+    text: &'a str,
+    /// The line of the entry's `[[entry]]` header, and of the next one.
     line: usize,
+    end: usize,
     findings: &'a mut Vec<Finding>,
 }
 
 impl Ctx<'_> {
     fn entry(&mut self, t: &toml::Table) -> Entry {
+        let mut entry = self.read_entry(t);
+        // Fail closed: an entry with any error (a misspelt `visiblity`, a bad
+        // visibility value...) may have meant to be internal, so it is
+        // treated as internal: never used for answers, never published.
+        if self.has_errors() {
+            entry.visibility = Visibility::Internal;
+        }
+        entry
+    }
+
+    /// Whether a finding was recorded for this entry's lines.
+    fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| {
+            f.file == self.file
+                && f.severity == crate::diag::Severity::Error
+                && f.line.is_some_and(|l| l >= self.line && l < self.end)
+        })
+    }
+
+    fn read_entry(&mut self, t: &toml::Table) -> Entry {
         for key in t.keys() {
             if !KNOWN_KEYS.contains(&key.as_str()) {
-                self.warn(key, "unknown field (ignored)");
+                let msg = format!("unknown field{}", suggestion(key, &KNOWN_KEYS));
+                self.error(key, &msg);
             }
         }
+        let status = match self.opt_string(t, "status") {
+            None => Status::Approved,
+            Some(v) => Status::parse(&v).unwrap_or_else(|| {
+                self.error("status", &format!("must be approved or draft, not {v:?}"));
+                Status::Approved
+            }),
+        };
         let visibility = match self.opt_string(t, "visibility") {
             None => Visibility::Public,
             Some(v) => Visibility::parse(&v).unwrap_or_else(|| {
@@ -117,6 +168,7 @@ impl Ctx<'_> {
             id: self.opt_string(t, "id").unwrap_or_default(),
             question: self.opt_string(t, "question").unwrap_or_default(),
             variants: self.list(t, "variants"),
+            draft_variants: self.list(t, "draft_variants"),
             answer: self.opt_string(t, "answer").unwrap_or_default(),
             comment: self.opt_string(t, "comment").unwrap_or_default(),
             controls: self.list(t, "controls"),
@@ -127,6 +179,7 @@ impl Ctx<'_> {
             reviewed: self.date(t, "reviewed"),
             review_interval_days: self.days(t, "review_interval_days"),
             visibility,
+            status,
             source: Source {
                 file: self.file.to_string(),
                 line: self.line,
@@ -135,13 +188,9 @@ impl Ctx<'_> {
     }
 
     fn error(&mut self, field: &str, msg: &str) {
+        let line = key_line(self.text, self.line, self.end, field).unwrap_or(self.line);
         self.findings
-            .push(Finding::error(self.file, msg).at(self.line).field(field));
-    }
-
-    fn warn(&mut self, field: &str, msg: &str) {
-        self.findings
-            .push(Finding::warning(self.file, msg).at(self.line).field(field));
+            .push(Finding::error(self.file, msg).at(line).field(field));
     }
 
     fn opt_string(&mut self, t: &toml::Table, key: &str) -> Option<String> {
@@ -206,6 +255,40 @@ impl Ctx<'_> {
     }
 }
 
+/// ` (did you mean "visibility"?)`, or nothing.
+fn suggestion(key: &str, known: &[&str]) -> String {
+    did_you_mean(key, known)
+        .map(|k| format!(" (did you mean {k:?}?)"))
+        .unwrap_or_default()
+}
+
+/// The line of `key = ...` between an entry's header line and the next
+/// entry's (both 1-based), when it is written on a line of its own.
+fn key_line(text: &str, from: usize, to: usize, key: &str) -> Option<usize> {
+    text.lines()
+        .enumerate()
+        .skip(from)
+        .take(to.saturating_sub(from + 1))
+        .find(|(_, l)| starts_with_key(l, key))
+        .map(|(i, _)| i + 1)
+}
+
+/// The line of a top-level `key = ...` (before the first table), else 1.
+fn top_level_line(text: &str, key: &str) -> usize {
+    text.lines()
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .position(|l| starts_with_key(l, key))
+        .map_or(1, |i| i + 1)
+}
+
+fn starts_with_key(line: &str, key: &str) -> bool {
+    let l = line.trim_start();
+    let l = l
+        .strip_prefix(key)
+        .or_else(|| l.strip_prefix(&format!("\"{key}\"")));
+    l.is_some_and(|rest| rest.trim_start().starts_with('='))
+}
+
 /// 1-based line number of a byte offset.
 fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
@@ -229,4 +312,33 @@ fn entry_lines(text: &str) -> Vec<usize> {
         })
         .map(|(i, _)| i + 1)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Library {
+        let mut lib = Library::default();
+        parse_into(text, "answers/x.toml", &mut lib);
+        lib
+    }
+
+    #[test]
+    fn an_entry_with_an_error_fails_closed_as_internal() {
+        let lib = load(
+            "[[entry]]\nid = \"A\"\nquestion = \"q?\"\nanswer = \"Yes\"\nvisiblity = \"internal\"\n\
+             [[entry]]\nid = \"B\"\nquestion = \"q?\"\nanswer = \"Yes\"\nvisibility = \"secret\"\n\
+             [[entry]]\nid = \"C\"\nquestion = \"q?\"\nanswer = \"Yes\"\nvisibility = \"public\"\n",
+        );
+        let vis: Vec<Visibility> = lib.entries.iter().map(|e| e.visibility).collect();
+        assert_eq!(
+            vis,
+            [
+                Visibility::Internal,
+                Visibility::Internal,
+                Visibility::Public
+            ]
+        );
+    }
 }

@@ -1,5 +1,6 @@
 //! Checks on a loaded library: required fields, duplicate ids, unknown controls
-//! and criteria, stale entries.
+//! and criteria, stale entries. A draft (imported, not yet approved) may still
+//! lack its comment and controls: that is a warning until it is approved.
 
 use std::collections::{HashMap, HashSet};
 
@@ -28,19 +29,27 @@ pub fn validate(lib: &Library, known_controls: &HashSet<String>, today: NaiveDat
             ("comment", &e.comment),
         ] {
             if value.trim().is_empty() {
-                out.push(
-                    at(Finding::error(file, "required field is missing or empty")).field(field),
-                );
+                let finding = if e.is_draft() && field == "comment" {
+                    Finding::warning(file, "draft has no comment: add one before approving")
+                } else {
+                    Finding::error(file, "required field is missing or empty")
+                };
+                out.push(at(finding).field(field));
             }
         }
         if e.controls.is_empty() && e.criteria.is_empty() {
-            out.push(
-                at(Finding::error(
+            let finding = if e.is_draft() {
+                Finding::warning(
                     file,
-                    "at least one of controls / criteria is required",
-                ))
-                .field("controls"),
-            );
+                    format!(
+                        "draft {:?} has no controls / criteria: add them before approving",
+                        e.id
+                    ),
+                )
+            } else {
+                Finding::error(file, "at least one of controls / criteria is required")
+            };
+            out.push(at(finding).field("controls"));
         }
         if !e.id.is_empty() {
             if let Some(first) = seen.get(e.id.as_str()) {
@@ -79,7 +88,12 @@ pub fn validate(lib: &Library, known_controls: &HashSet<String>, today: NaiveDat
             out.push(
                 at(Finding::warning(
                     file,
-                    format!("entry {:?} is stale: last reviewed {reviewed}", e.id),
+                    format!(
+                        "entry {:?} is stale: last reviewed {reviewed}, due {} (owner: {})",
+                        e.id,
+                        e.review_due().map(|d| d.to_string()).unwrap_or_default(),
+                        e.owner.as_deref().unwrap_or("none")
+                    ),
                 ))
                 .field("reviewed"),
             );

@@ -316,6 +316,7 @@ pub fn run(dir: &Path, thesaurus: &Thesaurus, opts: &Options) -> anyhow::Result<
         .clone()
         .unwrap_or_else(|| dir.join("library.csv"));
     let (lib, findings) = library::load(&library_path)?;
+    let lib = lib.without_drafts();
     if let Some(err) = findings
         .iter()
         .find(|f| f.severity == crate::diag::Severity::Error)

@@ -18,6 +18,70 @@ const DOCUMENTS: &str = "data/documents.toml";
 const SUBPROCESSORS: &str = "data/subprocessors.csv";
 const UPDATES: &str = "data/updates";
 
+/// The keys of each table, as documented in docs/data-format.md; any other
+/// key is an error naming the closest valid one (a typo must never fail
+/// open, e.g. a misspelt `visibility` publishing an item).
+pub const COMPANY_KEYS: &[&str] = &[
+    "name",
+    "website",
+    "security_contact",
+    "logo",
+    "description",
+    "commitments",
+    "requirements",
+    "categories",
+    "boundaries",
+    "trust_center",
+];
+pub const TRUST_CENTER_KEYS: &[&str] = &[
+    "request_access_url",
+    "security_txt_lifetime_days",
+    "preferred_languages",
+    "vulnerability_policy_url",
+];
+pub const REPORT_KEYS: &[&str] = &[
+    "id",
+    "kind",
+    "title",
+    "auditor",
+    "opinion",
+    "categories",
+    "period_start",
+    "period_end",
+    "as_of",
+    "issued",
+    "valid_until",
+    "file",
+    "access",
+    "summary",
+];
+pub const DOCUMENT_KEYS: &[&str] = &[
+    "id", "title", "kind", "summary", "updated", "file", "access",
+];
+pub const UPDATE_KEYS: &[&str] = &["title", "date", "visibility"];
+pub const CONTROL_COLUMNS: &[&str] = &[
+    "id",
+    "title",
+    "description",
+    "criteria",
+    "domain",
+    "owner",
+    "frequency",
+    "status",
+    "visibility",
+    "last_tested",
+    "tags",
+];
+pub const SUBPROCESSOR_COLUMNS: &[&str] = &[
+    "name",
+    "purpose",
+    "data",
+    "location",
+    "since",
+    "website",
+    "visibility",
+];
+
 /// Loads the project at `root`. `Err` only when it cannot run (no
 /// `data/company.toml`, unreadable files); data problems are findings.
 pub fn load(root: &Path) -> Result<(Project, Vec<Finding>)> {
@@ -25,25 +89,26 @@ pub fn load(root: &Path) -> Result<(Project, Vec<Finding>)> {
     let company_path = root.join(COMPANY);
     anyhow::ensure!(
         company_path.is_file(),
-        "{} not found: is {} a vouch project? (use -C DIR to point at one)",
+        "{} not found: is {} a vouch project? (use -C DIR to point at one, or `vouch init DIR` to start one)",
         company_path.display(),
         root.display()
     );
     let company = load_company(&read(root, COMPANY)?, &mut findings);
-    let controls = match read_optional(root, CONTROLS)? {
+    let controls = match read_optional(root, CONTROLS, &mut findings)? {
         Some(text) => load_controls(&text, &mut findings),
+        None if std::fs::symlink_metadata(root.join(CONTROLS)).is_ok() => Vec::new(),
         None => {
             findings.push(Finding::error(CONTROLS, "file not found"));
             Vec::new()
         }
     };
-    let reports = read_optional(root, REPORTS)?
+    let reports = read_optional(root, REPORTS, &mut findings)?
         .map(|t| load_reports(&t, &mut findings))
         .unwrap_or_default();
-    let documents = read_optional(root, DOCUMENTS)?
+    let documents = read_optional(root, DOCUMENTS, &mut findings)?
         .map(|t| load_documents(&t, &mut findings))
         .unwrap_or_default();
-    let subprocessors = read_optional(root, SUBPROCESSORS)?
+    let subprocessors = read_optional(root, SUBPROCESSORS, &mut findings)?
         .map(|t| load_subprocessors(&t, &mut findings))
         .unwrap_or_default();
     let updates = load_updates(root, &mut findings)?;
@@ -59,18 +124,34 @@ pub fn load(root: &Path) -> Result<(Project, Vec<Finding>)> {
     Ok((project, findings))
 }
 
+/// Reads a data file through the path guard: a symlink leading outside the
+/// project is an error, never read.
 fn read(root: &Path, rel: &str) -> Result<String> {
-    let path = root.join(rel);
-    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    String::from_utf8(bytes).with_context(|| format!("{}: not valid UTF-8", path.display()))
+    let path = crate::guard::resolve_file(root, rel)
+        .map_err(|msg| anyhow::anyhow!("{rel}: error: {msg}"))?;
+    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {rel}"))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let line = bytes_line(e.as_bytes(), e.utf8_error().valid_up_to());
+        anyhow::anyhow!("{rel}:{line}: error: not valid UTF-8 text (save the file as UTF-8)")
+    })
 }
 
-fn read_optional(root: &Path, rel: &str) -> Result<Option<String>> {
-    if root.join(rel).is_file() {
-        read(root, rel).map(Some)
-    } else {
-        Ok(None)
+/// The 1-based line holding byte `offset`.
+fn bytes_line(bytes: &[u8], offset: usize) -> usize {
+    bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// A data file that may be absent. A file the guard refuses (a symlink out
+/// of the project) becomes a finding and is not read.
+fn read_optional(root: &Path, rel: &str, findings: &mut Vec<Finding>) -> Result<Option<String>> {
+    if std::fs::symlink_metadata(root.join(rel)).is_err() {
+        return Ok(None);
     }
+    if let Err(msg) = crate::guard::resolve_file(root, rel) {
+        findings.push(Finding::error(rel, msg));
+        return Ok(None);
+    }
+    read(root, rel).map(Some)
 }
 
 fn load_company(text: &str, findings: &mut Vec<Finding>) -> Company {
@@ -78,6 +159,7 @@ fn load_company(text: &str, findings: &mut Vec<Finding>) -> Company {
         return Company::default();
     };
     let mut f = Fields::new(&doc, &table, 0, findings);
+    f.deny_unknown(COMPANY_KEYS, &[], "");
     let mut categories: Vec<tsc::Category> = f.enum_list("categories");
     if !table.contains_key("categories") {
         f.error("categories", "missing required field");
@@ -89,11 +171,7 @@ fn load_company(text: &str, findings: &mut Vec<Finding>) -> Company {
     categories.dedup();
     let boundaries = f
         .table("boundaries")
-        .map(|t| {
-            t.iter()
-                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-                .collect::<BTreeMap<_, _>>()
-        })
+        .map(|t| boundaries(&doc, t, f.findings_mut()))
         .unwrap_or_default();
     let company = Company {
         name: f.req_str("name").unwrap_or_default(),
@@ -106,6 +184,11 @@ fn load_company(text: &str, findings: &mut Vec<Finding>) -> Company {
         requirements: f.str_list("requirements"),
         categories,
         trust_center: TrustCenter::default(),
+        origin: Origin {
+            file: COMPANY.into(),
+            line: 1,
+            key_lines: f.key_lines(),
+        },
     };
     let trust_center = table
         .get("trust_center")
@@ -113,6 +196,11 @@ fn load_company(text: &str, findings: &mut Vec<Finding>) -> Company {
         .map(|t| {
             let line = doc.table_line("trust_center");
             let mut f = Fields::new(&doc, t, line, findings);
+            f.deny_unknown(
+                TRUST_CENTER_KEYS,
+                COMPANY_KEYS,
+                "at the top level, above [trust_center]",
+            );
             TrustCenter {
                 request_access_url: f.opt_str("request_access_url"),
                 security_txt_lifetime_days: f.opt_int("security_txt_lifetime_days"),
@@ -127,6 +215,45 @@ fn load_company(text: &str, findings: &mut Vec<Finding>) -> Company {
     }
 }
 
+/// `[boundaries]`: one paragraph (a string) per component, any name. A
+/// company key written after the header lands here by TOML's rules: say so.
+fn boundaries(
+    doc: &TomlFile,
+    table: &toml::Table,
+    findings: &mut Vec<Finding>,
+) -> BTreeMap<String, String> {
+    let line = doc.table_line("boundaries");
+    let mut out = BTreeMap::new();
+    for (key, value) in table {
+        let key_line = doc.key_line(line, key);
+        if COMPANY_KEYS.contains(&key.as_str()) {
+            findings.push(
+                Finding::error(
+                    COMPANY,
+                    format!("{key:?} belongs at the top level, above [boundaries] (a key written after a [table] header belongs to that table)"),
+                )
+                .at(key_line)
+                .field(key.as_str()),
+            );
+            continue;
+        }
+        match value.as_str() {
+            Some(text) => {
+                out.insert(key.clone(), text.to_string());
+            }
+            None => findings.push(
+                Finding::error(
+                    COMPANY,
+                    format!("expected a paragraph of text, found {}", value.type_str()),
+                )
+                .at(key_line)
+                .field(format!("boundaries.{key}")),
+            ),
+        }
+    }
+    out
+}
+
 /// Records a finding for a missing required CSV value.
 fn required<'r>(
     rec: &'r Record<'_>,
@@ -135,7 +262,8 @@ fn required<'r>(
     findings: &mut Vec<Finding>,
 ) -> Option<&'r str> {
     let v = rec.get(column);
-    if v.is_none() {
+    // A column missing from the header was reported once, on the header.
+    if v.is_none() && rec.has_column(column) {
         findings.push(
             Finding::error(file, "missing required value")
                 .at(rec.row)
@@ -178,76 +306,75 @@ fn csv_date(
 }
 
 fn load_controls(text: &str, findings: &mut Vec<Finding>) -> Vec<Control> {
-    const COLUMNS: [&str; 9] = [
-        "id",
-        "title",
-        "description",
-        "criteria",
-        "domain",
-        "owner",
-        "frequency",
-        "status",
-        "visibility",
-    ];
+    let required_columns = &CONTROL_COLUMNS[..9];
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    read_records(CONTROLS, text, &COLUMNS, findings, |rec, findings| {
-        for column in ["title", "description", "domain", "owner", "frequency"] {
-            required(&rec, CONTROLS, column, findings);
-        }
-        let Some(id) = required(&rec, CONTROLS, "id", findings) else {
-            return;
-        };
-        if !seen.insert(id.to_string()) {
-            findings.push(
-                Finding::error(CONTROLS, format!("duplicate control id {id:?}"))
-                    .at(rec.row)
-                    .field("id"),
-            );
-        }
-        let criteria = split_list(rec.get("criteria"));
-        if criteria.is_empty() {
-            required(&rec, CONTROLS, "criteria", findings);
-        }
-        for c in criteria.iter().filter(|c| tsc::get(c).is_none()) {
-            findings.push(
-                Finding::error(CONTROLS, format!("unknown TSC criterion {c:?}"))
-                    .at(rec.row)
-                    .field("criteria"),
-            );
-        }
-        let status = csv_enum(&rec, CONTROLS, "status", findings);
-        let visibility = csv_enum(&rec, CONTROLS, "visibility", findings);
-        if rec.get("status").is_none() {
-            required(&rec, CONTROLS, "status", findings);
-        }
-        if rec.get("visibility").is_none() {
-            required(&rec, CONTROLS, "visibility", findings);
-        }
-        out.push(Control {
-            id: id.to_string(),
-            title: rec.get("title").unwrap_or_default().to_string(),
-            description: rec.get("description").unwrap_or_default().to_string(),
-            criteria: criteria
-                .into_iter()
-                .filter(|c| tsc::get(c).is_some())
-                .collect(),
-            domain: rec.get("domain").unwrap_or_default().to_string(),
-            owner: rec.get("owner").unwrap_or_default().to_string(),
-            frequency: csv_enum(&rec, CONTROLS, "frequency", findings),
-            // An unreadable status never counts as implemented; an unreadable
-            // visibility is treated as internal so it never leaks.
-            status: status.unwrap_or(Status::Planned),
-            visibility: visibility.unwrap_or(Visibility::Internal),
-            last_tested: csv_date(&rec, CONTROLS, "last_tested", findings),
-            tags: split_list(rec.get("tags")),
-            origin: Origin {
-                file: CONTROLS.into(),
-                line: rec.row,
-                ..Origin::default()
-            },
-        });
-    });
+    read_records(
+        CONTROLS,
+        text,
+        required_columns,
+        CONTROL_COLUMNS,
+        findings,
+        |rec, findings| {
+            for column in ["title", "description", "domain", "owner", "frequency"] {
+                required(&rec, CONTROLS, column, findings);
+            }
+            let Some(id) = required(&rec, CONTROLS, "id", findings) else {
+                return;
+            };
+            if !seen.insert(id.to_string()) {
+                findings.push(
+                    Finding::error(CONTROLS, format!("duplicate control id {id:?}"))
+                        .at(rec.row)
+                        .field("id"),
+                );
+            }
+            let listed = split_list(rec.get("criteria"));
+            if listed.is_empty() {
+                required(&rec, CONTROLS, "criteria", findings);
+            }
+            // `cc6.2` is `CC6.2`: ids are kept in their canonical spelling.
+            let mut criteria = Vec::new();
+            for c in &listed {
+                match tsc::canonical(c) {
+                    Some(id) => criteria.push(id.to_string()),
+                    None => findings.push(
+                        Finding::error(CONTROLS, tsc::unknown_message(c))
+                            .at(rec.row)
+                            .field("criteria"),
+                    ),
+                }
+            }
+            let status = csv_enum(&rec, CONTROLS, "status", findings);
+            let visibility = csv_enum(&rec, CONTROLS, "visibility", findings);
+            if rec.get("status").is_none() {
+                required(&rec, CONTROLS, "status", findings);
+            }
+            if rec.get("visibility").is_none() {
+                required(&rec, CONTROLS, "visibility", findings);
+            }
+            out.push(Control {
+                id: id.to_string(),
+                title: rec.get("title").unwrap_or_default().to_string(),
+                description: rec.get("description").unwrap_or_default().to_string(),
+                criteria,
+                domain: rec.get("domain").unwrap_or_default().to_string(),
+                owner: rec.get("owner").unwrap_or_default().to_string(),
+                frequency: csv_enum(&rec, CONTROLS, "frequency", findings),
+                // An unreadable status never counts as implemented; an unreadable
+                // visibility is treated as internal so it never leaks.
+                status: status.unwrap_or(Status::Planned),
+                visibility: visibility.unwrap_or(Visibility::Internal),
+                last_tested: csv_date(&rec, CONTROLS, "last_tested", findings),
+                tags: split_list(rec.get("tags")),
+                origin: Origin {
+                    file: CONTROLS.into(),
+                    line: rec.row,
+                    ..Origin::default()
+                },
+            });
+        },
+    );
     out
 }
 
@@ -256,12 +383,14 @@ fn each_item(
     file: &str,
     text: &str,
     name: &str,
+    known: &[&str],
     findings: &mut Vec<Finding>,
     mut each: impl FnMut(&mut Fields<'_>, usize),
 ) {
     let Some((doc, table)) = TomlFile::parse(file, text, findings) else {
         return;
     };
+    Fields::new(&doc, &table, 0, findings).deny_unknown(&[name], &[], "");
     let lines = doc.array_lines(name);
     let items = match table.get(name) {
         None => return,
@@ -278,6 +407,7 @@ fn each_item(
             continue;
         };
         let mut f = Fields::new(&doc, t, line, findings);
+        f.deny_unknown(known, &[], "");
         each(&mut f, line);
     }
 }
@@ -291,7 +421,7 @@ fn check_duplicate(seen: &mut HashSet<String>, f: &mut Fields<'_>, id: &str) {
 fn load_reports(text: &str, findings: &mut Vec<Finding>) -> Vec<Report> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    each_item(REPORTS, text, "report", findings, |f, line| {
+    each_item(REPORTS, text, "report", REPORT_KEYS, findings, |f, line| {
         let id = f.req_str("id");
         let kind = f.req_enum::<ReportKind>("kind");
         let title = f.req_str("title");
@@ -357,77 +487,95 @@ fn f_has(r: &Report, key: &str) -> bool {
 fn load_documents(text: &str, findings: &mut Vec<Finding>) -> Vec<Document> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    each_item(DOCUMENTS, text, "document", findings, |f, line| {
-        let id = f.req_str("id");
-        let title = f.req_str("title");
-        let kind = f.req_enum::<DocumentKind>("kind");
-        let access = f.req_enum::<Access>("access");
-        if let Some(id) = &id {
-            check_duplicate(&mut seen, f, id);
-        }
-        out.push(Document {
-            id: id.unwrap_or_default(),
-            title: title.unwrap_or_default(),
-            kind: kind.unwrap_or(DocumentKind::Other),
-            summary: f.opt_str("summary"),
-            updated: f.opt_date("updated"),
-            file: f.opt_str("file"),
-            access: access.unwrap_or(Access::Internal),
-            origin: Origin {
-                file: DOCUMENTS.into(),
-                line,
-                key_lines: f.key_lines(),
-            },
-        });
-    });
+    each_item(
+        DOCUMENTS,
+        text,
+        "document",
+        DOCUMENT_KEYS,
+        findings,
+        |f, line| {
+            let id = f.req_str("id");
+            let title = f.req_str("title");
+            let kind = f.req_enum::<DocumentKind>("kind");
+            let access = f.req_enum::<Access>("access");
+            if let Some(id) = &id {
+                check_duplicate(&mut seen, f, id);
+            }
+            out.push(Document {
+                id: id.unwrap_or_default(),
+                title: title.unwrap_or_default(),
+                kind: kind.unwrap_or(DocumentKind::Other),
+                summary: f.opt_str("summary"),
+                updated: f.opt_date("updated"),
+                file: f.opt_str("file"),
+                access: access.unwrap_or(Access::Internal),
+                origin: Origin {
+                    file: DOCUMENTS.into(),
+                    line,
+                    key_lines: f.key_lines(),
+                },
+            });
+        },
+    );
     out
 }
 
 fn load_subprocessors(text: &str, findings: &mut Vec<Finding>) -> Vec<Subprocessor> {
-    const COLUMNS: [&str; 5] = ["name", "purpose", "data", "location", "since"];
+    let required_columns = &SUBPROCESSOR_COLUMNS[..5];
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    read_records(SUBPROCESSORS, text, &COLUMNS, findings, |rec, findings| {
-        for column in COLUMNS {
-            required(&rec, SUBPROCESSORS, column, findings);
-        }
-        let Some(name) = rec.get("name") else { return };
-        if !seen.insert(name.to_string()) {
-            findings.push(
-                Finding::error(SUBPROCESSORS, format!("duplicate subprocessor {name:?}"))
-                    .at(rec.row)
-                    .field("name"),
-            );
-        }
-        out.push(Subprocessor {
-            name: name.to_string(),
-            purpose: rec.get("purpose").unwrap_or_default().to_string(),
-            data: rec.get("data").unwrap_or_default().to_string(),
-            location: split_list(rec.get("location")),
-            since: csv_date(&rec, SUBPROCESSORS, "since", findings),
-            website: rec.get("website").map(str::to_string),
-            visibility: csv_enum(&rec, SUBPROCESSORS, "visibility", findings).unwrap_or(
-                if rec.get("visibility").is_some() {
-                    Visibility::Internal
-                } else {
-                    Visibility::Public
+    read_records(
+        SUBPROCESSORS,
+        text,
+        required_columns,
+        SUBPROCESSOR_COLUMNS,
+        findings,
+        |rec, findings| {
+            for &column in required_columns {
+                required(&rec, SUBPROCESSORS, column, findings);
+            }
+            let Some(name) = rec.get("name") else { return };
+            if !seen.insert(name.to_string()) {
+                findings.push(
+                    Finding::error(SUBPROCESSORS, format!("duplicate subprocessor {name:?}"))
+                        .at(rec.row)
+                        .field("name"),
+                );
+            }
+            out.push(Subprocessor {
+                name: name.to_string(),
+                purpose: rec.get("purpose").unwrap_or_default().to_string(),
+                data: rec.get("data").unwrap_or_default().to_string(),
+                location: split_list(rec.get("location")),
+                since: csv_date(&rec, SUBPROCESSORS, "since", findings),
+                website: rec.get("website").map(str::to_string),
+                visibility: csv_enum(&rec, SUBPROCESSORS, "visibility", findings).unwrap_or(
+                    if rec.get("visibility").is_some() {
+                        Visibility::Internal
+                    } else {
+                        Visibility::Public
+                    },
+                ),
+                origin: Origin {
+                    file: SUBPROCESSORS.into(),
+                    line: rec.row,
+                    ..Origin::default()
                 },
-            ),
-            origin: Origin {
-                file: SUBPROCESSORS.into(),
-                line: rec.row,
-                ..Origin::default()
-            },
-        });
-    });
+            });
+        },
+    );
     out
 }
 
 fn load_updates(root: &Path, findings: &mut Vec<Finding>) -> Result<Vec<Update>> {
-    let dir = root.join(UPDATES);
-    if !dir.is_dir() {
-        return Ok(Vec::new());
-    }
+    let dir = match crate::guard::resolve_dir(root, UPDATES) {
+        Ok(Some(dir)) => dir,
+        Ok(None) => return Ok(Vec::new()),
+        Err(msg) => {
+            findings.push(Finding::error(UPDATES, msg));
+            return Ok(Vec::new());
+        }
+    };
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .with_context(|| format!("cannot read {}", dir.display()))?
         .filter_map(|e| e.ok())
@@ -438,7 +586,10 @@ fn load_updates(root: &Path, findings: &mut Vec<Finding>) -> Result<Vec<Update>>
     let mut out = Vec::new();
     for name in names {
         let rel = format!("{UPDATES}/{name}");
-        let text = read(root, &rel)?;
+        let text = match read_optional(root, &rel, findings)? {
+            Some(text) => text,
+            None => continue,
+        };
         if let Some(update) = parse_update(&rel, &name, &text, findings) {
             out.push(update);
         }
@@ -462,6 +613,7 @@ fn parse_update(rel: &str, name: &str, text: &str, findings: &mut Vec<Finding>) 
     let front_text = format!("\n{}", front.trim_start_matches(['\r', '\n']));
     let (doc, table) = TomlFile::parse(rel, &front_text, findings)?;
     let mut f = Fields::new(&doc, &table, 0, findings);
+    f.deny_unknown(UPDATE_KEYS, &[], "");
     let title = f.req_str("title");
     let date = f.opt_date("date");
     if !table.contains_key("date") {

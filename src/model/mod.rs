@@ -16,7 +16,11 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-pub use load::load;
+pub use load::{
+    load, COMPANY_KEYS, CONTROL_COLUMNS, DOCUMENT_KEYS, REPORT_KEYS, SUBPROCESSOR_COLUMNS,
+    TRUST_CENTER_KEYS, UPDATE_KEYS,
+};
+pub use toml_file::unknown_key_message;
 pub use types::{Access, DocumentKind, Frequency, ReportKind, Status, Visibility};
 
 use crate::tsc::Category;
@@ -63,6 +67,8 @@ pub struct Company {
     /// Categories in scope; `security` is always included.
     pub categories: Vec<Category>,
     pub trust_center: TrustCenter,
+    /// `data/company.toml` and the line of each key.
+    pub origin: Origin,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

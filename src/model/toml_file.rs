@@ -60,9 +60,14 @@ impl TomlFile {
     /// The 1-based line of the `[name]` header, or 0 when absent.
     pub fn table_line(&self, name: &str) -> usize {
         let header = format!("[{name}]");
+        // The header may carry a trailing comment: `[trust_center]  # optional`.
         self.lines
             .iter()
-            .position(|l| l.trim() == header)
+            .position(|l| {
+                l.trim_start()
+                    .strip_prefix(&header)
+                    .is_some_and(|rest| rest.trim().is_empty() || rest.trim().starts_with('#'))
+            })
             .map_or(0, |i| i + 1)
     }
 
@@ -78,6 +83,16 @@ impl TomlFile {
                 if rest.trim_start().starts_with('=') {
                     return i + 1;
                 }
+            }
+        }
+        // A key that is itself a table: its `[key]` or `[[key]]` header.
+        if table_line == 0 {
+            let headers = [format!("[{key}]"), format!("[[{key}]]"), format!("[{key}.")];
+            if let Some(i) = self.lines.iter().position(|l| {
+                let t = l.trim_start();
+                headers.iter().any(|h| t.starts_with(h.as_str()))
+            }) {
+                return i + 1;
             }
         }
         table_line.max(1)
@@ -115,11 +130,39 @@ impl<'a> Fields<'a> {
             .collect()
     }
 
+    /// The findings this reader adds to (for helpers reading a sub-table).
+    pub fn findings_mut(&mut self) -> &mut Vec<Finding> {
+        self.findings
+    }
+
     /// Records an error on `key`.
     pub fn error(&mut self, key: &str, msg: impl Into<String>) {
         let line = self.doc.key_line(self.line, key);
         self.findings
             .push(Finding::error(&self.doc.file, msg).at(line).field(key));
+    }
+
+    /// Reports every key of this table that is not in `known`, with the
+    /// closest known key. `elsewhere` lists keys that are valid in another
+    /// table of the file, with where they belong (TOML puts a key written
+    /// after a `[table]` header into that table).
+    pub fn deny_unknown(&mut self, known: &[&str], elsewhere: &[&str], place: &str) {
+        let unknown: Vec<String> = self
+            .table
+            .keys()
+            .filter(|k| !known.contains(&k.as_str()))
+            .cloned()
+            .collect();
+        for key in unknown {
+            let msg = if elsewhere.contains(&key.as_str()) {
+                format!(
+                    "unknown key in this table: {key:?} belongs {place} (a key written after a [table] header belongs to that table)"
+                )
+            } else {
+                unknown_key_message(&key, known)
+            };
+            self.error(&key, msg);
+        }
     }
 
     fn missing(&mut self, key: &str) {
@@ -262,4 +305,13 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     }
     NaiveDate::parse_from_str(t, "%Y-%m-%d")
         .map_err(|_| format!("invalid date {t:?} (expected YYYY-MM-DD)"))
+}
+
+/// `unknown key (did you mean "auditor"?)`, or the list of valid keys when
+/// none is close.
+pub fn unknown_key_message(key: &str, known: &[&str]) -> String {
+    match crate::diag::did_you_mean(key, known) {
+        Some(s) => format!("unknown key (did you mean {s:?}?)"),
+        None => format!("unknown key (expected one of: {})", known.join(", ")),
+    }
 }

@@ -1,6 +1,8 @@
 //! Output for read-only inputs: XLS, XLSB and ODS become an `.xlsx` with the
 //! same sheets and values (formatting is not carried over); a VSAQ
-//! questionnaire becomes a CSV.
+//! questionnaire becomes a CSV, every cell of it formula-neutralised (its
+//! text comes from a stranger's file and a spreadsheet would run
+//! `=HYPERLINK(...)` as a formula).
 
 use std::path::{Path, PathBuf};
 
@@ -8,47 +10,44 @@ use anyhow::{Context, Result};
 use rust_xlsxwriter::Workbook;
 
 use super::csv_in::{CsvDialect, TextEncoding};
-use super::sheet::Grid;
+use super::plan::{truncate_chars, EXCEL_CELL_LIMIT};
+use super::sheet::{cell_name, Grid};
 use super::{csv_out, CellEdit, Format, WriteSummary};
 
-/// Writes the converted file and returns its path (the extension is changed
-/// to `.xlsx`/`.csv` when `output` says otherwise).
-pub fn write_converted(
-    input: Format,
-    grids: &[Grid],
-    edits: &[CellEdit],
-    output: &Path,
-    summary: &mut WriteSummary,
-) -> Result<PathBuf> {
+/// The path of the converted file: `output` with the extension changed to
+/// `.xlsx`/`.csv` when it says otherwise.
+pub fn converted_path(input: Format, output: &Path) -> PathBuf {
     let ext = input.output_extension();
-    let out = if output
+    if output
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case(ext))
     {
         output.to_path_buf()
     } else {
         output.with_extension(ext)
-    };
+    }
+}
+
+/// Builds the converted file (see [`converted_path`] for where it goes).
+pub fn render_converted(
+    input: Format,
+    grids: &[Grid],
+    edits: &[CellEdit],
+    summary: &mut WriteSummary,
+) -> Result<Vec<u8>> {
+    let ext = input.output_extension();
     summary.converted_from = Some(input);
     summary.format = if ext == "csv" {
         Format::Csv
     } else {
         Format::Xlsx
     };
-    if out != output {
-        summary.notes.push(format!(
-            "{} input cannot be written back; wrote {} instead of {}",
-            input.name(),
-            out.display(),
-            output.display()
-        ));
-    } else {
-        summary.notes.push(format!(
-            "{} input cannot be written back; wrote a new {} file",
-            input.name(),
-            ext.to_uppercase()
-        ));
-    }
+    summary.notes.push(format!(
+        "{} input cannot be written back; wrote a new {} file ({})",
+        input.name(),
+        ext.to_uppercase(),
+        summary.output.display()
+    ));
     if ext == "csv" {
         let dialect = CsvDialect {
             delimiter: b',',
@@ -58,6 +57,7 @@ pub fn write_converted(
             final_newline: true,
         };
         let grid = grids.first().cloned().unwrap_or_default();
+        let records = neutralised_records(&grid);
         let safe: Vec<CellEdit> = edits
             .iter()
             .map(|e| CellEdit {
@@ -65,15 +65,27 @@ pub fn write_converted(
                 ..e.clone()
             })
             .collect();
-        crate::util::write_atomic(&out, &csv_out::render(&grid, &dialect, &safe))?;
-        return Ok(out);
+        return Ok(csv_out::render(&records, &dialect, &safe));
     }
-    let bytes = to_xlsx(grids, edits).context("cannot build the output workbook")?;
-    crate::util::write_atomic(&out, &bytes)?;
-    Ok(out)
+    to_xlsx(grids, edits, summary).context("cannot build the output workbook")
 }
 
-fn to_xlsx(grids: &[Grid], edits: &[CellEdit]) -> Result<Vec<u8>> {
+/// The grid as CSV records (every row up to the last, every column up to
+/// the widest), each cell formula-neutralised.
+fn neutralised_records(grid: &Grid) -> Vec<Vec<String>> {
+    let width = grid.width() as usize;
+    (1..=grid.height())
+        .map(|r| {
+            let mut record = vec![String::new(); width];
+            for (c, v) in grid.row_cells(r) {
+                record[*c as usize] = csv_out::neutralise_formula(v);
+            }
+            record
+        })
+        .collect()
+}
+
+fn to_xlsx(grids: &[Grid], edits: &[CellEdit], summary: &mut WriteSummary) -> Result<Vec<u8>> {
     let mut grids: Vec<Grid> = grids.to_vec();
     for e in edits {
         if let Some(g) = grids.get_mut(e.grid) {
@@ -84,16 +96,26 @@ fn to_xlsx(grids: &[Grid], edits: &[CellEdit]) -> Result<Vec<u8>> {
     for grid in &grids {
         let sheet = book.add_worksheet();
         sheet.set_name(&grid.name)?;
-        for (r, row) in grid.rows.iter().enumerate() {
-            for (c, value) in row.iter().enumerate() {
-                if value.is_empty() || c > u16::MAX as usize {
+        for (r, cells) in grid.rows() {
+            for (c, value) in cells {
+                if *c > u32::from(u16::MAX) || r > 1_048_576 {
                     continue;
                 }
-                sheet.write_string(r as u32, c as u16, value)?;
+                let value = if value.chars().count() > EXCEL_CELL_LIMIT {
+                    summary.notes.push(format!(
+                        "'{}'!{}: cut to Excel's limit of {EXCEL_CELL_LIMIT} characters",
+                        grid.name,
+                        cell_name(r, *c)
+                    ));
+                    truncate_chars(value, EXCEL_CELL_LIMIT)
+                } else {
+                    value.clone()
+                };
+                sheet.write_string(r - 1, *c as u16, value)?;
             }
         }
-        for &c in &grid.hidden_cols {
-            if c <= u16::MAX as u32 {
+        for &(a, b) in &grid.hidden_cols {
+            for c in a..=b.min(a + 1024).min(u32::from(u16::MAX)) {
                 sheet.set_column_hidden(c as u16)?;
             }
         }

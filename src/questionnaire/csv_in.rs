@@ -8,6 +8,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use super::limits::{GridBuilder, Limits};
 use super::sheet::Grid;
 
 /// The text encoding a CSV file was read in (and will be written back in).
@@ -30,37 +31,60 @@ pub struct CsvDialect {
     pub final_newline: bool,
 }
 
-/// Reads a CSV file into a one-sheet grid named after the file.
-pub fn read_csv(path: &Path, bytes: &[u8]) -> Result<(Grid, CsvDialect)> {
+/// A CSV file as read: its records exactly as they are (for writing back)
+/// and the grid detection works on.
+pub struct CsvFile {
+    pub records: Vec<Vec<String>>,
+    pub grid: Grid,
+    pub dialect: CsvDialect,
+}
+
+/// Reads a CSV file into a one-sheet grid named after the file. Reading
+/// stops at the first record past the row, column or cell-length cap.
+pub fn read_csv(path: &Path, bytes: &[u8], limits: &Limits) -> Result<CsvFile> {
     let (text, encoding, bom) = decode(bytes);
     let delimiter = sniff_delimiter(&text);
-    let mut grid = Grid::new(
-        path.file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "csv".into()),
-    );
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "csv".into());
+    let mut grid = GridBuilder::new(Grid::new(name), limits, path);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
+    let mut records = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let record = record
             .with_context(|| format!("{}: record {}: malformed CSV", path.display(), i + 1))?;
-        grid.rows.push(record.iter().map(str::to_owned).collect());
+        let row = i as u32 + 1;
+        for (c, field) in record.iter().enumerate() {
+            grid.add(row, c as u32, field.to_owned())?;
+        }
+        if records.len() >= limits.max_rows {
+            // Blank records do not count towards the row cap; still bound them.
+            anyhow::bail!(
+                "{}: more than {} records; pass --max-rows to raise the limit",
+                path.display(),
+                limits.max_rows
+            );
+        }
+        records.push(record.iter().map(str::to_owned).collect());
     }
     let crlf = text.contains("\r\n");
     let final_newline = text.ends_with('\n') || text.ends_with('\r');
-    Ok((
-        grid,
-        CsvDialect {
+    Ok(CsvFile {
+        records,
+        grid: grid.finish(),
+        dialect: CsvDialect {
             delimiter,
             encoding,
             bom,
             crlf,
             final_newline,
         },
-    ))
+    })
 }
 
 /// Decodes the bytes: a BOM decides; otherwise valid UTF-8 is UTF-8 and

@@ -3,7 +3,6 @@
 //! in place.
 
 use super::csv_in::{CsvDialect, TextEncoding};
-use super::sheet::Grid;
 use super::CellEdit;
 
 /// Values a spreadsheet would run as a formula get a leading `'`.
@@ -14,9 +13,9 @@ pub fn neutralise_formula(value: &str) -> String {
     }
 }
 
-/// Renders the grid with `edits` applied, encoded like the input.
-pub fn render(grid: &Grid, dialect: &CsvDialect, edits: &[CellEdit]) -> Vec<u8> {
-    let mut rows = grid.rows.clone();
+/// Renders the records with `edits` applied, encoded like the input.
+pub fn render(records: &[Vec<String>], dialect: &CsvDialect, edits: &[CellEdit]) -> Vec<u8> {
+    let mut rows = records.to_vec();
     for e in edits {
         let Some(record) = rows.get_mut(e.row as usize - 1) else {
             continue;

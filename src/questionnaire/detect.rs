@@ -1,4 +1,4 @@
-//! Layout detection: for one sheet, find the header row, the question,
+//! Layout detection: for one sheet, find the header rows, the question,
 //! answer, comment and id columns, and the rows that hold questions.
 //!
 //! General heuristics only, no rules for particular files:
@@ -7,14 +7,23 @@
 //! - column text statistics: the question column holds long texts ending in
 //!   `?` or starting with an imperative or interrogative word;
 //! - a list data validation on a column covering the question rows marks the
-//!   answer column (hidden columns never qualify);
+//!   answer column (hidden columns never qualify, nor a dropdown of analyst
+//!   verdicts such as `Mark as Compliant`);
+//! - a sheet may hold several header bands (section headers repeated with
+//!   other columns): each band's questions go to that band's answer and
+//!   comment columns; question rows above the first band (a general block)
+//!   are recognised by an id shaped like the table's ids;
 //! - rows that are titles, instructions, section headings, repeated headers,
-//!   end markers or copyright notices are skipped.
+//!   end markers or copyright notices are skipped ([`super::question_rows`]).
 
-use super::keywords::{kw_answer, kw_comment, kw_id, kw_question, negative, norm};
+use std::collections::BTreeMap;
+
+use super::keywords::{kw_answer, kw_comment, kw_id, kw_question, negative};
+use super::question_rows::{question_rows, Block};
 use super::sheet::{col_index, Grid, ValidationIndex};
 use super::text_shape::question_weight;
 use super::text_shape::{is_end_marker, is_texty, is_yes_no};
+use super::vocab::is_answer_like;
 
 /// User overrides (`--header-row`, `--question-col`, ...).
 #[derive(Debug, Clone, Default)]
@@ -31,15 +40,23 @@ pub struct Overrides {
 /// What was found on one sheet.
 #[derive(Debug, Clone, Default)]
 pub struct Detection {
+    /// The main header row (the one the columns were chosen from).
     pub header_row: Option<u32>,
     pub id_col: Option<u32>,
     pub question_col: Option<u32>,
     pub answer_col: Option<u32>,
     pub comment_col: Option<u32>,
-    /// Values of the dropdown on the answer column.
+    /// Values of the dropdown covering most answer cells.
     pub vocabulary: Vec<String>,
+    /// Every header band, in sheet order.
+    pub bands: Vec<Block>,
     pub rows: Vec<DetectedRow>,
     pub skipped_reason: Option<String>,
+    /// Some header names the answer column (`Answer`, `Vendor Answers`).
+    pub answer_named: bool,
+    /// Columns passed over because their dropdown offers verdicts, not
+    /// answers: (column, its values).
+    pub verdict_cols: Vec<(u32, Vec<String>)>,
 }
 
 #[derive(Debug, Clone)]
@@ -47,40 +64,77 @@ pub struct DetectedRow {
     pub row: u32,
     pub id: Option<String>,
     pub text: String,
+    /// The answer already in the file (trimmed), `None` when blank.
     pub existing_answer: Option<String>,
+    /// Where this row's answer and comment go (its band's columns).
+    pub answer_col: Option<u32>,
+    pub comment_col: Option<u32>,
+    /// The answer cell holds only spaces (blank for detection, but reported).
+    pub answer_spaces: bool,
 }
 
-/// How far down a header row is looked for.
+/// How far down the main header row is looked for.
 const HEADER_SEARCH_ROWS: u32 = 100;
 
 pub fn detect(grid: &Grid, ov: &Overrides) -> Result<Detection, String> {
+    let visible_col = |c: u32| ov.include_hidden || !grid.is_col_hidden(c);
+    let headers = header_rows(grid, ov.include_hidden);
     let header_row = match ov.header_row {
         Some(0) => None,
         Some(r) => Some(r),
-        None => find_header_row(grid, ov.include_hidden),
+        None => main_header(&headers),
     };
     if header_row.is_none() && ov.question_col.is_none() {
         return Ok(skipped("no header row found"));
     }
-    let first_data = header_row.map_or(1, |h| h + 1);
-    let headers = |c: u32| header_row.map_or("", |h| grid.cell(h, c));
-    let visible = |c: u32| ov.include_hidden || !grid.is_col_hidden(c);
-    let width = grid.width();
-    let data_rows: Vec<u32> = (first_data..=grid.height())
+    // Section headers (bands) only make sense around a header.
+    let band_rows: Vec<u32> = match header_row {
+        None => Vec::new(),
+        Some(h) => {
+            let mut rows: Vec<u32> = headers
+                .iter()
+                .filter(|x| x.band || x.row == h)
+                .map(|x| x.row)
+                .collect();
+            if !rows.contains(&h) {
+                rows.push(h);
+            }
+            rows.sort_unstable();
+            rows
+        }
+    };
+    let first_data = band_rows.first().map_or(1, |&b| b + 1);
+    let header_text = |c: u32| header_row.map_or("", |h| grid.cell(h, c));
+    let data_rows: Vec<u32> = grid
+        .rows()
+        .map(|(r, _)| r)
+        .filter(|&r| r >= first_data && band_rows.binary_search(&r).is_err())
         .filter(|&r| ov.include_hidden || !grid.is_row_hidden(r))
+        // "End of Standard" and copyright lines are not data.
+        .filter(|&r| !grid.row_cells(r).iter().any(|(_, v)| is_end_marker(v)))
         .collect();
-    let stats: Vec<ColStats> = (0..width)
-        .map(|c| ColStats::collect(grid, c, &data_rows))
-        .collect();
+    let cols = grid.used_cols();
+    let stats = ColStats::collect(grid, &data_rows);
     let content_rows = data_rows
         .iter()
-        .filter(|&&r| (0..width).any(|c| visible(c) && !grid.cell(r, c).trim().is_empty()))
+        .filter(|&&r| {
+            grid.row_cells(r)
+                .iter()
+                .any(|(c, v)| visible_col(*c) && !v.trim().is_empty())
+        })
         .count()
         .max(1) as f64;
+    let ctx = ColumnContext {
+        grid,
+        stats: &stats,
+        content_rows,
+        headers: &header_text,
+        visible: &visible_col,
+    };
 
     let question_col = match &ov.question_col {
         Some(spec) => Some(resolve_col(grid, header_row, spec, "--question-col")?),
-        None => pick_question_col(width, &stats, content_rows, headers, visible),
+        None => pick_question_col(&ctx, &cols),
     };
     let Some(qcol) = question_col else {
         return Ok(Detection {
@@ -94,51 +148,42 @@ pub fn detect(grid: &Grid, ov: &Overrides) -> Result<Detection, String> {
         .filter(|&r| is_texty(grid.cell(r, qcol)))
         .collect();
     let dv_index = grid.validation_index();
+    let mut verdict_cols = Vec::new();
     let answer_col = match &ov.answer_col {
         Some(spec) => Some(resolve_col(grid, header_row, spec, "--answer-col")?),
-        None => pick_answer_col(
-            grid,
-            qcol,
-            &candidate_rows,
-            &stats,
-            &dv_index,
-            headers,
-            visible,
-        ),
+        None => pick_answer_col(&ctx, qcol, &candidate_rows, &dv_index, &mut verdict_cols),
     };
     let comment_col = match &ov.comment_col {
         Some(spec) => Some(resolve_col(grid, header_row, spec, "--comment-col")?),
-        None => pick_comment_col(width, qcol, answer_col, &stats, headers, visible),
+        None => pick_comment_col(&ctx, &cols, qcol, answer_col),
     };
     let id_col = match &ov.id_col {
         Some(spec) => Some(resolve_col(grid, header_row, spec, "id column")?),
-        None => pick_id_col(
-            width,
-            qcol,
-            answer_col,
-            comment_col,
-            &stats,
-            content_rows,
-            headers,
-            visible,
-        ),
+        None => pick_id_col(&ctx, &cols, qcol, answer_col, comment_col),
     };
-    let layout = Layout {
+    let main = Block {
         header_row,
-        qcol,
-        acol: answer_col,
-        ccol: comment_col,
-        idcol: id_col,
+        first_row: 1,
+        last_row: u32::MAX,
+        answer_col,
+        comment_col,
     };
-    let rows = question_rows(grid, &layout, &data_rows, &dv_index, &visible);
-    let vocabulary = answer_vocabulary(grid, answer_col, &rows, &dv_index);
-    let mut rows = rows;
-    let mut skipped_reason = rows.is_empty().then(|| "no question rows found".to_owned());
-    if answer_is_computed(grid, answer_col, &rows) {
-        rows.clear();
-        skipped_reason =
-            Some("the answer column holds formulas (a summary or analyst sheet)".to_owned());
-    }
+    let bands = band_blocks(grid, &band_rows, header_row, &main, qcol, id_col, ov);
+    let layout = Layout {
+        qcol,
+        idcol: id_col,
+        main_acol: answer_col,
+        include_hidden: ov.include_hidden,
+    };
+    let rows = question_rows(grid, &layout, &bands, &dv_index);
+    let vocabulary = answer_vocabulary(grid, &rows, &dv_index);
+    let skipped_reason = rows.is_empty().then(|| "no question rows found".to_owned());
+    let answer_named = answer_col.is_some_and(|a| {
+        bands
+            .iter()
+            .filter_map(|b| b.header_row)
+            .any(|h| kw_answer(grid.cell(h, a)) >= 0.9 && !negative(grid.cell(h, a)))
+    });
     Ok(Detection {
         header_row,
         id_col,
@@ -146,8 +191,11 @@ pub fn detect(grid: &Grid, ov: &Overrides) -> Result<Detection, String> {
         answer_col,
         comment_col,
         vocabulary,
+        bands,
         rows,
         skipped_reason,
+        answer_named,
+        verdict_cols,
     })
 }
 
@@ -158,13 +206,29 @@ fn skipped(reason: &str) -> Detection {
     }
 }
 
+/// The columns every band shares (from the main detection).
+pub struct Layout {
+    pub qcol: u32,
+    pub idcol: Option<u32>,
+    pub main_acol: Option<u32>,
+    pub include_hidden: bool,
+}
+
 /// A column given as letters (`D`) or as header text (`Response`).
 fn resolve_col(grid: &Grid, header: Option<u32>, spec: &str, flag: &str) -> Result<u32, String> {
     let wanted = spec.trim().to_lowercase();
     if let Some(h) = header {
-        let width = grid.width();
-        let exact = (0..width).find(|&c| grid.cell(h, c).trim().to_lowercase() == wanted);
-        let partial = || (0..width).find(|&c| grid.cell(h, c).to_lowercase().contains(&wanted));
+        let cells = grid.row_cells(h);
+        let exact = cells
+            .iter()
+            .find(|(_, v)| v.trim().to_lowercase() == wanted)
+            .map(|(c, _)| *c);
+        let partial = || {
+            cells
+                .iter()
+                .find(|(_, v)| v.to_lowercase().contains(&wanted))
+                .map(|(c, _)| *c)
+        };
         if let Some(c) = exact {
             return Ok(c);
         }
@@ -183,27 +247,39 @@ fn resolve_col(grid: &Grid, header: Option<u32>, spec: &str, flag: &str) -> Resu
     ))
 }
 
-// ---------------------------------------------------------------- header row
+// ---------------------------------------------------------------- header rows
 
-fn find_header_row(grid: &Grid, include_hidden: bool) -> Option<u32> {
-    let mut best: Option<(f64, u32)> = None;
-    for r in 1..=grid.height().min(HEADER_SEARCH_ROWS) {
+/// A row that reads like a header.
+#[derive(Debug, Clone)]
+struct HeaderRow {
+    row: u32,
+    score: f64,
+    /// Also good enough to open a band below the main header: short cells,
+    /// two or more header words, one of them naming the answer.
+    band: bool,
+}
+
+/// Every header-like row of the sheet, in order.
+fn header_rows(grid: &Grid, include_hidden: bool) -> Vec<HeaderRow> {
+    let mut out = Vec::new();
+    for (r, cells) in grid.rows() {
         if !include_hidden && grid.is_row_hidden(r) {
             continue;
         }
-        let cells: Vec<&str> = (0..grid.width())
-            .filter(|&c| include_hidden || !grid.is_col_hidden(c))
-            .map(|c| grid.cell(r, c).trim())
+        let texts: Vec<&str> = cells
+            .iter()
+            .filter(|(c, _)| include_hidden || !grid.is_col_hidden(*c))
+            .map(|(_, v)| v.trim())
             .filter(|t| !t.is_empty())
             .collect();
-        if cells.len() < 2
-            || cells
+        if texts.len() < 2
+            || texts
                 .iter()
                 .any(|t| t.len() > 200 || is_question_cell(t) || (is_yes_no(t) && kw_id(t) < 0.8))
         {
             continue;
         }
-        let max = |f: fn(&str) -> f64| cells.iter().map(|t| f(t)).fold(0.0, f64::max);
+        let max = |f: fn(&str) -> f64| texts.iter().map(|t| f(t)).fold(0.0, f64::max);
         let (q, a, c, id) = (
             max(kw_question),
             max(kw_answer),
@@ -214,8 +290,34 @@ fn find_header_row(grid: &Grid, include_hidden: bool) -> Option<u32> {
             continue;
         }
         let score = q + a + 0.5 * c + 0.5 * id;
-        if score >= 1.0 && best.is_none_or(|(s, _)| score > s + 1e-9) {
-            best = Some((score, r));
+        if score < 1.0 {
+            continue;
+        }
+        let keyword_cells = texts
+            .iter()
+            .filter(|t| {
+                kw_question(t) >= 0.8 || kw_answer(t) >= 0.9 || kw_comment(t) >= 0.6 || negative(t)
+            })
+            .count();
+        let short = texts
+            .iter()
+            .all(|t| t.chars().count() <= 60 && t.split_whitespace().count() <= 6);
+        let band = short && keyword_cells >= 2 && a >= 0.9;
+        out.push(HeaderRow {
+            row: r,
+            score,
+            band,
+        });
+    }
+    out
+}
+
+/// The best header near the top of the sheet (the first one on a tie).
+fn main_header(headers: &[HeaderRow]) -> Option<u32> {
+    let mut best: Option<(f64, u32)> = None;
+    for h in headers.iter().filter(|h| h.row <= HEADER_SEARCH_ROWS) {
+        if best.is_none_or(|(s, _)| h.score > s + 1e-9) {
+            best = Some((h.score, h.row));
         }
     }
     best.map(|(_, r)| r)
@@ -224,6 +326,93 @@ fn find_header_row(grid: &Grid, include_hidden: bool) -> Option<u32> {
 /// A cell that asks something (a data row), unlike a `Compliant?` label.
 fn is_question_cell(t: &str) -> bool {
     t.ends_with('?') && t.split_whitespace().count() > 3
+}
+
+/// The blocks under each band, each with its own answer and comment
+/// columns; rows above the first band form a block without a header.
+fn band_blocks(
+    grid: &Grid,
+    band_rows: &[u32],
+    main_header: Option<u32>,
+    main: &Block,
+    qcol: u32,
+    idcol: Option<u32>,
+    ov: &Overrides,
+) -> Vec<Block> {
+    let visible = |c: u32| ov.include_hidden || !grid.is_col_hidden(c);
+    let mut blocks = Vec::new();
+    let Some(&first) = band_rows.first() else {
+        blocks.push(main.clone());
+        return blocks;
+    };
+    // Above the first band: the general block, answered in the main
+    // answer column; it names no comment column.
+    blocks.push(Block {
+        header_row: None,
+        first_row: 1,
+        last_row: first - 1,
+        answer_col: main.answer_col,
+        comment_col: if ov.comment_col.is_some() {
+            main.comment_col
+        } else {
+            None
+        },
+    });
+    for (i, &h) in band_rows.iter().enumerate() {
+        let last_row = band_rows.get(i + 1).map_or(u32::MAX, |&n| n - 1);
+        let (answer_col, comment_col) = if Some(h) == main_header {
+            (main.answer_col, main.comment_col)
+        } else {
+            let taken = |c: u32| c == qcol || Some(c) == idcol || !visible(c);
+            let cells = grid.row_cells(h);
+            let answer = if ov.answer_col.is_some() {
+                main.answer_col
+            } else {
+                nearest(
+                    cells
+                        .iter()
+                        .filter(|(c, t)| !taken(*c) && kw_answer(t) >= 0.9 && !negative(t))
+                        .map(|(c, _)| *c),
+                    main.answer_col,
+                )
+                .or(main.answer_col)
+            };
+            let comment = if ov.comment_col.is_some() {
+                main.comment_col
+            } else {
+                nearest(
+                    cells
+                        .iter()
+                        .filter(|(c, t)| {
+                            !taken(*c)
+                                && Some(*c) != answer
+                                && kw_comment(t) >= 0.6
+                                && kw_answer(t) < 1.0
+                                && !negative(t)
+                        })
+                        .map(|(c, _)| *c),
+                    answer.map(|a| a + 1),
+                )
+            };
+            (answer, comment)
+        };
+        blocks.push(Block {
+            header_row: Some(h),
+            first_row: h + 1,
+            last_row,
+            answer_col,
+            comment_col,
+        });
+    }
+    blocks
+}
+
+/// The column closest to `anchor` (the first one without an anchor).
+fn nearest(cols: impl Iterator<Item = u32>, anchor: Option<u32>) -> Option<u32> {
+    match anchor {
+        Some(a) => cols.min_by_key(|&c| (c.abs_diff(a), c)),
+        None => cols.min(),
+    }
 }
 
 // ---------------------------------------------------------------- columns
@@ -239,21 +428,25 @@ struct ColStats {
 }
 
 impl ColStats {
-    fn collect(grid: &Grid, col: u32, rows: &[u32]) -> Self {
-        let mut s = ColStats::default();
+    /// The statistics of every column over `rows`, visiting each cell once.
+    fn collect(grid: &Grid, rows: &[u32]) -> BTreeMap<u32, ColStats> {
+        let mut all: BTreeMap<u32, ColStats> = BTreeMap::new();
         for &r in rows {
-            let t = grid.cell(r, col).trim();
-            if t.is_empty() {
-                continue;
+            for (col, text) in grid.row_cells(r) {
+                let t = text.trim();
+                if t.is_empty() {
+                    continue;
+                }
+                let s = all.entry(*col).or_default();
+                s.filled += 1;
+                s.question_weight += question_weight(t);
+                s.total_len += t.chars().take(300).count();
+                s.yes_no += usize::from(is_yes_no(t));
+                s.short += usize::from(t.chars().nth(24).is_none());
+                s.with_digit += usize::from(t.chars().any(|c| c.is_ascii_digit()));
             }
-            s.filled += 1;
-            s.question_weight += question_weight(t);
-            s.total_len += t.chars().count().min(300);
-            s.yes_no += usize::from(is_yes_no(t));
-            s.short += usize::from(t.chars().count() <= 24);
-            s.with_digit += usize::from(t.chars().any(|c| c.is_ascii_digit()));
         }
-        s
+        all
     }
 
     fn avg_len(&self) -> f64 {
@@ -273,23 +466,32 @@ impl ColStats {
     }
 }
 
-fn pick_question_col<'a>(
-    width: u32,
-    stats: &[ColStats],
+/// What the column pickers look at.
+struct ColumnContext<'a> {
+    grid: &'a Grid,
+    stats: &'a BTreeMap<u32, ColStats>,
     content_rows: f64,
-    headers: impl Fn(u32) -> &'a str,
-    visible: impl Fn(u32) -> bool,
-) -> Option<u32> {
+    headers: &'a dyn Fn(u32) -> &'a str,
+    visible: &'a dyn Fn(u32) -> bool,
+}
+
+impl ColumnContext<'_> {
+    fn stats(&self, c: u32) -> ColStats {
+        self.stats.get(&c).cloned().unwrap_or_default()
+    }
+}
+
+fn pick_question_col(ctx: &ColumnContext, cols: &[u32]) -> Option<u32> {
     let mut best: Option<(f64, u32)> = None;
-    for c in 0..width {
-        let s = &stats[c as usize];
-        let h = headers(c);
+    for &c in cols {
+        let s = ctx.stats(c);
+        let h = (ctx.headers)(c);
         let kq = kw_question(h);
-        if !visible(c) || s.filled == 0 || (s.question_weight < 1.0 && kq < 1.0) {
+        if !(ctx.visible)(c) || s.filled == 0 || (s.question_weight < 1.0 && kq < 1.0) {
             continue;
         }
         let mut score = 2.0 * kq
-            + 4.0 * (s.question_weight / content_rows).min(1.0)
+            + 4.0 * (s.question_weight / ctx.content_rows).min(1.0)
             + s.avg_len().min(150.0) / 150.0;
         if kw_id(h) >= 0.8 {
             score -= 2.0;
@@ -304,32 +506,48 @@ fn pick_question_col<'a>(
     best.map(|(_, c)| c)
 }
 
-fn pick_answer_col<'a>(
-    grid: &Grid,
+fn pick_answer_col(
+    ctx: &ColumnContext,
     qcol: u32,
     rows: &[u32],
-    stats: &[ColStats],
     dv: &ValidationIndex,
-    headers: impl Fn(u32) -> &'a str,
-    visible: impl Fn(u32) -> bool,
+    verdict_cols: &mut Vec<(u32, Vec<String>)>,
 ) -> Option<u32> {
+    let grid = ctx.grid;
     let n = rows.len().max(1) as f64;
-    // Look a little beyond the used range: an empty answer column with
-    // only a dropdown has no cells at all.
-    let width = grid.width().max(qcol + 1) + 4;
+    // Candidates: columns with content, columns with a dropdown (an empty
+    // answer column has no cells at all) and the few right of the question.
+    let mut candidates: Vec<u32> = grid.used_cols();
+    candidates.extend(dv.columns());
+    candidates.extend(qcol + 1..=qcol + 4);
+    candidates.sort_unstable();
+    candidates.dedup();
     let mut best: Option<(f64, u32)> = None;
-    for c in 0..width {
-        if c == qcol || !visible(c) || grid.is_col_hidden(c) {
+    for c in candidates {
+        if c == qcol || !(ctx.visible)(c) || grid.is_col_hidden(c) {
             continue;
         }
-        let h = headers(c);
-        let s = stats.get(c as usize).cloned().unwrap_or_default();
+        let h = (ctx.headers)(c);
+        let s = ctx.stats(c);
         let covered: Vec<usize> = rows.iter().filter_map(|&r| dv.at(r, c)).collect();
+        let list = covered.first().map(|&i| &grid.validations[i].values);
+        if let Some(values) = list.filter(|v| !is_answer_like(v)) {
+            // `Mark as Compliant`: an analyst's verdict, never the vendor's answer.
+            verdict_cols.push((c, values.clone()));
+            continue;
+        }
+        // A column of short numbered labels on most rows, left of the
+        // questions, is an id column.
+        let id_like = c < qcol
+            && s.filled as f64 >= 0.5 * ctx.content_rows
+            && s.frac(s.short) >= 0.8
+            && s.frac(s.with_digit) >= 0.8
+            && covered.is_empty();
+        if id_like {
+            continue;
+        }
         let coverage = covered.len() as f64 / n;
-        let yes_no_list = covered
-            .first()
-            .map(|&i| grid.validations[i].values.iter().any(|v| is_yes_no(v)))
-            .unwrap_or(false);
+        let yes_no_list = list.is_some_and(|v| v.iter().any(|v| is_yes_no(v)));
         let mut score = 3.0 * kw_answer(h) + 4.0 * coverage;
         if yes_no_list {
             score += 1.0;
@@ -338,7 +556,7 @@ fn pick_answer_col<'a>(
             score += 2.0 * s.frac(s.yes_no);
         }
         score += if c > qcol { 0.5 } else { -0.5 };
-        score -= 0.02 * f64::from(c.abs_diff(qcol));
+        score -= 0.02 * f64::from(c.abs_diff(qcol).min(100));
         if negative(h) {
             score -= 3.0;
         }
@@ -356,28 +574,26 @@ fn pick_answer_col<'a>(
     best.map(|(_, c)| c)
 }
 
-fn pick_comment_col<'a>(
-    width: u32,
+fn pick_comment_col(
+    ctx: &ColumnContext,
+    cols: &[u32],
     qcol: u32,
     acol: Option<u32>,
-    stats: &[ColStats],
-    headers: impl Fn(u32) -> &'a str,
-    visible: impl Fn(u32) -> bool,
 ) -> Option<u32> {
     let anchor = acol.unwrap_or(qcol);
     let mut best: Option<(f64, u32)> = None;
-    for c in 0..width.max(anchor + 1) {
-        if c == qcol || Some(c) == acol || !visible(c) {
+    for &c in cols {
+        if c == qcol || Some(c) == acol || !(ctx.visible)(c) {
             continue;
         }
-        let h = headers(c);
+        let h = (ctx.headers)(c);
         let kc = kw_comment(h);
         if kc < 0.6 {
             continue;
         }
-        let s = stats.get(c as usize).cloned().unwrap_or_default();
+        let s = ctx.stats(c);
         let mut score = 3.0 * kc + if c > anchor { 0.5 } else { 0.0 };
-        score -= 0.05 * f64::from(c.abs_diff(anchor));
+        score -= 0.05 * f64::from(c.abs_diff(anchor).min(100));
         if negative(h) {
             score -= 3.0;
         }
@@ -391,25 +607,21 @@ fn pick_comment_col<'a>(
     best.map(|(_, c)| c)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn pick_id_col<'a>(
-    width: u32,
+fn pick_id_col(
+    ctx: &ColumnContext,
+    cols: &[u32],
     qcol: u32,
     acol: Option<u32>,
     ccol: Option<u32>,
-    stats: &[ColStats],
-    content_rows: f64,
-    headers: impl Fn(u32) -> &'a str,
-    visible: impl Fn(u32) -> bool,
 ) -> Option<u32> {
     let mut best: Option<(f64, u32)> = None;
-    for c in 0..width {
-        if c == qcol || Some(c) == acol || Some(c) == ccol || !visible(c) {
+    for &c in cols {
+        if c == qcol || Some(c) == acol || Some(c) == ccol || !(ctx.visible)(c) {
             continue;
         }
-        let s = &stats[c as usize];
-        let h = headers(c);
-        let filled = s.filled as f64 / content_rows;
+        let s = ctx.stats(c);
+        let h = (ctx.headers)(c);
+        let filled = s.filled as f64 / ctx.content_rows;
         let short = s.frac(s.short);
         let digits = s.frac(s.with_digit);
         if filled < 0.5 || short < 0.8 || (kw_id(h) < 0.8 && digits < 0.8) {
@@ -426,177 +638,22 @@ fn pick_id_col<'a>(
     best.map(|(_, c)| c)
 }
 
-// ---------------------------------------------------------------- rows
-
-struct Layout {
-    header_row: Option<u32>,
-    qcol: u32,
-    acol: Option<u32>,
-    ccol: Option<u32>,
-    idcol: Option<u32>,
-}
-
-fn clean(t: &str) -> String {
-    t.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn question_rows(
-    grid: &Grid,
-    layout: &Layout,
-    data_rows: &[u32],
-    dv: &ValidationIndex,
-    visible: &dyn Fn(u32) -> bool,
-) -> Vec<DetectedRow> {
-    let width = grid.width();
-    let header_cells: Vec<String> = match layout.header_row {
-        Some(h) => (0..width).map(|c| norm(grid.cell(h, c))).collect(),
-        None => Vec::new(),
-    };
-    let id_of = |r: u32| {
-        layout
-            .idcol
-            .map(|c| grid.cell(r, c).trim().to_owned())
-            .filter(|s| !s.is_empty())
-    };
-    // Whether the answer column's dropdown covers most question-like rows.
-    let dv_on_answer = layout.acol.is_some_and(|a| {
-        let texty: Vec<u32> = data_rows
-            .iter()
-            .copied()
-            .filter(|&r| is_texty(grid.cell(r, layout.qcol)))
-            .collect();
-        let covered = texty.iter().filter(|&&r| dv.at(r, a).is_some()).count();
-        !texty.is_empty() && covered * 2 >= texty.len()
-    });
-    let mut out = Vec::new();
-    for (i, &r) in data_rows.iter().enumerate() {
-        let text = grid.cell(r, layout.qcol).trim();
-        if !is_texty(text) {
-            continue;
-        }
-        let filled: Vec<u32> = (0..width)
-            .filter(|&c| visible(c) && !grid.cell(r, c).trim().is_empty())
-            .collect();
-        if filled.iter().any(|&c| is_end_marker(grid.cell(r, c))) {
-            continue;
-        }
-        if is_repeated_header(grid, r, layout, &header_cells) {
-            continue;
-        }
-        let covered = layout.acol.is_some_and(|a| dv.at(r, a).is_some());
-        let weight = question_weight(text);
-        let merged_over_answer = layout.acol.is_some_and(|a| {
-            grid.merges
-                .iter()
-                .any(|m| m.contains(r, layout.qcol) && m.contains(r, a))
-        });
-        if merged_over_answer {
-            continue;
-        }
-        let id = id_of(r);
-        // An instruction line under the header: no id where the others have
-        // one, not a `?` question, and outside the answer dropdown (or alone
-        // on its row).
-        let id_missing = layout.idcol.is_some() && id.is_none();
-        if !covered && weight < 1.0 && id_missing && (filled.len() == 1 || dv_on_answer) {
-            continue;
-        }
-        if !covered && weight == 0.0 {
-            let only_cell = filled.len() == 1;
-            let merged_across = grid
-                .merges
-                .iter()
-                .any(|m| m.contains(r, layout.qcol) && m.c2 > m.c1);
-            let next_id = data_rows.get(i + 1).and_then(|&n| id_of(n));
-            let section_id = match (&id, &next_id) {
-                (Some(a), Some(b)) => {
-                    let stem = a.trim_end_matches(['.', ' ']);
-                    b.len() > a.len() && b.starts_with(stem)
-                }
-                _ => false,
-            };
-            if only_cell || merged_across || section_id {
-                continue;
-            }
-        }
-        let existing_answer = layout
-            .acol
-            .map(|c| grid.cell(r, c).trim())
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned);
-        out.push(DetectedRow {
-            row: r,
-            id,
-            text: clean(text),
-            existing_answer,
-        });
-    }
-    out
-}
-
-/// A row that repeats the header (or a section header in the header's
-/// shape: "Documentation | Answer | Additional Information").
-fn is_repeated_header(grid: &Grid, r: u32, layout: &Layout, header_cells: &[String]) -> bool {
-    let same_as_header = header_cells
-        .iter()
-        .enumerate()
-        .filter(|(c, h)| {
-            let cell = grid.cell(r, *c as u32);
-            // Cheap length test first: most cells are far from any header.
-            !h.is_empty() && cell.len() <= 2 * h.len() + 8 && norm(cell) == **h
-        })
-        .count();
-    if same_as_header >= 2 {
-        return true;
-    }
-    let Some(a) = layout.acol else {
-        return false;
-    };
-    let answer_cell = grid.cell(r, a);
-    // A section header row: a heading where the question would be and
-    // header words ("Answer", "Additional Information") in the answer and
-    // comment columns. A real answer ("Response time is 4h") is longer or
-    // sits next to a question.
-    if question_weight(grid.cell(r, layout.qcol)) > 0.0 {
-        return false;
-    }
-    let header_like = |t: &str, kw: f64| kw >= 1.0 && t.split_whitespace().count() <= 3;
-    let answer_is_header =
-        header_like(answer_cell, kw_answer(answer_cell)) && !is_yes_no(answer_cell);
-    let comment_is_header = layout.ccol.is_some_and(|c| {
-        let t = grid.cell(r, c);
-        header_like(t, kw_comment(t))
-    });
-    answer_is_header || (comment_is_header && kw_answer(answer_cell) > 0.0)
-}
-
 /// Most answer cells are formulas: answers are pulled from another sheet
 /// (HECVAT's analyst and summary sheets), so this is not where to answer.
-fn answer_is_computed(grid: &Grid, acol: Option<u32>, rows: &[DetectedRow]) -> bool {
-    let Some(a) = acol else {
-        return false;
-    };
+pub fn answer_is_computed(grid: &Grid, rows: &[DetectedRow]) -> bool {
     let computed = rows
         .iter()
-        .filter(|r| grid.formula_cells.contains(&(r.row, a)))
+        .filter(|r| r.answer_col.is_some_and(|a| grid.is_formula(r.row, a)))
         .count();
-    !rows.is_empty() && computed * 2 > rows.len()
+    let with_col = rows.iter().filter(|r| r.answer_col.is_some()).count();
+    with_col > 0 && computed * 2 > with_col
 }
 
-/// The values of the dropdown that covers most question rows of the answer
-/// column.
-fn answer_vocabulary(
-    grid: &Grid,
-    acol: Option<u32>,
-    rows: &[DetectedRow],
-    dv: &ValidationIndex,
-) -> Vec<String> {
-    let Some(a) = acol else {
-        return Vec::new();
-    };
+/// The values of the dropdown that covers most answer cells.
+fn answer_vocabulary(grid: &Grid, rows: &[DetectedRow], dv: &ValidationIndex) -> Vec<String> {
     let mut counts: std::collections::HashMap<usize, usize> = Default::default();
     for row in rows {
-        if let Some(i) = dv.at(row.row, a) {
+        if let Some(i) = row.answer_col.and_then(|a| dv.at(row.row, a)) {
             *counts.entry(i).or_default() += 1;
         }
     }
@@ -606,7 +663,6 @@ fn answer_vocabulary(
         .map(|(i, _)| grid.validations[i].values.clone())
         .unwrap_or_default()
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -88,8 +88,21 @@ pub fn kw_question(h: &str) -> f64 {
     }
 }
 
+/// Topics that contain an answer word without naming an answer column.
+const ANSWER_WORD_TOPICS: &[&str] = &[
+    "incident response",
+    "emergency response",
+    "breach response",
+    "response time",
+    "response plan",
+    "response team",
+];
+
 pub fn kw_answer(h: &str) -> f64 {
     let n = norm(h);
+    if ANSWER_WORD_TOPICS.iter().any(|t| n.contains(t)) && !n.contains("answer") {
+        return 0.0;
+    }
     if n.contains("answer")
         || n.contains("response")
         || n.contains("reply")

@@ -5,7 +5,7 @@
 //! Rows are 1-based (as in a spreadsheet); columns are 0-based indexes
 //! (`0` = column `A`).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A rectangular range, inclusive, rows 1-based and columns 0-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,23 +32,76 @@ pub struct ListValidation {
     pub source: String,
 }
 
-/// One sheet (or the one table of a CSV file).
+/// One sheet (or the one table of a CSV file), stored sparsely: only cells
+/// holding text are kept, so a lone cell at `XFD1048576` costs one entry,
+/// never a rectangle from `A1`.
 #[derive(Debug, Clone, Default)]
 pub struct Grid {
     pub name: String,
     pub hidden: bool,
-    /// `rows[i]` holds the cells of row `i + 1`, trailing empty cells trimmed.
-    pub rows: Vec<Vec<String>>,
+    /// Rows holding at least one cell, sorted by row number.
+    rows: Vec<GridRow>,
     /// 1-based rows hidden in the sheet.
     pub hidden_rows: HashSet<u32>,
-    /// 0-based columns that are hidden or have zero width.
-    pub hidden_cols: HashSet<u32>,
+    /// 0-based column intervals (inclusive) that are hidden or have zero width.
+    pub hidden_cols: Vec<(u32, u32)>,
     pub merges: Vec<CellRange>,
     pub validations: Vec<ListValidation>,
     /// `<sheetProtection sheet="1">` is present.
     pub protected: bool,
     /// Cells holding a formula, (row, col). Only known for XLSX/XLSM.
     pub formula_cells: HashSet<(u32, u32)>,
+    /// The other sheets a formula cell reads from: (row, col) -> an index
+    /// into `formula_sources`.
+    pub formula_refs: HashMap<(u32, u32), u32>,
+    /// Distinct sets of sheet names read by formulas (lower-cased).
+    pub formula_sources: Vec<Vec<String>>,
+    /// Which cells are locked, known for protected XLSX sheets only.
+    pub locks: Option<Locks>,
+}
+
+/// One row of a [`Grid`]: its cells sorted by column.
+#[derive(Debug, Clone, Default)]
+struct GridRow {
+    r: u32,
+    cells: Vec<(u32, String)>,
+}
+
+/// The style of each cell of a protected sheet and which styles are locked,
+/// so that a locked answer cell is known before anything is written.
+#[derive(Debug, Clone, Default)]
+pub struct Locks {
+    /// Style index of each `<c>` element, (row, col) -> style.
+    pub cell_styles: HashMap<(u32, u32), u32>,
+    /// Default style of rows with `customFormat`.
+    pub row_styles: HashMap<u32, u32>,
+    /// `<col min max style>`, 0-based inclusive.
+    pub col_styles: Vec<(u32, u32, u32)>,
+    /// For each style (`cellXfs` index): locked?
+    pub locked_styles: std::sync::Arc<Vec<bool>>,
+}
+
+impl Locks {
+    /// Whether the cell is locked (cells are locked unless their style says
+    /// otherwise; an unknown style counts as locked).
+    pub fn is_locked(&self, row: u32, col: u32) -> bool {
+        let style = self
+            .cell_styles
+            .get(&(row, col))
+            .copied()
+            .or_else(|| self.row_styles.get(&row).copied())
+            .or_else(|| {
+                self.col_styles
+                    .iter()
+                    .find(|&&(a, b, _)| col >= a && col <= b)
+                    .map(|&(_, _, s)| s)
+            })
+            .unwrap_or(0);
+        self.locked_styles
+            .get(style as usize)
+            .copied()
+            .unwrap_or(true)
+    }
 }
 
 impl Grid {
@@ -59,71 +112,226 @@ impl Grid {
         }
     }
 
-    /// The text of a cell, `""` when empty or out of range.
-    pub fn cell(&self, row: u32, col: u32) -> &str {
-        if row == 0 {
-            return "";
-        }
-        self.rows
-            .get(row as usize - 1)
-            .and_then(|r| r.get(col as usize))
-            .map(String::as_str)
-            .unwrap_or("")
+    fn row_index(&self, row: u32) -> Result<usize, usize> {
+        self.rows.binary_search_by_key(&row, |r| r.r)
     }
 
-    /// Sets a cell, growing the grid as needed.
+    /// The text of a cell, `""` when empty or out of range.
+    pub fn cell(&self, row: u32, col: u32) -> &str {
+        let Ok(i) = self.row_index(row) else {
+            return "";
+        };
+        let cells = &self.rows[i].cells;
+        match cells.binary_search_by_key(&col, |(c, _)| *c) {
+            Ok(j) => &cells[j].1,
+            Err(_) => "",
+        }
+    }
+
+    /// Sets a cell; an empty value removes it. Appending in reading order
+    /// (row by row, left to right) is the fast path.
     pub fn set(&mut self, row: u32, col: u32, value: String) {
         if row == 0 {
             return;
         }
-        let (r, c) = (row as usize - 1, col as usize);
-        if self.rows.len() <= r {
-            self.rows.resize_with(r + 1, Vec::new);
+        let i = match self.rows.last() {
+            Some(last) if last.r == row => self.rows.len() - 1,
+            Some(last) if last.r < row => {
+                if value.is_empty() {
+                    return;
+                }
+                self.rows.push(GridRow {
+                    r: row,
+                    cells: Vec::new(),
+                });
+                self.rows.len() - 1
+            }
+            None if value.is_empty() => return,
+            None => {
+                self.rows.push(GridRow {
+                    r: row,
+                    cells: Vec::new(),
+                });
+                0
+            }
+            Some(_) => match self.row_index(row) {
+                Ok(i) => i,
+                Err(_) if value.is_empty() => return,
+                Err(i) => {
+                    self.rows.insert(
+                        i,
+                        GridRow {
+                            r: row,
+                            cells: Vec::new(),
+                        },
+                    );
+                    i
+                }
+            },
+        };
+        let cells = &mut self.rows[i].cells;
+        let pos = match cells.last() {
+            Some((c, _)) if *c < col => Err(cells.len()),
+            _ => cells.binary_search_by_key(&col, |(c, _)| *c),
+        };
+        match (pos, value.is_empty()) {
+            (Ok(j), true) => {
+                cells.remove(j);
+            }
+            (Ok(j), false) => cells[j].1 = value,
+            (Err(_), true) => {}
+            (Err(j), false) => cells.insert(j, (col, value)),
         }
-        let cells = &mut self.rows[r];
-        if cells.len() <= c {
-            cells.resize(c + 1, String::new());
+        if cells.is_empty() {
+            self.rows.remove(i);
         }
-        cells[c] = value;
     }
 
-    /// The number of rows (the last row holding anything).
+    /// Every row holding a cell, in order, with its cells (sorted by column).
+    pub fn rows(&self) -> impl Iterator<Item = (u32, &[(u32, String)])> + '_ {
+        self.rows.iter().map(|r| (r.r, r.cells.as_slice()))
+    }
+
+    /// The cells of one row (sorted by column), empty when the row has none.
+    pub fn row_cells(&self, row: u32) -> &[(u32, String)] {
+        match self.row_index(row) {
+            Ok(i) => &self.rows[i].cells,
+            Err(_) => &[],
+        }
+    }
+
+    /// Rows holding a cell within `first..=last`.
+    pub fn rows_between(&self, first: u32, last: u32) -> impl Iterator<Item = u32> + '_ {
+        let start = self.rows.partition_point(|r| r.r < first);
+        self.rows[start..]
+            .iter()
+            .take_while(move |r| r.r <= last)
+            .map(|r| r.r)
+    }
+
+    /// The number of rows holding a cell.
+    pub fn row_count(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The last row holding anything (0 for an empty sheet).
     pub fn height(&self) -> u32 {
-        self.rows.len() as u32
+        self.rows.last().map_or(0, |r| r.r)
     }
 
-    /// The number of columns of the widest row.
+    /// One past the rightmost column holding anything.
     pub fn width(&self) -> u32 {
-        self.rows.iter().map(Vec::len).max().unwrap_or(0) as u32
+        self.rows
+            .iter()
+            .filter_map(|r| r.cells.last().map(|(c, _)| c + 1))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The columns holding at least one cell, sorted.
+    pub fn used_cols(&self) -> Vec<u32> {
+        let mut cols: Vec<u32> = self
+            .rows
+            .iter()
+            .flat_map(|r| r.cells.iter().map(|(c, _)| *c))
+            .collect();
+        cols.sort_unstable();
+        cols.dedup();
+        cols
     }
 
     pub fn is_col_hidden(&self, col: u32) -> bool {
-        self.hidden_cols.contains(&col)
+        self.hidden_cols.iter().any(|&(a, b)| col >= a && col <= b)
     }
 
     pub fn is_row_hidden(&self, row: u32) -> bool {
         self.hidden_rows.contains(&row)
     }
 
-    /// Drops trailing empty cells and rows (formatting often stretches the
-    /// used range far beyond the data).
-    pub fn trim(&mut self) {
-        for row in &mut self.rows {
-            while row.last().is_some_and(|c| c.trim().is_empty()) {
-                row.pop();
-            }
-        }
-        while self.rows.last().is_some_and(Vec::is_empty) {
-            self.rows.pop();
-        }
+    /// Whether the cell holds a formula.
+    pub fn is_formula(&self, row: u32, col: u32) -> bool {
+        self.formula_cells.contains(&(row, col))
+    }
+
+    /// The sheets (lower-cased names) the formula in a cell reads from.
+    pub fn formula_sheets(&self, row: u32, col: u32) -> &[String] {
+        self.formula_refs
+            .get(&(row, col))
+            .and_then(|&i| self.formula_sources.get(i as usize))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether the cell is locked on a protected sheet.
+    pub fn is_locked(&self, row: u32, col: u32) -> bool {
+        self.protected && self.locks.as_ref().is_some_and(|l| l.is_locked(row, col))
+    }
+
+    /// An index over the merged ranges.
+    pub fn merge_index(&self) -> MergeIndex {
+        MergeIndex::new(&self.merges)
     }
 
     /// An index over the list validations for fast "which dropdown covers
     /// this cell" look-ups, even with thousands of single-cell ranges.
+    /// Ranges are clamped to the used range of the sheet (plus a margin for
+    /// empty answer columns), so `$A$1:$XFD$1048576` costs nothing.
     pub fn validation_index(&self) -> ValidationIndex {
-        ValidationIndex::new(&self.validations)
+        let bounds = CellRange {
+            r1: 1,
+            c1: 0,
+            r2: self.height().max(1),
+            c2: self.width() + VALIDATION_COL_MARGIN,
+        };
+        ValidationIndex::new(&self.validations, bounds)
     }
 }
+
+/// The merged ranges of a sheet, sorted for "which merges cover this row"
+/// look-ups that stay fast with thousands of merges.
+#[derive(Debug, Default)]
+pub struct MergeIndex {
+    /// Merges sorted by first row.
+    merges: Vec<CellRange>,
+    /// `reach[i]`: the last row any of `merges[..=i]` covers.
+    reach: Vec<u32>,
+}
+
+impl MergeIndex {
+    pub fn new(merges: &[CellRange]) -> Self {
+        let mut merges = merges.to_vec();
+        merges.sort_by_key(|m| (m.r1, m.c1));
+        let mut reach = Vec::with_capacity(merges.len());
+        let mut max = 0;
+        for m in &merges {
+            max = max.max(m.r2);
+            reach.push(max);
+        }
+        MergeIndex { merges, reach }
+    }
+
+    /// The merges covering some cell of `row`.
+    pub fn covering(&self, row: u32) -> impl Iterator<Item = &CellRange> + '_ {
+        let end = self.merges.partition_point(|m| m.r1 <= row);
+        (0..end)
+            .rev()
+            .take_while(move |&i| self.reach[i] >= row)
+            .map(move |i| &self.merges[i])
+            .filter(move |m| m.r2 >= row)
+    }
+
+    /// The merge covering the cell, if any.
+    pub fn at(&self, row: u32, col: u32) -> Option<&CellRange> {
+        self.covering(row).find(|m| m.contains(row, col))
+    }
+}
+
+/// How far right of the last used column a dropdown still counts: an empty
+/// answer column that only has a dropdown holds no cell at all.
+const VALIDATION_COL_MARGIN: u32 = 8;
 
 /// Sorted, non-overlapping row intervals (inclusive).
 type Intervals = Vec<(u32, u32)>;
@@ -135,17 +343,21 @@ pub struct ValidationIndex {
 }
 
 impl ValidationIndex {
-    fn new(validations: &[ListValidation]) -> Self {
+    fn new(validations: &[ListValidation], bounds: CellRange) -> Self {
         let mut raw: BTreeMap<(u32, usize), Intervals> = BTreeMap::new();
         for (i, dv) in validations.iter().enumerate() {
             for r in &dv.ranges {
                 // Whole-row validations (A1:XFD1) are never a dropdown column.
-                let cols = r.c2.saturating_sub(r.c1);
-                if cols > 200 {
+                if r.c2.saturating_sub(r.c1) > 200 {
                     continue;
                 }
-                for c in r.c1..=r.c2 {
-                    raw.entry((c, i)).or_default().push((r.r1, r.r2));
+                let (c1, c2) = (r.c1.max(bounds.c1), r.c2.min(bounds.c2));
+                let (r1, r2) = (r.r1.max(bounds.r1), r.r2.min(bounds.r2));
+                if c1 > c2 || r1 > r2 {
+                    continue;
+                }
+                for c in c1..=c2 {
+                    raw.entry((c, i)).or_default().push((r1, r2));
                 }
             }
         }
@@ -162,6 +374,11 @@ impl ValidationIndex {
             by_col.entry(col).or_default().push((dv, merged));
         }
         ValidationIndex { by_col }
+    }
+
+    /// The columns some dropdown covers.
+    pub fn columns(&self) -> impl Iterator<Item = u32> + '_ {
+        self.by_col.keys().copied()
     }
 
     /// The index of the first validation covering the cell.
@@ -287,12 +504,37 @@ mod tests {
     }
 
     #[test]
+    fn merge_index_finds_covering_ranges() {
+        let merges = parse_sqref("I3:I5 A10:D10 J1:J100 C4:D4");
+        let idx = MergeIndex::new(&merges);
+        let rows = |r: u32| {
+            let mut v: Vec<String> = idx
+                .covering(r)
+                .map(|m| format!("{}{}", col_letter(m.c1), m.r1))
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(rows(4), ["C4", "I3", "J1"]);
+        assert_eq!(rows(10), ["A10", "J1"]);
+        assert!(rows(101).is_empty());
+        assert_eq!(idx.at(4, 3).map(|m| m.c1), Some(2));
+        assert!(idx.at(6, 2).is_none());
+    }
+
+    #[test]
     fn validation_index_finds_single_cells() {
         let dv = ListValidation {
             ranges: parse_sqref("D2 D3 D5"),
             ..ListValidation::default()
         };
-        let idx = ValidationIndex::new(&[dv]);
+        let bounds = CellRange {
+            r1: 1,
+            c1: 0,
+            r2: 100,
+            c2: 10,
+        };
+        let idx = ValidationIndex::new(&[dv], bounds);
         assert_eq!(idx.at(3, 3), Some(0));
         assert_eq!(idx.at(4, 3), None);
         assert_eq!(idx.at(5, 3), Some(0));

@@ -133,3 +133,102 @@ fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
         .windows(n.len())
         .any(|w| w.eq_ignore_ascii_case(n))
 }
+
+/// Words that open a question asking for a description rather than a
+/// yes/no: its answer cell takes free text.
+const OPEN_WORDS: &[&str] = &[
+    "describe",
+    "explain",
+    "list",
+    "provide",
+    "outline",
+    "detail",
+    "summarize",
+    "summarise",
+    "specify",
+    "identify",
+    "share",
+    "attach",
+    "upload",
+    "name",
+    "enter",
+    "what",
+    "how",
+    "which",
+    "who",
+    "when",
+    "where",
+    "why",
+];
+
+/// A question asking for a description, a list or a value (`Describe…`,
+/// `Please list…`, `How many…`), as opposed to a yes/no question.
+pub fn is_open_question(text: &str) -> bool {
+    let body = strip_reference(text.trim());
+    let mut words = body
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase);
+    let Some(first) = words.next() else {
+        return false;
+    };
+    let first = if first == "please" || first == "kindly" {
+        match words.next() {
+            Some(w) => w,
+            None => return false,
+        }
+    } else {
+        first
+    };
+    OPEN_WORDS.contains(&first.as_str())
+}
+
+/// The shape of an id: letters become `A`, digits `9`, runs collapse and
+/// punctuation stays (`GNRL-01` -> `A-9`, `2.1.00-01a` -> `9.9.9-9A`,
+/// `3.0.` -> `9.9.`), so that question ids and section numbers differ.
+pub fn id_shape(id: &str) -> String {
+    let mut out = String::new();
+    for c in id.trim().chars() {
+        let k = if c.is_ascii_digit() {
+            '9'
+        } else if c.is_alphabetic() {
+            'A'
+        } else if c.is_whitespace() {
+            ' '
+        } else {
+            c
+        };
+        if (k == '9' || k == 'A' || k == ' ') && out.ends_with(k) {
+            continue;
+        }
+        out.push(k);
+    }
+    out
+}
+
+/// The number of words in a text.
+pub fn word_count(t: &str) -> usize {
+    t.split_whitespace().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_questions() {
+        assert!(is_open_question("Please describe your backup process."));
+        assert!(is_open_question("4.2 Describe how keys are rotated"));
+        assert!(is_open_question("How many staff work in security?"));
+        assert!(!is_open_question("Do you encrypt data at rest?"));
+        assert!(!is_open_question("Please confirm that MFA is enforced."));
+    }
+
+    #[test]
+    fn shapes() {
+        assert_eq!(id_shape("GNRL-01"), "A-9");
+        assert_eq!(id_shape("2.1.00-01a"), "9.9.9-9A");
+        assert_eq!(id_shape("3.0."), "9.9.");
+        assert_eq!(id_shape("A&A-01.1"), "A&A-9.9");
+    }
+}

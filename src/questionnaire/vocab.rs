@@ -78,6 +78,14 @@ pub fn infer_from_answers<'a>(answers: impl Iterator<Item = &'a str>) -> Vec<Str
             }
         }
     }
+    // A column answered in single letters (`Y`) is answered `N` for no.
+    let letters = [("Y", "N"), ("N", "Y"), ("y", "n"), ("n", "y")];
+    if let Some((_, other)) = letters
+        .iter()
+        .find(|(one, _)| out.len() == 1 && out[0] == *one)
+    {
+        out.push(other.to_string());
+    }
     out
 }
 
@@ -108,5 +116,87 @@ mod tests {
             infer_from_answers(["Y", "N ", "Y", "x"].into_iter()),
             v(&["Y", "N"])
         );
+        assert_eq!(infer_from_answers(["Y", "Y"].into_iter()), v(&["Y", "N"]));
+    }
+}
+
+/// Whether a dropdown offers a vendor's answers, as opposed to an analyst's
+/// verdicts (`Mark as Compliant`, `Critical Importance`, `Override`): most
+/// of its values must not read as an instruction to a reviewer or a score.
+pub fn is_answer_like(values: &[String]) -> bool {
+    if values.is_empty() {
+        return true;
+    }
+    let verdicts = values.iter().filter(|v| is_verdict(v)).count();
+    verdicts * 2 < values.len()
+}
+
+fn is_verdict(v: &str) -> bool {
+    let n = v.trim().to_lowercase();
+    const OPENERS: &[&str] = &["mark as", "mark ", "set as", "flag as", "override"];
+    const WORDS: &[&str] = &[
+        "importance",
+        "score",
+        "weight",
+        "do not score",
+        "non-negotiable",
+    ];
+    OPENERS.iter().any(|o| n.starts_with(o)) || WORDS.iter().any(|w| n.contains(w))
+}
+
+/// Whether vouch's answer says the same as the answer already in the file:
+/// the same kind of yes/no answer (`Y` = `Yes`, `No - not in place` = `No`),
+/// else the same text ignoring case and spacing.
+pub fn answers_agree(ours: &str, theirs: &str) -> bool {
+    match (kind_of_entry(ours), kind_of_entry(theirs)) {
+        (Some(a), Some(b)) => a == b,
+        (None, None) => {
+            let flat = |s: &str| {
+                s.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase()
+            };
+            flat(ours) == flat(theirs)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod shape_tests {
+    use super::*;
+
+    fn v(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn verdict_lists_are_not_answers() {
+        assert!(!is_answer_like(&v(&[
+            "Mark as Compliant",
+            "Mark as Non-Compliant"
+        ])));
+        assert!(!is_answer_like(&v(&[
+            "Critical Importance",
+            "Standard Importance",
+            "Minor Importance"
+        ])));
+        assert!(is_answer_like(&v(&["Yes", "No", "N/A"])));
+        assert!(is_answer_like(&v(&["Quarterly", "Annually", "Other"])));
+        assert!(is_answer_like(&v(&[
+            "Compliant",
+            "Partially compliant",
+            "Non-compliant"
+        ])));
+    }
+
+    #[test]
+    fn agreement() {
+        assert!(answers_agree("Yes", "Y"));
+        assert!(answers_agree("No", "No - not in place"));
+        assert!(!answers_agree("Yes", "No"));
+        assert!(!answers_agree("Yes", "Instructure"));
+        assert!(answers_agree("Kestrel  Systems", "kestrel systems"));
     }
 }

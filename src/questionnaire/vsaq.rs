@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 use serde_json::Value;
 
 use super::detect::Overrides;
+use super::limits::{GridBuilder, Limits};
 use super::sheet::Grid;
 
 const HEADER: [&str; 7] = [
@@ -29,7 +30,7 @@ pub fn overrides() -> Overrides {
     }
 }
 
-pub fn read_vsaq(path: &Path, bytes: &[u8]) -> Result<Grid> {
+pub fn read_vsaq(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Grid> {
     let text = String::from_utf8_lossy(bytes);
     let json = to_strict_json(&text);
     let value: Value = serde_json::from_str(&json)
@@ -37,15 +38,22 @@ pub fn read_vsaq(path: &Path, bytes: &[u8]) -> Result<Grid> {
     let items = value
         .get("questionnaire")
         .with_context(|| format!("{}: no \"questionnaire\" array", path.display()))?;
-    let mut grid = Grid::new(
-        path.file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "vsaq".into()),
-    );
-    grid.rows
-        .push(HEADER.iter().map(|s| s.to_string()).collect());
-    walk(items, "", &mut grid);
-    Ok(grid)
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "vsaq".into());
+    let mut rows: Vec<[String; 5]> = Vec::new();
+    walk(items, "", &mut rows);
+    let mut grid = GridBuilder::new(Grid::new(name), limits, path);
+    for (c, h) in HEADER.iter().enumerate() {
+        grid.add(1, c as u32, h.to_string())?;
+    }
+    for (i, cells) in rows.into_iter().enumerate() {
+        for (c, v) in cells.into_iter().enumerate() {
+            grid.add(i as u32 + 2, c as u32, v)?;
+        }
+    }
+    Ok(grid.finish())
 }
 
 /// Drops `//` comment lines and joins `"a" +\n "b"` into `"ab"`.
@@ -77,9 +85,12 @@ fn to_strict_json(text: &str) -> String {
     out
 }
 
-fn walk(value: &Value, section: &str, grid: &mut Grid) {
+/// One answerable item: id, type, section, question, choices.
+type Item = [String; 5];
+
+fn walk(value: &Value, section: &str, rows: &mut Vec<Item>) {
     match value {
-        Value::Array(items) => items.iter().for_each(|v| walk(v, section, grid)),
+        Value::Array(items) => items.iter().for_each(|v| walk(v, section, rows)),
         Value::Object(map) => {
             let kind = map.get("type").and_then(Value::as_str).unwrap_or("");
             let text = map.get("text").and_then(Value::as_str).unwrap_or("");
@@ -100,7 +111,7 @@ fn walk(value: &Value, section: &str, grid: &mut Grid) {
                     .and_then(Value::as_str)
                     .map(str::to_owned)
                     .unwrap_or_else(|| choice_stem(map.get("choices")));
-                grid.rows.push(vec![
+                rows.push([
                     id,
                     kind.to_owned(),
                     section.to_owned(),
@@ -119,7 +130,7 @@ fn walk(value: &Value, section: &str, grid: &mut Grid) {
                 section.to_owned()
             };
             if let Some(items) = map.get("items") {
-                walk(items, &inner_section, grid);
+                walk(items, &inner_section, rows);
             }
         }
         _ => {}
@@ -150,6 +161,11 @@ fn choice_stem(choices: Option<&Value>) -> String {
             .take(len)
             .take_while(|(a, b)| a == b)
             .count();
+    }
+    // The common prefix may end inside a multi-byte character
+    // (`sécurité_é` / `sécurité_è` share the first byte of `é`).
+    while !first.is_char_boundary(len) {
+        len -= 1;
     }
     let prefix = &first[..len];
     if ids.len() == 1 {
@@ -188,6 +204,13 @@ fn strip_html(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn choice_stem_never_splits_a_character() {
+        let choices: Value =
+            serde_json::from_str(r#"[{"sécurité_é": "A"}, {"sécurité_è": "B"}]"#).unwrap();
+        assert_eq!(choice_stem(Some(&choices)), "sécurité");
+    }
 
     #[test]
     fn joins_strings_and_drops_comments() {

@@ -7,13 +7,15 @@
 use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::{anyhow, Context, Result};
 use calamine::{Data, Reader, SheetVisible};
 use quick_xml::events::Event;
 
-use super::ooxml::{read_workbook, WorkbookInfo};
-use super::sheet::{parse_cell_ref, parse_range, CellRange, Grid};
+use super::limits::{GridBuilder, Limits};
+use super::ooxml::{read_locked_styles, read_workbook, WorkbookInfo};
+use super::sheet::{parse_cell_ref, parse_range, CellRange, Grid, Locks};
 use super::validation::{resolve_validations, RawValidation};
 use super::xml::{attr, local, push_ref, qname, read_entry_from};
 use super::Format;
@@ -26,13 +28,19 @@ pub struct Workbook {
 }
 
 /// Reads all sheets of a workbook held in `bytes`.
-pub fn read_workbook_bytes(path: &Path, bytes: &[u8], format: Format) -> Result<Workbook> {
-    let mut grids = read_values(path, bytes, format)?;
+pub fn read_workbook_bytes(
+    path: &Path,
+    bytes: &[u8],
+    format: Format,
+    limits: &Limits,
+) -> Result<Workbook> {
+    let mut grids = read_values(path, bytes, format, limits)?;
     let mut package = None;
     if matches!(format, Format::Xlsx | Format::Xlsm) {
         let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
             .with_context(|| format!("{}: corrupt zip archive", path.display()))?;
         let info = read_workbook(&mut zip).with_context(|| format!("{}", path.display()))?;
+        let mut locked_styles: Option<Arc<Vec<bool>>> = None;
         let mut raw_dvs: Vec<Vec<RawValidation>> = Vec::new();
         for grid in &mut grids {
             let entry = info.sheets.iter().find(|s| s.name == grid.name);
@@ -40,13 +48,24 @@ pub fn read_workbook_bytes(path: &Path, bytes: &[u8], format: Format) -> Result<
             if let Some(entry) = entry {
                 grid.hidden = entry.hidden;
                 if let Some(xml) = read_entry_from(&mut zip, &entry.path)? {
-                    dvs = scan_sheet_meta(&xml, grid).with_context(|| {
+                    let protected = contains(&xml, b"sheetProtection");
+                    dvs = scan_sheet_meta(&xml, grid, protected).with_context(|| {
                         format!(
                             "{}: sheet '{}': invalid worksheet XML",
                             path.display(),
                             grid.name
                         )
                     })?;
+                    if grid.protected {
+                        if locked_styles.is_none() {
+                            locked_styles = Some(Arc::new(read_styles(&mut zip, &info)?));
+                        }
+                        if let (Some(locks), Some(styles)) = (&mut grid.locks, &locked_styles) {
+                            locks.locked_styles = styles.clone();
+                        }
+                    } else {
+                        grid.locks = None;
+                    }
                 }
             }
             raw_dvs.push(dvs);
@@ -54,63 +73,127 @@ pub fn read_workbook_bytes(path: &Path, bytes: &[u8], format: Format) -> Result<
         resolve_validations(&mut grids, raw_dvs, &info.defined_names);
         package = Some(info);
     }
-    for g in &mut grids {
-        g.trim();
-    }
     Ok(Workbook { grids, package })
 }
 
-/// Cell values of every worksheet through calamine.
-fn read_values(path: &Path, bytes: &[u8], format: Format) -> Result<Vec<Grid>> {
-    let name = path.display();
-    let mut book = match format {
-        Format::Xlsx | Format::Xlsm => calamine::Sheets::Xlsx(
-            calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| calamine_error(path, e.into()))?,
-        ),
-        Format::Xlsb => calamine::Sheets::Xlsb(
-            calamine::Xlsb::new(Cursor::new(bytes)).map_err(|e| calamine_error(path, e.into()))?,
-        ),
-        Format::Xls => calamine::Sheets::Xls(
-            calamine::Xls::new(Cursor::new(bytes)).map_err(|e| calamine_error(path, e.into()))?,
-        ),
-        Format::Ods => calamine::Sheets::Ods(
-            calamine::Ods::new(Cursor::new(bytes)).map_err(|e| calamine_error(path, e.into()))?,
-        ),
-        Format::Csv | Format::VsaqJson => return Err(anyhow!("{name}: not a workbook")),
+/// Which cell styles are locked, from the workbook's styles part.
+fn read_styles<R: std::io::Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    info: &WorkbookInfo,
+) -> Result<Vec<bool>> {
+    let Some(path) = &info.styles_path else {
+        return Ok(Vec::new());
     };
-    let metas: Vec<(String, bool, bool)> = book
-        .sheets_metadata()
-        .iter()
-        .map(|s| {
-            (
-                s.name.clone(),
-                s.visible != SheetVisible::Visible,
-                s.typ == calamine::SheetType::WorkSheet,
-            )
-        })
-        .collect();
-    let mut grids = Vec::new();
-    for (sheet, hidden, is_worksheet) in metas {
-        if !is_worksheet {
-            continue;
+    match read_entry_from(zip, path)? {
+        Some(xml) => read_locked_styles(&xml),
+        None => Ok(Vec::new()),
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Cell values of every worksheet. XLSX and XLSB are read cell by cell
+/// through calamine, ODS by [`super::ods_in`] (both sparse); XLS comes as a
+/// calamine range, whose size the format bounds (65,536 x 256).
+fn read_values(path: &Path, bytes: &[u8], format: Format, limits: &Limits) -> Result<Vec<Grid>> {
+    let name = path.display();
+    match format {
+        Format::Xlsx | Format::Xlsm => {
+            let mut book = calamine::Xlsx::new(Cursor::new(bytes))
+                .map_err(|e| calamine_error(path, e.into()))?;
+            let metas = sheet_metas(&book);
+            let mut grids = Vec::new();
+            for (sheet, hidden) in metas {
+                let mut b = GridBuilder::new(Grid::new(sheet.clone()), limits, path);
+                b.grid.hidden = hidden;
+                let mut cells = book
+                    .worksheet_cells_reader(&sheet)
+                    .map_err(|e| calamine_error(path, e.into()))
+                    .with_context(|| format!("{name}: cannot read sheet '{sheet}'"))?;
+                while let Some(cell) = cells
+                    .next_cell()
+                    .map_err(|e| calamine_error(path, e.into()))
+                    .with_context(|| format!("{name}: cannot read sheet '{sheet}'"))?
+                {
+                    let (r, c) = cell.get_position();
+                    b.add(r + 1, c, data_ref_to_string(cell.get_value()))?;
+                }
+                grids.push(b.finish());
+            }
+            Ok(grids)
         }
+        Format::Xlsb => {
+            let mut book = calamine::Xlsb::new(Cursor::new(bytes))
+                .map_err(|e| calamine_error(path, e.into()))?;
+            let metas = sheet_metas(&book);
+            let mut grids = Vec::new();
+            for (sheet, hidden) in metas {
+                let mut b = GridBuilder::new(Grid::new(sheet.clone()), limits, path);
+                b.grid.hidden = hidden;
+                let mut cells = book
+                    .worksheet_cells_reader(&sheet)
+                    .map_err(|e| calamine_error(path, e.into()))
+                    .with_context(|| format!("{name}: cannot read sheet '{sheet}'"))?;
+                while let Some(cell) = cells
+                    .next_cell()
+                    .map_err(|e| calamine_error(path, e.into()))
+                    .with_context(|| format!("{name}: cannot read sheet '{sheet}'"))?
+                {
+                    let (r, c) = cell.get_position();
+                    b.add(r + 1, c, data_ref_to_string(cell.get_value()))?;
+                }
+                grids.push(b.finish());
+            }
+            Ok(grids)
+        }
+        Format::Xls => {
+            let book = calamine::Xls::new(Cursor::new(bytes))
+                .map_err(|e| calamine_error(path, e.into()))?;
+            read_ranges(path, calamine::Sheets::Xls(book), limits)
+        }
+        Format::Ods => super::ods_in::read_ods(path, bytes, limits),
+        Format::Csv | Format::VsaqJson => Err(anyhow!("{name}: not a workbook")),
+    }
+}
+
+/// (name, hidden) of each worksheet (chart sheets are left out).
+fn sheet_metas<RS, R: Reader<RS>>(book: &R) -> Vec<(String, bool)>
+where
+    RS: std::io::Read + std::io::Seek,
+{
+    book.sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        .map(|s| (s.name.clone(), s.visible != SheetVisible::Visible))
+        .collect()
+}
+
+fn read_ranges<RS>(
+    path: &Path,
+    mut book: calamine::Sheets<RS>,
+    limits: &Limits,
+) -> Result<Vec<Grid>>
+where
+    RS: std::io::Read + std::io::Seek,
+{
+    let name = path.display();
+    let metas = sheet_metas(&book);
+    let mut grids = Vec::new();
+    for (sheet, hidden) in metas {
         let range = book
             .worksheet_range(&sheet)
             .map_err(|e| calamine_error(path, e))
             .with_context(|| format!("{name}: cannot read sheet '{sheet}'"))?;
-        let mut grid = Grid::new(sheet);
-        grid.hidden = hidden;
+        let mut b = GridBuilder::new(Grid::new(sheet), limits, path);
+        b.grid.hidden = hidden;
         if let Some((r0, c0)) = range.start() {
-            for (r, row) in range.rows().enumerate() {
-                for (c, value) in row.iter().enumerate() {
-                    let text = data_to_string(value);
-                    if !text.is_empty() {
-                        grid.set(r0 + r as u32 + 1, c0 + c as u32, text);
-                    }
-                }
+            for (r, c, value) in range.used_cells() {
+                b.add(r0 + r as u32 + 1, c0 + c as u32, data_to_string(value))?;
             }
         }
-        grids.push(grid);
+        grids.push(b.finish());
     }
     Ok(grids)
 }
@@ -129,6 +212,15 @@ fn calamine_error(path: &Path, e: calamine::Error) -> anyhow::Error {
     }
 }
 
+/// The text of a streamed cell (see [`data_to_string`]).
+fn data_ref_to_string(value: &calamine::DataRef) -> String {
+    match value {
+        calamine::DataRef::String(s) => s.clone(),
+        calamine::DataRef::SharedString(s) => (*s).to_owned(),
+        other => data_to_string(&Data::from(other.clone())),
+    }
+}
+
 /// The text of a cell as a user sees it (numbers without a trailing `.0`).
 pub fn data_to_string(value: &Data) -> String {
     match value {
@@ -142,9 +234,14 @@ pub fn data_to_string(value: &Data) -> String {
     }
 }
 
-/// Scans a worksheet XML for hidden rows/columns, merged ranges, protection
-/// and list validations. Cell contents are skipped.
-fn scan_sheet_meta(xml: &[u8], grid: &mut Grid) -> Result<Vec<RawValidation>> {
+/// Scans a worksheet XML for hidden rows/columns, merged ranges, protection,
+/// list validations, formula cells (and the sheets they read from) and, on
+/// a protected sheet (`collect_styles`), the style of every cell.
+fn scan_sheet_meta(
+    xml: &[u8],
+    grid: &mut Grid,
+    collect_styles: bool,
+) -> Result<Vec<RawValidation>> {
     let mut reader = quick_xml::Reader::from_reader(xml);
     let mut dvs: Vec<RawValidation> = Vec::new();
     let mut current: Option<RawValidation> = None;
@@ -153,6 +250,10 @@ fn scan_sheet_meta(xml: &[u8], grid: &mut Grid) -> Result<Vec<RawValidation>> {
     let mut next_row: u32 = 1;
     let mut next_col: u32 = 0;
     let mut current_cell: (u32, u32) = (0, 0);
+    let mut formulas = FormulaRefs::default();
+    // The formula being read: its text and, for a shared master, its index.
+    let mut formula: Option<(String, Option<String>)> = None;
+    let mut locks = Locks::default();
     loop {
         let event = reader.read_event()?;
         match event {
@@ -168,6 +269,11 @@ fn scan_sheet_meta(xml: &[u8], grid: &mut Grid) -> Result<Vec<RawValidation>> {
                         if is_true(attr(e, "hidden")) {
                             grid.hidden_rows.insert(r);
                         }
+                        if collect_styles && is_true(attr(e, "customFormat")) {
+                            if let Some(s) = attr(e, "s").and_then(|v| v.parse().ok()) {
+                                locks.row_styles.insert(r, s);
+                            }
+                        }
                     }
                     "c" => {
                         let col = attr(e, "r")
@@ -176,11 +282,25 @@ fn scan_sheet_meta(xml: &[u8], grid: &mut Grid) -> Result<Vec<RawValidation>> {
                             .unwrap_or(next_col);
                         next_col = col + 1;
                         current_cell = (next_row - 1, col);
+                        if collect_styles {
+                            let style = attr(e, "s").and_then(|s| s.parse().ok()).unwrap_or(0);
+                            locks.cell_styles.insert(current_cell, style);
+                        }
                     }
                     "f" if current.is_none() => {
                         grid.formula_cells.insert(current_cell);
+                        let shared = attr(e, "t").as_deref() == Some("shared");
+                        let si = attr(e, "si").filter(|_| shared);
+                        if is_empty {
+                            // A follower of a shared formula reads what its master reads.
+                            if let Some(set) = si.and_then(|si| formulas.shared.get(&si).copied()) {
+                                grid.formula_refs.insert(current_cell, set);
+                            }
+                        } else {
+                            formula = Some((String::new(), si));
+                        }
                     }
-                    "col" => scan_col(e, grid),
+                    "col" => scan_col(e, grid, collect_styles.then_some(&mut locks)),
                     "mergeCell" => {
                         if let Some(r) = attr(e, "ref").as_deref().and_then(parse_range) {
                             grid.merges.push(r);
@@ -213,12 +333,16 @@ fn scan_sheet_meta(xml: &[u8], grid: &mut Grid) -> Result<Vec<RawValidation>> {
                 }
             }
             Event::Text(ref t) => {
-                if let (Some(what), Some(dv)) = (collecting, current.as_mut()) {
+                if let Some((text, _)) = formula.as_mut() {
+                    text.push_str(t);
+                } else if let (Some(what), Some(dv)) = (collecting, current.as_mut()) {
                     push_field(dv, what, t);
                 }
             }
             Event::GeneralRef(ref r) => {
-                if let (Some(what), Some(dv)) = (collecting, current.as_mut()) {
+                if let Some((text, _)) = formula.as_mut() {
+                    push_ref(text, r);
+                } else if let (Some(what), Some(dv)) = (collecting, current.as_mut()) {
                     let mut s = String::new();
                     push_ref(&mut s, r);
                     push_field(dv, what, &s);
@@ -235,6 +359,11 @@ fn scan_sheet_meta(xml: &[u8], grid: &mut Grid) -> Result<Vec<RawValidation>> {
                         }
                         collecting = None;
                     }
+                    "f" if formula.is_some() => {
+                        if let Some((text, si)) = formula.take() {
+                            formulas.record(grid, current_cell, &text, si);
+                        }
+                    }
                     "formula1" | "f" | "sqref" => collecting = None,
                     _ => {}
                 }
@@ -243,7 +372,92 @@ fn scan_sheet_meta(xml: &[u8], grid: &mut Grid) -> Result<Vec<RawValidation>> {
             _ => {}
         }
     }
+    grid.locks = collect_styles.then_some(locks);
     Ok(dvs)
+}
+
+/// Interned sets of the sheets formulas read from.
+#[derive(Default)]
+struct FormulaRefs {
+    /// Sorted sheet names -> index into `grid.formula_sources`.
+    sets: HashMap<Vec<String>, u32>,
+    /// Shared formula index (`si`) -> its master's set.
+    shared: HashMap<String, u32>,
+}
+
+impl FormulaRefs {
+    fn record(&mut self, grid: &mut Grid, cell: (u32, u32), text: &str, si: Option<String>) {
+        let sheets = referenced_sheets(text);
+        if sheets.is_empty() {
+            return;
+        }
+        let next = grid.formula_sources.len() as u32;
+        let index = *self.sets.entry(sheets.clone()).or_insert_with(|| {
+            grid.formula_sources.push(sheets);
+            next
+        });
+        grid.formula_refs.insert(cell, index);
+        if let Some(si) = si {
+            self.shared.insert(si, index);
+        }
+    }
+}
+
+/// The sheet names (lower-cased, sorted) a formula refers to:
+/// `'START HERE'!$A$13`, `Questions!B3`, `VLOOKUP(A1,'It''s'!A:B,2,0)`.
+pub fn referenced_sheets(formula: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let chars: Vec<char> = formula.chars().collect();
+    let mut i = 0;
+    let mut in_string = false;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '"' {
+            in_string = !in_string;
+            i += 1;
+            continue;
+        }
+        if in_string {
+            i += 1;
+            continue;
+        }
+        if c == '\'' {
+            // A quoted sheet name: up to the closing quote ('' escapes a quote).
+            let mut name = String::new();
+            let mut j = i + 1;
+            while j < chars.len() {
+                if chars[j] == '\'' {
+                    if chars.get(j + 1) == Some(&'\'') {
+                        name.push('\'');
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                name.push(chars[j]);
+                j += 1;
+            }
+            if chars.get(j + 1) == Some(&'!') {
+                out.push(name.to_lowercase());
+            }
+            i = j + 1;
+            continue;
+        }
+        if c == '!' {
+            // An unquoted name: the identifier characters before the `!`.
+            let mut j = i;
+            while j > 0 && (chars[j - 1].is_alphanumeric() || matches!(chars[j - 1], '_' | '.')) {
+                j -= 1;
+            }
+            if j < i {
+                out.push(chars[j..i].iter().collect::<String>().to_lowercase());
+            }
+        }
+        i += 1;
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 fn push_field(dv: &mut RawValidation, what: &str, text: &str) {
@@ -257,17 +471,22 @@ fn push_field(dv: &mut RawValidation, what: &str, text: &str) {
     }
 }
 
-fn scan_col(e: &quick_xml::events::BytesStart, grid: &mut Grid) {
+fn scan_col(e: &quick_xml::events::BytesStart, grid: &mut Grid, locks: Option<&mut Locks>) {
     let min: u32 = attr(e, "min").and_then(|v| v.parse().ok()).unwrap_or(0);
     let max: u32 = attr(e, "max").and_then(|v| v.parse().ok()).unwrap_or(min);
+    if min == 0 || max < min {
+        return;
+    }
     let zero_width = attr(e, "width")
         .and_then(|w| w.parse::<f64>().ok())
         .is_some_and(|w| w <= 0.01)
         && is_true(attr(e, "customWidth"));
-    if (is_true(attr(e, "hidden")) || zero_width) && min >= 1 {
-        // A hidden range reaching column XFD marks "everything to the right".
-        for c in min..=max.min(min + 4096) {
-            grid.hidden_cols.insert(c - 1);
+    if is_true(attr(e, "hidden")) || zero_width {
+        grid.hidden_cols.push((min - 1, max - 1));
+    }
+    if let Some(locks) = locks {
+        if let Some(style) = attr(e, "style").and_then(|s| s.parse().ok()) {
+            locks.col_styles.push((min - 1, max - 1, style));
         }
     }
 }
@@ -276,15 +495,25 @@ fn is_true(v: Option<String>) -> bool {
     matches!(v.as_deref(), Some("1") | Some("true"))
 }
 
-/// The list values of a range on a grid (column-wise, then row-wise).
+/// The most values a dropdown list is read with (a list range such as
+/// `$A$1:$XFD$1048576` must not be walked cell by cell).
+const MAX_LIST_VALUES: usize = 1_000;
+
+/// The list values of a range on a grid (row by row), visiting only the
+/// cells that exist.
 pub fn range_values(grid: &Grid, range: &CellRange) -> Vec<String> {
     let mut out = Vec::new();
-    let r2 = range.r2.min(grid.height());
-    for r in range.r1..=r2 {
-        for c in range.c1..=range.c2 {
-            let v = grid.cell(r, c).trim();
+    for r in grid.rows_between(range.r1, range.r2) {
+        for (c, v) in grid.row_cells(r) {
+            if *c < range.c1 || *c > range.c2 {
+                continue;
+            }
+            let v = v.trim();
             if !v.is_empty() {
                 out.push(v.to_owned());
+                if out.len() >= MAX_LIST_VALUES {
+                    return out;
+                }
             }
         }
     }

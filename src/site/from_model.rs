@@ -3,38 +3,18 @@
 //! and documents keep only title, kind, access and dates, `nda` controls keep
 //! only title, criteria and status.
 
-use std::path::Path;
-
-use anyhow::Result;
 use chrono::NaiveDate;
 
 use super::public::*;
-use crate::diag::{Finding, Severity};
+use super::safe;
 use crate::model::{self, Project, Visibility};
 
 /// The order in which the system's components are shown.
 const BOUNDARY_ORDER: [&str; 5] = ["services", "infrastructure", "people", "procedures", "data"];
 
-/// Loads `data/` and keeps what may be published. Data errors stop the build
-/// (a broken visibility must never publish an item): they are listed, as
-/// `vouch check` would.
-pub fn load_view(root: &Path, build_date: NaiveDate) -> Result<PublicView> {
-    let (project, findings) = model::load(root)?;
-    let errors: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .collect();
-    if !errors.is_empty() {
-        let shown: Vec<String> = errors.iter().take(5).map(|f| f.to_string()).collect();
-        anyhow::bail!(
-            "the data has {} error(s); fix them first (`vouch check` lists them all):\n  {}",
-            errors.len(),
-            shown.join("\n  ")
-        );
-    }
-    Ok(public_view(&project, build_date))
-}
-
+/// The public view of a loaded project. `vouch build` validates the project
+/// first (`check::validate`): a project with errors is never published
+/// unless `--allow-errors`, and then unreadable visibilities count as internal.
 pub fn public_view(p: &Project, build_date: NaiveDate) -> PublicView {
     PublicView {
         build_date,
@@ -44,6 +24,8 @@ pub fn public_view(p: &Project, build_date: NaiveDate) -> PublicView {
         documents: p.documents.iter().filter_map(document).collect(),
         subprocessors: p.subprocessors.iter().filter_map(subprocessor).collect(),
         updates: p.updates.iter().filter_map(update).collect(),
+        // Filled by the build from `answers/` (see `faq::load`).
+        faq: Vec::new(),
     }
 }
 
@@ -61,8 +43,8 @@ fn company(p: &Project) -> Company {
     );
     Company {
         name: c.name.clone(),
-        website: c.website.clone(),
-        security_contact: c.security_contact.clone(),
+        website: safe::allowed(&Some(c.website.clone())).unwrap_or_default(),
+        security_contact: safe_contact(&c.security_contact),
         logo: c.logo.clone(),
         description: c.description.clone(),
         boundaries,
@@ -73,10 +55,12 @@ fn company(p: &Project) -> Company {
             .iter()
             .map(|k| k.as_str().to_string())
             .collect(),
-        request_access_url: c.trust_center.request_access_url.clone(),
+        // A link scheme other than https/http/mailto is never published
+        // (`vouch check` reports it).
+        request_access_url: safe::allowed(&c.trust_center.request_access_url),
         security_txt_lifetime_days: c.trust_center.security_txt_lifetime_days.unwrap_or(365),
         preferred_languages: c.trust_center.preferred_languages.clone(),
-        vulnerability_policy_url: c.trust_center.vulnerability_policy_url.clone(),
+        vulnerability_policy_url: safe::allowed(&c.trust_center.vulnerability_policy_url),
     }
 }
 
@@ -165,7 +149,7 @@ fn subprocessor(s: &model::Subprocessor) -> Option<Subprocessor> {
         data: s.data.clone(),
         location: s.location.join("; "),
         since: s.since?,
-        website: s.website.clone(),
+        website: safe::allowed(&s.website),
     })
 }
 
@@ -179,4 +163,15 @@ fn update(u: &model::Update) -> Option<Update> {
         date: u.date?,
         body: u.body.clone(),
     })
+}
+
+/// The security contact: an email address, or a URL with an allowed scheme
+/// (anything else is dropped; `vouch check` reports it).
+fn safe_contact(contact: &str) -> String {
+    let is_email = contact.contains('@') && safe::scheme(contact).is_none();
+    if is_email || safe::is_allowed_url(contact) && safe::scheme(contact).is_some() {
+        contact.to_string()
+    } else {
+        String::new()
+    }
 }

@@ -18,6 +18,8 @@ pub struct PublicView {
     pub documents: Vec<Document>,
     pub subprocessors: Vec<Subprocessor>,
     pub updates: Vec<Update>,
+    /// The security FAQ: the answer library's public entries.
+    pub faq: Vec<FaqEntry>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -117,6 +119,25 @@ pub struct Update {
     pub date: NaiveDate,
     /// Markdown.
     pub body: String,
+}
+
+/// A public answer-library entry, as the FAQ shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FaqEntry {
+    pub id: String,
+    /// The entry's `topic`, else a label from its file name.
+    pub topic: String,
+    pub question: String,
+    /// `Yes`, `No`, `N/A` or free text.
+    pub answer: String,
+    /// The explanation (the entry's `comment`).
+    pub comment: String,
+    /// Ids of the public controls it rests on (nda and internal ones are
+    /// never named).
+    pub controls: Vec<String>,
+    /// Its TSC criteria and those of its public and nda controls, in
+    /// catalog order.
+    pub criteria: Vec<String>,
 }
 
 impl Report {

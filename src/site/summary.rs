@@ -35,15 +35,48 @@ pub fn latest_audit(view: &PublicView) -> Value {
             .filter(|r| r.is_soc() && r.covered_until() == latest.covered_until())
             .find_map(|r| r.details.as_ref())
     });
+    let auditor = source.and_then(|d| d.auditor.clone());
+    let opinion = source.and_then(|d| d.opinion.clone());
     let until = latest.covered_until().unwrap_or(view.build_date);
     let age = (view.build_date - until).num_days();
-    let (freshness, label) = if age < AGEING_AFTER_DAYS {
+    let (freshness, freshness_label) = if age < AGEING_AFTER_DAYS {
         ("fresh", "Current")
     } else if age < STALE_AFTER_DAYS {
         ("ageing", "Ageing")
     } else {
         ("stale", "Out of date")
     };
+    let reading = opinion.as_deref().map(read_opinion);
+    // Current only with an auditor, an opinion that is not adverse or a
+    // disclaimer, and a period that ended less than 12 months ago.
+    let (status, status_label) = match (&auditor, &reading) {
+        (_, Some(o)) if o.kind == "adverse" => ("adverse", "Adverse opinion"),
+        (_, Some(o)) if o.kind == "disclaimer" => ("adverse", "Disclaimer of opinion"),
+        _ if freshness != "fresh" => (freshness, freshness_label),
+        (Some(_), Some(_)) => ("current", "Current"),
+        _ => ("unverified", "Auditor's opinion not published"),
+    };
+    let mut notes: Vec<&str> = Vec::new();
+    if let Some(o) = &reading {
+        if o.kind == "qualified" {
+            notes.push("Qualified opinion");
+        }
+        if o.exceptions {
+            notes.push("Exception noted");
+        }
+    }
+    let latest_index = view
+        .reports
+        .iter()
+        .position(|r| std::ptr::eq(r, latest))
+        .unwrap_or(0);
+    let bridge = bridges_of(view, latest_index)
+        .into_iter()
+        .filter_map(|i| {
+            let b = &view.reports[i];
+            Some((b.period_end.or(b.valid_until).or(b.issued)?, b))
+        })
+        .max_by_key(|(d, _)| *d);
     json!({
         "title": latest.title,
         "kind": latest.kind,
@@ -54,12 +87,79 @@ pub fn latest_audit(view: &PublicView) -> Value {
         "as_of": latest.as_of.map(|d| d.to_string()),
         "issued": latest.issued.map(|d| d.to_string()),
         "categories": latest.categories.iter().map(|c| public::category_label(c)).collect::<Vec<_>>(),
-        "auditor": source.and_then(|d| d.auditor.clone()),
-        "opinion": source.and_then(|d| d.opinion.clone()),
+        "auditor": auditor,
+        "opinion": opinion,
+        "opinion_kind": reading.as_ref().map(|o| o.kind),
+        "opinion_notes": notes,
         "age_days": age,
         "freshness": freshness,
-        "freshness_label": label,
+        "freshness_label": freshness_label,
+        "current": status == "current",
+        "status": status,
+        "status_label": status_label,
+        "bridge": bridge.map(|(until, b)| json!({
+            "title": b.title,
+            "until": until.to_string(),
+        })),
     })
+}
+
+/// How an auditor's opinion reads: its kind and whether it notes exceptions.
+pub struct OpinionReading {
+    /// `unqualified`, `qualified`, `adverse`, `disclaimer` or `other`.
+    pub kind: &'static str,
+    pub exceptions: bool,
+}
+
+/// Reads free-text opinions such as "unqualified", "Qualified (CC6.2)",
+/// "Unqualified, exceptions noted" or "no exceptions".
+pub fn read_opinion(opinion: &str) -> OpinionReading {
+    let text = opinion.to_lowercase();
+    let kind = if text.contains("unqualified") || text.contains("unmodified") {
+        "unqualified"
+    } else if text.contains("qualified") || text.contains("modified") {
+        "qualified"
+    } else if text.contains("adverse") {
+        "adverse"
+    } else if text.contains("disclaim") {
+        "disclaimer"
+    } else {
+        "other"
+    };
+    let exceptions = text.contains("exception")
+        && !text.contains("no exception")
+        && !text.contains("without exception");
+    OpinionReading { kind, exceptions }
+}
+
+/// The bridge letters that extend the report at `index`: each bridge
+/// letter extends the latest SOC report (SOC 2 Type II first) whose
+/// period ends on or before the letter's own period starts.
+pub fn bridges_of(view: &PublicView, index: usize) -> Vec<usize> {
+    (0..view.reports.len())
+        .filter(|&b| bridged_report(view, b) == Some(index))
+        .collect()
+}
+
+/// The report a bridge letter extends, if it is one and one is listed.
+pub fn bridged_report(view: &PublicView, bridge: usize) -> Option<usize> {
+    let letter = &view.reports[bridge];
+    if letter.kind != "bridge-letter" {
+        return None;
+    }
+    let starts = letter.period_start.or(letter.as_of).or(letter.issued)?;
+    view.reports
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.is_soc())
+        .filter_map(|(i, r)| Some((i, r, r.period_end.or(r.as_of)?)))
+        .filter(|(_, _, end)| *end <= starts)
+        .max_by(|(_, a, ea), (_, b, eb)| {
+            ea.cmp(eb)
+                .then_with(|| soc_rank(&a.kind).cmp(&soc_rank(&b.kind)))
+                .then_with(|| b.title.cmp(&a.title))
+        })
+        .map(|(i, _, _)| i)
 }
 
 /// SOC 2 Type II outranks Type I outranks SOC 3 for the same period.
@@ -143,79 +243,6 @@ pub fn status_label(status: &str) -> &str {
     }
 }
 
-/// Controls grouped by TSC category then criterion group (each control
-/// under its first listed criterion: the author's primary one), as one flat
-/// list of `rows` in display order. The first row of a category or group
-/// carries `category` / `group`, the last one `group_end` / `category_end`:
-/// templates render it with a single loop, which Tera does much faster than
-/// nested loops over data from `load_data`.
-pub fn controls_json(view: &PublicView) -> Value {
-    use std::collections::BTreeMap;
-    type Key = (usize, Vec<u32>);
-    let mut groups: BTreeMap<Key, (String, Vec<&public::Control>)> = BTreeMap::new();
-    for c in &view.controls {
-        let group = c
-            .criteria
-            .first()
-            .map(|id| public::criterion_group(id).to_string())
-            .unwrap_or_else(|| "other".to_string());
-        groups
-            .entry(public::criterion_order(&group))
-            .or_insert_with(|| (group, Vec::new()))
-            .1
-            .push(c);
-    }
-    let mut categories: Vec<Value> = Vec::new();
-    let mut rows: Vec<Value> = Vec::new();
-    let group_list: Vec<(String, Vec<&public::Control>)> = groups.into_values().collect();
-    for (g, (group, mut items)) in group_list.iter().cloned().enumerate() {
-        items.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.title.cmp(&b.title)));
-        let category = public::criterion_category(&group);
-        let new_category = g == 0 || public::criterion_category(&group_list[g - 1].0) != category;
-        let last_in_category = g + 1 == group_list.len()
-            || public::criterion_category(&group_list[g + 1].0) != category;
-        if new_category {
-            categories.push(json!({
-                "id": category,
-                "label": public::category_label(category),
-                "count": 0,
-            }));
-        }
-        if let Some(cat) = categories.last_mut() {
-            let count = cat["count"].as_u64().unwrap_or(0) + items.len() as u64;
-            cat["count"] = json!(count);
-        }
-        let n = items.len();
-        for (i, c) in items.into_iter().enumerate() {
-            let mut criteria = c.criteria.clone();
-            criteria.sort_by_key(|id| public::criterion_order(id));
-            rows.push(json!({
-                "category": (new_category && i == 0).then(|| json!({
-                    "id": category,
-                    "label": public::category_label(category),
-                })),
-                "group": (i == 0).then(|| json!({
-                    "id": group,
-                    "title": public::group_title(&group),
-                    "count": n,
-                })),
-                "group_end": i + 1 == n,
-                "category_end": i + 1 == n && last_in_category,
-                "id": c.id,
-                "title": c.title,
-                "description": c.description,
-                "criteria": criteria,
-                "domain": c.domain,
-                "status": c.status,
-                "status_label": status_label(&c.status),
-                "last_tested": c.last_tested.map(|d| d.to_string()),
-                "listed_only": c.listed_only,
-            }));
-        }
-    }
-    json!({ "total": view.controls.len(), "categories": categories, "rows": rows })
-}
-
 pub fn subprocessors_json(view: &PublicView) -> Value {
     let mut subs: Vec<_> = view.subprocessors.iter().collect();
     subs.sort_by(|a, b| {
@@ -269,6 +296,7 @@ mod tests {
             documents: vec![],
             subprocessors: vec![],
             updates: vec![],
+            faq: vec![],
         }
     }
 
@@ -326,5 +354,66 @@ mod tests {
         assert_eq!(audit["auditor"], "Audit LLP");
         let older = view(end, vec![report("soc2-type2", "nda", end, None)]);
         assert_eq!(latest_audit(&older)["auditor"], Value::Null);
+    }
+
+    #[test]
+    fn opinions_are_read_honestly() {
+        let r = read_opinion("Unqualified");
+        assert_eq!((r.kind, r.exceptions), ("unqualified", false));
+        let r = read_opinion("qualified, exceptions noted");
+        assert_eq!((r.kind, r.exceptions), ("qualified", true));
+        assert!(!read_opinion("unqualified, no exceptions noted").exceptions);
+        assert_eq!(read_opinion("Adverse").kind, "adverse");
+        assert_eq!(read_opinion("Disclaimer of opinion").kind, "disclaimer");
+    }
+
+    #[test]
+    fn current_needs_auditor_opinion_and_a_fresh_period() {
+        let end = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+        let gated = view(
+            end + Duration::days(30),
+            vec![report("soc2-type2", "nda", end, None)],
+        );
+        let audit = latest_audit(&gated);
+        assert_eq!(audit["status"], "unverified");
+        assert_eq!(audit["current"], false);
+        let public = view(
+            end + Duration::days(30),
+            vec![report("soc2-type2", "public", end, Some("Audit LLP"))],
+        );
+        assert_eq!(latest_audit(&public)["status"], "current");
+        let old = view(
+            end + Duration::days(400),
+            vec![report("soc2-type2", "public", end, Some("Audit LLP"))],
+        );
+        assert_eq!(latest_audit(&old)["status"], "ageing");
+    }
+
+    #[test]
+    fn a_bridge_letter_extends_the_report_that_ends_before_it() {
+        let end = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+        let mut bridge = report("bridge-letter", "request", end + Duration::days(120), None);
+        bridge.period_start = Some(end + Duration::days(1));
+        let older = report("soc2-type2", "nda", end - Duration::days(365), None);
+        let v = view(
+            end + Duration::days(130),
+            vec![
+                report("soc3", "public", end, Some("Audit LLP")),
+                report("soc2-type2", "nda", end, None),
+                older,
+                bridge,
+            ],
+        );
+        assert_eq!(
+            bridged_report(&v, 3),
+            Some(1),
+            "the SOC 2 of the period before"
+        );
+        assert_eq!(bridges_of(&v, 1), vec![3]);
+        assert_eq!(bridged_report(&v, 0), None, "not a bridge letter");
+        assert_eq!(
+            latest_audit(&v)["bridge"]["until"],
+            (end + Duration::days(120)).to_string()
+        );
     }
 }

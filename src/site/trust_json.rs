@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use super::public::{self, PublicView};
 
 /// Bumped on any incompatible change of the shape below.
-pub const SCHEMA_VERSION: &str = "1.0";
+pub const SCHEMA_VERSION: &str = "1.1";
 
 pub fn build(view: &PublicView, base_url: &str) -> Value {
     let base = base_url.trim_end_matches('/');
@@ -70,6 +70,17 @@ pub fn build(view: &PublicView, base_url: &str) -> Value {
             "location": s.location,
             "since": s.since.to_string(),
             "website": s.website,
+        })).collect::<Vec<_>>(),
+        // Public answer-library entries only (since 1.1).
+        "faq": view.faq.iter().map(|e| json!({
+            "id": e.id,
+            "topic": e.topic,
+            "question": e.question,
+            "answer": e.answer,
+            "explanation": e.comment,
+            "controls": e.controls,
+            "criteria": e.criteria,
+            "url": format!("{base}/faq/#{}", super::faq_page::anchor(e)),
         })).collect::<Vec<_>>(),
     })
 }

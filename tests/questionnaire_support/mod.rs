@@ -3,6 +3,8 @@
 //! ../shared/questionnaires/SOURCES.md), plus helpers to compare workbooks.
 #![allow(dead_code)]
 
+pub mod lookalikes;
+
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Write};
 use std::path::Path;
@@ -21,16 +23,31 @@ pub fn caiq_like(path: &Path) {
     let mut book = Workbook::new();
     let intro = book.add_worksheet();
     intro.set_name("Introduction").unwrap();
-    intro
-        .write_string(0, 0, "Consensus Assessments Initiative Questionnaire")
-        .unwrap();
+    // A title row that reads like a header ("...QUESTIONNAIRE") above
+    // instruction sentences: none of them is a question.
+    intro.write_string(0, 0, "v4.0.3").unwrap();
     intro
         .write_string(
-            2,
             0,
-            "Answer Yes, No or N/A in column C and describe the implementation.",
+            1,
+            "CONSENSUS ASSESSMENTS INITIATIVE QUESTIONNAIRE v4.0.3",
         )
         .unwrap();
+    intro.write_string(1, 0, "Introduction").unwrap();
+    let lines = [
+        "This tab describes the questionnaire and how each column is meant to be completed by the provider.",
+        "Each question is identified by a domain prefix and a number, such as A&A-01.1 for the first one.",
+        "The provider must respond with Yes, No or NA in the answer column for every question listed.",
+        "A Yes answer indicates that the portion of the control in question is met by the provider.",
+        "A No answer indicates that the portion of the control in question is not met by the provider.",
+        "A NA answer indicates that the portion of the control in question does not apply at all.",
+        "Describe the implementation in the implementation description column where it helps the reader.",
+        "Control ownership is chosen from the list offered in the ownership column of each question.",
+    ];
+    for (i, line) in lines.iter().enumerate() {
+        intro.write_string(3 + i as u32, 0, *line).unwrap();
+    }
+    intro.write_string(12, 0, "End of Introduction").unwrap();
     intro.protect();
 
     let sheet = book.add_worksheet();

@@ -91,6 +91,138 @@ pub struct Content {
     pub page_by_rel: BTreeMap<String, usize>,
 }
 
+/// Page front matter keys: Zola's, less those the engine does not support.
+pub const PAGE_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "weight",
+    "slug",
+    "path",
+    "template",
+    "draft",
+    "render",
+    "extra",
+    "authors",
+    "in_search_index",
+];
+
+/// Section front matter keys: Zola's, less those the engine does not support.
+pub const SECTION_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "sort_by",
+    "weight",
+    "template",
+    "page_template",
+    "render",
+    "generate_feeds",
+    "extra",
+    "in_search_index",
+    "insert_anchor_links",
+];
+
+/// Zola keys the builtin engine does not implement: an error that says so,
+/// rather than a silently different site.
+const UNSUPPORTED_KEYS: &[&str] = &[
+    "aliases",
+    "taxonomies",
+    "redirect_to",
+    "transparent",
+    "paginate_by",
+    "paginate_path",
+    "paginate_reversed",
+];
+
+/// A problem in a content file's front matter: 1-based line in the file,
+/// the key (if any) and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrontProblem {
+    pub line: usize,
+    pub key: Option<String>,
+    pub message: String,
+}
+
+/// Every problem in the front matter of a content file (`section`: an
+/// `_index.md`): TOML syntax, unknown keys (with the closest valid key),
+/// keys the builtin engine does not support. Zola too rejects unknown keys.
+pub fn front_matter_problems(text: &str, section: bool) -> Vec<FrontProblem> {
+    let problem = |line, key: Option<&str>, message: String| FrontProblem {
+        line,
+        key: key.map(str::to_string),
+        message,
+    };
+    let front = match split_front_matter(text) {
+        Ok((front, _)) => front,
+        Err(e) => return vec![problem(1, None, e.to_string())],
+    };
+    // The front matter starts on line 2, after the opening +++.
+    let table: toml::Table = match toml::from_str(front) {
+        Ok(t) => t,
+        Err(e) => {
+            let line = e
+                .span()
+                .map(|s| front[..s.start.min(front.len())].matches('\n').count() + 2)
+                .unwrap_or(1);
+            let msg = e.message().lines().next().unwrap_or("invalid TOML").trim();
+            return vec![problem(line, None, format!("invalid front matter: {msg}"))];
+        }
+    };
+    let known = if section { SECTION_KEYS } else { PAGE_KEYS };
+    let mut out = Vec::new();
+    for key in table.keys() {
+        if known.contains(&key.as_str()) {
+            continue;
+        }
+        let line = front_key_line(front, key);
+        let message = if UNSUPPORTED_KEYS.contains(&key.as_str()) {
+            "not supported by the builtin engine (see docs/site.md; or build with --engine zola)"
+                .to_string()
+        } else {
+            match crate::diag::did_you_mean(key, known) {
+                Some(s) => format!("unknown key (did you mean {s:?}?)"),
+                None => format!("unknown key (expected one of: {})", known.join(", ")),
+            }
+        };
+        out.push(problem(line, Some(key), message));
+    }
+    for key in ["date", "updated"] {
+        if let Some(value) = table.get(key) {
+            if let Err(e) = date_string(value) {
+                out.push(problem(
+                    front_key_line(front, key),
+                    Some(key),
+                    e.to_string(),
+                ));
+            }
+        }
+    }
+    out.sort_by_key(|p| p.line);
+    out
+}
+
+/// The line in the file of a top-level `key = ...` of the front matter.
+fn front_key_line(front: &str, key: &str) -> usize {
+    for (i, line) in front.lines().enumerate() {
+        let t = line.trim_start();
+        if t.starts_with('[') {
+            break;
+        }
+        let bare = t.trim_start_matches(['"', '\'']);
+        if let Some(rest) = bare.strip_prefix(key) {
+            if rest
+                .trim_start_matches(['"', '\''])
+                .trim_start()
+                .starts_with('=')
+            {
+                return i + 2;
+            }
+        }
+    }
+    1
+}
+
 /// Splits `+++\nTOML\n+++\nbody`; a file without front matter is all body.
 pub fn split_front_matter(text: &str) -> Result<(&str, &str)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -122,7 +254,16 @@ impl Content {
                 continue;
             }
             let text = std::str::from_utf8(bytes)
-                .map_err(|_| anyhow::anyhow!("content/{rel}: not UTF-8 text"))?;
+                .map_err(|_| anyhow::anyhow!("content/{rel}: error: not UTF-8 text"))?;
+            let section = rel == "_index.md" || rel.ends_with("/_index.md");
+            if let Some(p) = front_matter_problems(text, section).first() {
+                let key = p
+                    .key
+                    .as_deref()
+                    .map(|k| format!("{k}: "))
+                    .unwrap_or_default();
+                bail!("content/{rel}:{}: error: {key}{}", p.line, p.message);
+            }
             content
                 .add_file(rel, text)
                 .with_context(|| format!("content/{rel}"))?;
@@ -446,16 +587,19 @@ fn date_string(value: &toml::Value) -> Result<String> {
         toml::Value::String(s) => s.clone(),
         _ => bail!("expected a date such as 2026-08-20"),
     };
-    if s.len() < 10 || chrono::NaiveDate::parse_from_str(&s[..10], "%Y-%m-%d").is_err() {
+    // `get` rather than slicing: a non-ASCII character may straddle byte 10.
+    let head = s.get(..10).unwrap_or("");
+    if chrono::NaiveDate::parse_from_str(head, "%Y-%m-%d").is_err() {
         bail!("{s:?} is not a date such as 2026-08-20");
     }
     Ok(s)
 }
 
 fn split_date_prefix(stem: &str) -> (Option<String>, &str) {
-    if stem.len() > 11 {
-        let (head, rest) = stem.split_at(10);
-        if chrono::NaiveDate::parse_from_str(head, "%Y-%m-%d").is_ok()
+    // A date is ASCII: when byte 10 is not a character boundary there is none.
+    if let (Some(head), Some(rest)) = (stem.get(..10), stem.get(10..)) {
+        if rest.len() > 1
+            && chrono::NaiveDate::parse_from_str(head, "%Y-%m-%d").is_ok()
             && (rest.starts_with('-') || rest.starts_with('_'))
         {
             return (Some(head.to_string()), &rest[1..]);
@@ -540,5 +684,11 @@ mod tests {
             (Some("2026-08-20".to_string()), "hello")
         );
         assert_eq!(split_date_prefix("hello"), (None, "hello"));
+        // Non-ASCII names and dates never panic (byte 10 inside a character).
+        assert_eq!(
+            split_date_prefix("aéééééxyz-note"),
+            (None, "aéééééxyz-note")
+        );
+        assert!(date_string(&toml::Value::String("2026-03-0€x".into())).is_err());
     }
 }

@@ -191,11 +191,45 @@ fn output_rel(path: &str) -> String {
     }
 }
 
-fn render_sections(tera: &Tera, site: &SiteView, config: &Value, w: &mut Writer) -> Result<()> {
-    for section in site.content.sections.values() {
-        if !section.front.render {
-            continue;
+/// Runs `f` over `items` on a few threads (rendering is CPU-bound and
+/// every page is independent), keeping the items' order in the results.
+fn parallel_map<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> Result<R> + Sync,
+) -> Result<Vec<R>> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8);
+    if threads == 1 || items.len() < 2 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Result<Vec<R>>>()))
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for handle in handles {
+            let part = handle
+                .join()
+                .map_err(|_| anyhow!("a render thread panicked"))??;
+            out.extend(part);
         }
+        Ok(out)
+    })
+}
+
+fn render_sections(tera: &Tera, site: &SiteView, config: &Value, w: &mut Writer) -> Result<()> {
+    let sections: Vec<_> = site
+        .content
+        .sections
+        .values()
+        .filter(|s| s.front.render)
+        .collect();
+    let rendered = parallel_map(&sections, |section| {
         let template = section.front.template.clone().unwrap_or_else(|| {
             if section_dir(&section.rel).is_empty() {
                 "index.html".to_string()
@@ -216,17 +250,21 @@ fn render_sections(tera: &Tera, site: &SiteView, config: &Value, w: &mut Writer)
             context,
             &format!("content/{}", section.rel),
         )?;
-        w.write(&output_rel(&section.path), html)?;
+        Ok((output_rel(&section.path), html))
+    })?;
+    for (rel, html) in rendered {
+        w.write(&rel, html)?;
         w.report.sections += 1;
     }
     Ok(())
 }
 
 fn render_pages(tera: &Tera, site: &SiteView, config: &Value, w: &mut Writer) -> Result<()> {
-    for (i, page) in site.content.pages.iter().enumerate() {
-        if !page.front.render {
-            continue;
-        }
+    let pages: Vec<usize> = (0..site.content.pages.len())
+        .filter(|&i| site.content.pages[i].front.render)
+        .collect();
+    let rendered = parallel_map(&pages, |&i| {
+        let page = &site.content.pages[i];
         let template = page
             .front
             .template
@@ -246,7 +284,10 @@ fn render_pages(tera: &Tera, site: &SiteView, config: &Value, w: &mut Writer) ->
             "lang": site.config.default_language,
         });
         let html = render(tera, &template, context, &format!("content/{}", page.rel))?;
-        w.write(&output_rel(&page.path), html)?;
+        Ok((output_rel(&page.path), html))
+    })?;
+    for (rel, html) in rendered {
+        w.write(&rel, html)?;
         w.report.pages += 1;
     }
     Ok(())
@@ -255,11 +296,10 @@ fn render_pages(tera: &Tera, site: &SiteView, config: &Value, w: &mut Writer) ->
 /// 404.html, feeds, sitemap.xml and robots.txt.
 fn render_extras(tera: &Tera, site: &SiteView, config: &Value, w: &mut Writer) -> Result<()> {
     let has = |name: &str| tera.get_template_names().any(|n| n == name);
+    // As in Zola: the 404 page knows no current path or URL.
     let base = json!({
         "config": config,
         "lang": site.config.default_language,
-        "current_path": "/404.html",
-        "current_url": format!("{}/404.html", site.config.base_url),
     });
     if has("404.html") {
         let html = render(tera, "404.html", base, "404.html")?;

@@ -23,17 +23,34 @@ impl Tree {
         Tree::default()
     }
 
-    /// Every file under `dir` (absent is an empty tree).
+    /// Every file under `dir` (absent is an empty tree). Symlinks must stay
+    /// inside `dir`.
     pub fn read_dir(dir: &Path) -> Result<Tree> {
         let mut tree = Tree::new();
         if dir.is_dir() {
-            tree.add_dir(dir, "")?;
+            tree.add_dir_within(dir, "", dir)?;
         }
         Ok(tree)
     }
 
-    /// Adds every file of `dir` under `prefix` (e.g. `themes/vouch/`).
+    /// Adds every file of `dir` under `prefix` (e.g. `themes/vouch/`);
+    /// symlinks must stay inside `dir`.
     pub fn add_dir(&mut self, dir: &Path, prefix: &str) -> Result<()> {
+        self.add_dir_within(dir, prefix, dir)
+    }
+
+    /// Adds every file of `dir` under `prefix`, refusing (with an error
+    /// naming it) `dir` or any entry that resolves outside `root` through a
+    /// symlink: the project's files never pull in files from elsewhere.
+    pub fn add_dir_within(&mut self, dir: &Path, prefix: &str, root: &Path) -> Result<()> {
+        let shown = |p: &Path| {
+            p.strip_prefix(root)
+                .unwrap_or(p)
+                .to_string_lossy()
+                .into_owned()
+        };
+        crate::guard::resolve_inside(root, dir, &shown(dir))
+            .map_err(|msg| anyhow::anyhow!("{}: error: {msg}", shown(dir)))?;
         let mut entries: Vec<_> = std::fs::read_dir(dir)
             .with_context(|| format!("cannot read {}", dir.display()))?
             .collect::<std::io::Result<_>>()
@@ -42,12 +59,24 @@ impl Tree {
         for entry in entries {
             let name = entry.file_name().to_string_lossy().into_owned();
             let rel = format!("{prefix}{name}");
-            if entry.file_type()?.is_dir() {
-                self.add_dir(&entry.path(), &format!("{rel}/"))?;
-            } else {
-                let bytes = std::fs::read(entry.path())
-                    .with_context(|| format!("cannot read {}", entry.path().display()))?;
+            let path = entry.path();
+            let mut kind = entry.file_type()?;
+            if kind.is_symlink() {
+                crate::guard::resolve_inside(root, &path, &shown(&path))
+                    .map_err(|msg| anyhow::anyhow!("{}: error: {msg}", shown(&path)))?;
+                kind = std::fs::metadata(&path)?.file_type();
+            }
+            if kind.is_dir() {
+                self.add_dir_within(&path, &format!("{rel}/"), root)?;
+            } else if kind.is_file() {
+                let bytes = std::fs::read(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
                 self.files.insert(rel, bytes);
+            } else {
+                bail!(
+                    "{}: error: not a regular file or folder (a FIFO, socket or device is never read)",
+                    shown(&path)
+                );
             }
         }
         Ok(())
