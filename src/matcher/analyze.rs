@@ -26,6 +26,24 @@ const PHRASE_BOOST: f64 = 1.0;
 /// Sentences at or above this weight count for polarity.
 const POLARITY_MIN_WEIGHT: f64 = 0.6;
 
+/// How much of a question is analysed, in bytes (issue 11, finding 6):
+/// analysis costs grow faster than linearly with the number of distinct
+/// words, so a 10 MB cell would never finish. The longest real questions
+/// are a few hundred words; reports keep the full text.
+pub const MAX_ANALYSED_BYTES: usize = 8 * 1024;
+
+/// The first [`MAX_ANALYSED_BYTES`] of `text`, cut at a character boundary.
+pub fn analysed_part(text: &str) -> &str {
+    if text.len() <= MAX_ANALYSED_BYTES {
+        return text;
+    }
+    let mut end = MAX_ANALYSED_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 /// Permission axis of a text: "is X prohibited?" against "can X be done?".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Axis {
@@ -221,7 +239,7 @@ impl<'t> Analyzer<'t> {
 
     /// Analyses a question with sentence weighting.
     pub fn question(&self, text: &str) -> Analysis {
-        let text = self.as_second_person(text);
+        let text = self.as_second_person(analysed_part(text));
         let mut a = self.weighted(&weighted_sentences(&text));
         a.distinctive = self.distinctive(&text, &a);
         a
@@ -275,13 +293,16 @@ impl<'t> Analyzer<'t> {
 
     /// Analyses a library field: every sentence weighs the same.
     pub fn field(&self, text: &str) -> Analysis {
-        self.weighted(&[(fold(&self.as_second_person(text)), W_MAIN)])
+        self.weighted(&[(fold(&self.as_second_person(analysed_part(text))), W_MAIN)])
     }
 
     /// Only the terms of a secondary field (comment, tags): no polarity or
     /// similarity text, which keeps index building fast.
     pub fn side_field(&self, text: &str) -> Analysis {
-        self.weighted(&[(fold(&self.as_second_person(text)), W_BACKGROUND)])
+        self.weighted(&[(
+            fold(&self.as_second_person(analysed_part(text))),
+            W_BACKGROUND,
+        )])
     }
 
     fn weighted(&self, parts: &[(String, f64)]) -> Analysis {
@@ -521,6 +542,15 @@ fn title_case_runs(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn analysed_part_cuts_long_text_at_a_character_boundary() {
+        assert_eq!(analysed_part("short"), "short");
+        let text = "é".repeat(MAX_ANALYSED_BYTES);
+        let part = analysed_part(&text);
+        assert!(part.len() <= MAX_ANALYSED_BYTES && part.len() > MAX_ANALYSED_BYTES - 2);
+        assert!(text.starts_with(part));
+    }
 
     #[test]
     fn finds_the_question_after_a_preamble() {
