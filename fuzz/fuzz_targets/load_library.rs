@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use vouch::matcher::{MatchConfig, Matcher, Thesaurus};
+use vouch::matcher::{MatchConfig, Matcher};
 use vouch_fuzz::{parts, write_scratch};
 
 fuzz_target!(|data: &[u8]| {
@@ -25,9 +25,9 @@ fuzz_target!(|data: &[u8]| {
         assert!(f.file.contains(&name), "finding without the file: {f}");
     }
     let lib = lib.without_drafts();
-    let thesaurus = Thesaurus::builtin();
+    let thesaurus = vouch_fuzz::builtin_thesaurus();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
-    let matcher = Matcher::new(&lib, &thesaurus, MatchConfig::new(today));
+    let matcher = Matcher::new(&lib, thesaurus, MatchConfig::new(today));
     for entry in lib.entries.iter().take(3) {
         let m = matcher.answer(&entry.question);
         assert!((0.0..=1.0).contains(&m.confidence), "{m:?}");

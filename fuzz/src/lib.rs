@@ -27,6 +27,12 @@ pub fn write_scratch(name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
+/// The built-in thesaurus, parsed once.
+pub fn builtin_thesaurus() -> &'static Thesaurus {
+    static THESAURUS: OnceLock<Thesaurus> = OnceLock::new();
+    THESAURUS.get_or_init(Thesaurus::builtin)
+}
+
 /// A small answer library (a few entries of every kind) and the built-in
 /// thesaurus, loaded once.
 pub fn small_library() -> &'static (Library, Thesaurus) {
