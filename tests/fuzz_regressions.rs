@@ -98,3 +98,63 @@ fn a_truncated_xls_is_an_error_not_a_panic() {
     let err = assert_one_line_error(&o, "legacy.xls");
     assert!(err.contains("malformed"), "{err}");
 }
+
+/// Runs `vouch ARGS` in `dir` under `ulimit -v` (1 GiB) and a 60 s bound.
+fn run_bounded(dir: &Path, args: &[&str]) -> Output {
+    let mut child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 1048576 && exec \"$0\" \"$@\"")
+        .arg(util::binary())
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().ok();
+            child.wait().ok();
+            panic!("vouch {args:?} did not finish within 60 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+// read_text, 2026-11-30 (a timeout, 20 GB resident): a legacy XLS whose
+// directory chain loops back on itself made calamine append the same
+// sector forever. Rebuilt by hand: FAT in sector 0, the directory in
+// sector 1, and the FAT says sector 1 follows sector 1.
+#[cfg(unix)]
+#[test]
+fn an_xls_whose_directory_chain_loops_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut b = vec![0u8; 512 + 2 * 512];
+    b[..8].copy_from_slice(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
+    b[24..26].copy_from_slice(&0x3Eu16.to_le_bytes());
+    b[26..28].copy_from_slice(&3u16.to_le_bytes());
+    b[28..30].copy_from_slice(&0xFFFEu16.to_le_bytes());
+    b[30..32].copy_from_slice(&9u16.to_le_bytes()); // 512-byte sectors
+    b[32..34].copy_from_slice(&6u16.to_le_bytes());
+    b[44..48].copy_from_slice(&1u32.to_le_bytes()); // one FAT sector
+    b[48..52].copy_from_slice(&1u32.to_le_bytes()); // directory at sector 1
+    b[60..64].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
+    b[68..72].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
+    for slot in b[76..512].chunks_mut(4) {
+        slot.copy_from_slice(&0xFFFF_FFFFu32.to_le_bytes());
+    }
+    b[76..80].copy_from_slice(&0u32.to_le_bytes()); // the FAT is sector 0
+    b[512..516].copy_from_slice(&0xFFFF_FFFDu32.to_le_bytes()); // sector 0: FAT
+    b[516..520].copy_from_slice(&1u32.to_le_bytes()); // sector 1 -> sector 1
+    let name: Vec<u8> = "Workbook"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    b[1024..1024 + name.len()].copy_from_slice(&name);
+    std::fs::write(dir.path().join("loop.xls"), b).unwrap();
+    let o = run_bounded(dir.path(), &["inspect", "loop.xls"]);
+    let err = assert_one_line_error(&o, "loop.xls");
+    assert!(err.contains("malformed"), "{err}");
+}
