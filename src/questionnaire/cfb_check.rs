@@ -49,7 +49,7 @@ impl Container<'_> {
 pub fn check(path: &Path, bytes: &[u8]) -> Result<()> {
     let bad = |what: &str| -> Result<()> {
         bail!(
-            "{}: not a readable XLS file, its container is malformed ({what})",
+            "{}: cannot read the workbook: its XLS container is malformed ({what})",
             path.display()
         )
     };

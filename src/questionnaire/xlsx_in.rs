@@ -39,7 +39,7 @@ pub fn read_workbook_bytes(
     let mut grids = crate::contain::contained(|| read_values(path, bytes, format, limits))
         .map_err(|e| {
             anyhow::anyhow!(
-                "{}: cannot read this {} file, it is malformed (the reader failed: {e})",
+                "{}: cannot read the workbook: it is malformed (the {} reader failed: {e})",
                 path.display(),
                 format.name()
             )
