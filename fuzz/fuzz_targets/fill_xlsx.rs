@@ -41,7 +41,10 @@ fuzz_target!(|data: &[u8]| {
             // Refusing is allowed (a corrupt part found while patching), as
             // a clear error.
             let msg = format!("{e:#}");
-            assert!(msg.contains("in.xlsx"), "error without the file name: {msg}");
+            assert!(
+                msg.contains("in.xlsx"),
+                "error without the file name: {msg}"
+            );
             return;
         }
     };
@@ -83,7 +86,10 @@ fuzz_target!(|data: &[u8]| {
     for (key, value) in &old {
         let now = new.get(key).map(String::as_str).unwrap_or("");
         if now != value {
-            assert!(value.trim().is_empty(), "non-blank cell {key:?} changed: {value:?} -> {now:?}");
+            assert!(
+                value.trim().is_empty(),
+                "non-blank cell {key:?} changed: {value:?} -> {now:?}"
+            );
         }
     }
     for (key, value) in &new {
@@ -92,7 +98,9 @@ fuzz_target!(|data: &[u8]| {
             let (sheet, row, _) = key;
             let allowed = written.get(&(sheet.clone(), *row));
             assert!(
-                allowed.is_some_and(|v| v.iter().any(|w| w == value || value.starts_with(w.trim_end_matches('…')))),
+                allowed.is_some_and(|v| v
+                    .iter()
+                    .any(|w| w == value || value.starts_with(w.trim_end_matches('…')))),
                 "cell {key:?} changed to {value:?}, not an answer of its row ({allowed:?})"
             );
         }

@@ -16,7 +16,10 @@ fuzz_target!(|data: &[u8]| {
     match read(&path, &ReadOptions::default()) {
         Ok(q) => {
             for question in &q.questions {
-                assert!(!question.text.trim().is_empty(), "empty question {question:?}");
+                assert!(
+                    !question.text.trim().is_empty(),
+                    "empty question {question:?}"
+                );
             }
         }
         Err(e) => {

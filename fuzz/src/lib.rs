@@ -41,7 +41,9 @@ pub fn small_library() -> &'static (Library, Thesaurus) {
         let path = write_scratch("matcher-library.toml", SMALL_LIBRARY.as_bytes());
         let (lib, findings) = vouch::library::load(&path).expect("library");
         assert!(
-            findings.iter().all(|f| f.severity != vouch::diag::Severity::Error),
+            findings
+                .iter()
+                .all(|f| f.severity != vouch::diag::Severity::Error),
             "{findings:?}"
         );
         (lib, Thesaurus::builtin())
@@ -89,9 +91,36 @@ visibility = "nda"
 /// The tags safe Markdown may produce (pulldown-cmark's output, plus the
 /// `div` that wraps data in content files).
 const MARKDOWN_TAGS: &[&str] = &[
-    "a", "p", "em", "strong", "code", "pre", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6",
-    "blockquote", "hr", "br", "table", "thead", "tbody", "tr", "th", "td", "del", "div", "input",
-    "sup", "section", "span",
+    "a",
+    "p",
+    "em",
+    "strong",
+    "code",
+    "pre",
+    "ul",
+    "ol",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "hr",
+    "br",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "del",
+    "div",
+    "input",
+    "sup",
+    "section",
+    "span",
 ];
 const MARKDOWN_ATTRIBUTES: &[&str] = &[
     "href", "title", "id", "class", "style", "start", "type", "checked", "disabled", "align",
@@ -149,7 +178,10 @@ fn attributes(html: &str, mut at: usize) -> (Vec<(String, String)>, usize) {
             return (out, at + 1);
         }
         let name_start = at;
-        while at < bytes.len() && !matches!(bytes[at], b'=' | b'>' | b'/') && !bytes[at].is_ascii_whitespace() {
+        while at < bytes.len()
+            && !matches!(bytes[at], b'=' | b'>' | b'/')
+            && !bytes[at].is_ascii_whitespace()
+        {
             at += 1;
         }
         let name = html[name_start..at].to_ascii_lowercase();
@@ -158,13 +190,16 @@ fn attributes(html: &str, mut at: usize) -> (Vec<(String, String)>, usize) {
             at += 1;
             match bytes.get(at) {
                 Some(&q) if q == b'"' || q == b'\'' => {
-                    let close = html[at + 1..].find(q as char).map_or(bytes.len(), |c| at + 1 + c);
+                    let close = html[at + 1..]
+                        .find(q as char)
+                        .map_or(bytes.len(), |c| at + 1 + c);
                     value = decode_entities(&html[at + 1..close]);
                     at = close + 1;
                 }
                 _ => {
                     let s = at;
-                    while at < bytes.len() && bytes[at] != b'>' && !bytes[at].is_ascii_whitespace() {
+                    while at < bytes.len() && bytes[at] != b'>' && !bytes[at].is_ascii_whitespace()
+                    {
                         at += 1;
                     }
                     value = decode_entities(&html[s..at]);
@@ -180,7 +215,10 @@ fn attributes(html: &str, mut at: usize) -> (Vec<(String, String)>, usize) {
 /// independent of `vouch::site::safe`: it reads the HTML as a browser would.
 pub fn assert_safe_markdown_html(html: &str, source: &str) {
     let (tags, declaration) = scan_tags(html);
-    assert!(!declaration, "markup declaration or comment in {html:?} from {source:?}");
+    assert!(
+        !declaration,
+        "markup declaration or comment in {html:?} from {source:?}"
+    );
     for tag in tags {
         assert!(
             MARKDOWN_TAGS.contains(&tag.name.as_str()),
@@ -193,7 +231,10 @@ pub fn assert_safe_markdown_html(html: &str, source: &str) {
                 "attribute {name:?} in {html:?} from {source:?}"
             );
             if name == "href" {
-                assert!(safe_link(value), "unsafe link {value:?} in {html:?} from {source:?}");
+                assert!(
+                    safe_link(value),
+                    "unsafe link {value:?} in {html:?} from {source:?}"
+                );
             }
         }
     }
@@ -220,8 +261,12 @@ pub fn assert_safe_page(html: &str, page: &str) {
             );
         }
         for (name, value) in &tag.attributes {
-            assert!(!name.starts_with("on"), "{page}: event handler {name}={value:?}");
-            if ["href", "src", "action", "formaction", "poster", "srcset"].contains(&name.as_str()) {
+            assert!(
+                !name.starts_with("on"),
+                "{page}: event handler {name}={value:?}"
+            );
+            if ["href", "src", "action", "formaction", "poster", "srcset"].contains(&name.as_str())
+            {
                 assert!(safe_link(value), "{page}: unsafe {name}={value:?}");
             }
         }

@@ -44,28 +44,57 @@ fn main() {
     put(
         "read_text",
         "csv-demo",
-        &with_mode(0, &std::fs::read(repo.join("examples/prospect-questionnaire.csv")).unwrap()),
+        &with_mode(
+            0,
+            &std::fs::read(repo.join("examples/prospect-questionnaire.csv")).unwrap(),
+        ),
     );
-    let vsaq = std::fs::read(repo.join("tests/fixtures/shared/questionnaires/vsaq-physical_and_datacenter.json")).unwrap();
+    let vsaq = std::fs::read(
+        repo.join("tests/fixtures/shared/questionnaires/vsaq-physical_and_datacenter.json"),
+    )
+    .unwrap();
     put("read_text", "vsaq-physical", &with_mode(1, &vsaq));
     put("read_text", "vsaq-small", &with_mode(1, br#"{"questionnaire": [{"type": "block", "text": "App", "items": [
   {"type": "line", "id": "app_name", "text": "Name of the application?"},
   {"type": "radiogroup", "id": "enc", "text": "Do you encrypt data at rest?", "choices": [{"enc_yes": "Yes"}, {"enc_no": "No"}]},
   {"type": "checkbox", "id": "mfa", "text": "Is MFA enforced?"},
   {"type": "tip", "id": "t", "text": "Tip"}]}]}"#));
-    put("read_text", "xls-legacy", &with_mode(2, &std::fs::read(repo.join("tests/fixtures/questionnaire_legacy.xls")).unwrap()));
+    put(
+        "read_text",
+        "xls-legacy",
+        &with_mode(
+            2,
+            &std::fs::read(repo.join("tests/fixtures/questionnaire_legacy.xls")).unwrap(),
+        ),
+    );
 
     // read_zip and fill_xlsx: workbooks with the traits vouch looks for.
-    for (name, book) in [("plain", plain_book()), ("dropdowns", dropdown_book()), ("protected", protected_book())] {
+    for (name, book) in [
+        ("plain", plain_book()),
+        ("dropdowns", dropdown_book()),
+        ("protected", protected_book()),
+    ] {
         let xlsx = book;
         let parts = xlsx_parts(&xlsx);
-        put("read_zip", &format!("xlsx-parts-{name}"), &with_mode(0, &parts));
-        put("read_zip", &format!("xlsx-raw-{name}"), &with_mode(2, &xlsx));
+        put(
+            "read_zip",
+            &format!("xlsx-parts-{name}"),
+            &with_mode(0, &parts),
+        );
+        put(
+            "read_zip",
+            &format!("xlsx-raw-{name}"),
+            &with_mode(2, &xlsx),
+        );
         put("fill_xlsx", &format!("xlsx-parts-{name}"), &parts);
     }
     let content = ods_content();
     put("read_zip", "ods-parts", &with_mode(1, content.as_bytes()));
-    put("read_zip", "ods-raw", &with_mode(3, &parts::ods(content.as_bytes())));
+    put(
+        "read_zip",
+        "ods-raw",
+        &with_mode(3, &parts::ods(content.as_bytes())),
+    );
 
     // load_project: the starter project's data, and the demo's.
     let tmp = tempfile::tempdir().unwrap();
@@ -87,10 +116,22 @@ fn main() {
 
     // load_library: a CSV and a TOML library.
     let csv_lib = std::fs::read(repo.join("tests/fixtures/shared/eval/dev/library.csv")).unwrap();
-    let short: Vec<u8> = csv_lib.split(|b| *b == b'\n').take(8).collect::<Vec<_>>().join(&b'\n');
+    let short: Vec<u8> = csv_lib
+        .split(|b| *b == b'\n')
+        .take(8)
+        .collect::<Vec<_>>()
+        .join(&b'\n');
     put("load_library", "csv-dev", &with_mode(0, &short));
-    put("load_library", "toml-small", &with_mode(1, vouch_fuzz::SMALL_LIBRARY.as_bytes()));
-    put("load_library", "toml-starter", &with_mode(1, &first_toml(&init.join("answers"))));
+    put(
+        "load_library",
+        "toml-small",
+        &with_mode(1, vouch_fuzz::SMALL_LIBRARY.as_bytes()),
+    );
+    put(
+        "load_library",
+        "toml-starter",
+        &with_mode(1, &first_toml(&init.join("answers"))),
+    );
 
     // render_markdown: data text with every Markdown construct.
     let texts = [
@@ -191,8 +232,10 @@ fn plain_book() -> Vec<u8> {
         }
     }
     s.write_formula(5, 3, Formula::new("=B2")).unwrap();
-    s.merge_range(6, 0, 6, 3, "Section two", &Format::new()).unwrap();
-    s.write_string(7, 1, "Do you run annual penetration tests?").unwrap();
+    s.merge_range(6, 0, 6, 3, "Section two", &Format::new())
+        .unwrap();
+    s.write_string(7, 1, "Do you run annual penetration tests?")
+        .unwrap();
     book.save_to_buffer().unwrap()
 }
 
@@ -201,12 +244,15 @@ fn dropdown_book() -> Vec<u8> {
     let s = book.add_worksheet();
     header(s);
     s.write_string(1, 1, "Do you encrypt backups?").unwrap();
-    s.write_string(2, 1, "Do you review access quarterly?").unwrap();
+    s.write_string(2, 1, "Do you review access quarterly?")
+        .unwrap();
     s.write_string(3, 1, "Are laptops encrypted?").unwrap();
     s.write_string(0, 6, "Y").unwrap();
     s.write_string(1, 6, "N").unwrap();
     s.write_string(2, 6, "NA").unwrap();
-    let list = DataValidation::new().allow_list_strings(&["Yes", "No", "N/A"]).unwrap();
+    let list = DataValidation::new()
+        .allow_list_strings(&["Yes", "No", "N/A"])
+        .unwrap();
     s.add_data_validation(1, 2, 2, 2, &list).unwrap();
     let range = DataValidation::new().allow_list_formula(Formula::new("=$G$1:$G$3"));
     s.add_data_validation(3, 2, 3, 2, &range).unwrap();
@@ -220,15 +266,21 @@ fn protected_book() -> Vec<u8> {
     let s = book.add_worksheet();
     header(s);
     let unlocked = Format::new().set_unlocked();
-    s.write_string(1, 1, "Do you keep audit logs for a year?").unwrap();
+    s.write_string(1, 1, "Do you keep audit logs for a year?")
+        .unwrap();
     s.write_blank(1, 2, &unlocked).unwrap();
-    s.write_string(2, 1, "Is production access reviewed?").unwrap();
+    s.write_string(2, 1, "Is production access reviewed?")
+        .unwrap();
     s.protect();
     book.save_to_buffer().unwrap()
 }
 
 fn ods_content() -> String {
-    let cell = |v: &str| format!(r#"<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>"#);
+    let cell = |v: &str| {
+        format!(
+            r#"<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>"#
+        )
+    };
     let rows = [
         format!("<table:table-row>{}{}{}</table:table-row>", cell("ID"), cell("Question"), cell("Answer")),
         format!("<table:table-row>{}{}<table:table-cell/></table:table-row>", cell("1"), cell("Do you encrypt backups?")),
