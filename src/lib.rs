@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod contain;
 pub mod diag;
 pub mod guard;
 pub mod util;

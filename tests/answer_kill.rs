@@ -58,6 +58,7 @@ fn killed_answer_runs_never_leave_a_partial_output_or_leftovers() {
         .as_nanos() as u64
         | 1;
     eprintln!("seed {seed}");
+    let mut killed_mid_run = 0;
     for round in 0..12 {
         seed ^= seed << 13;
         seed ^= seed >> 7;
@@ -69,6 +70,9 @@ fn killed_answer_runs_never_leave_a_partial_output_or_leftovers() {
             .spawn()
             .unwrap();
         std::thread::sleep(delay);
+        if child.try_wait().unwrap().is_none() {
+            killed_mid_run += 1;
+        }
         let _ = child.kill();
         let _ = child.wait();
         assert_eq!(
@@ -82,6 +86,10 @@ fn killed_answer_runs_never_leave_a_partial_output_or_leftovers() {
             "input untouched"
         );
     }
+    assert!(
+        killed_mid_run > 0,
+        "no run was interrupted: widen the window"
+    );
     let last = answer(&output).output().unwrap();
     assert!(last.status.success());
     assert_eq!(temp_files(dir.path()), Vec::<String>::new(), "leftovers");

@@ -62,6 +62,16 @@ impl ReviewDecision {
 /// read (a decision that is not one of the four, `use entry` without an id,
 /// `override` without an answer). Undecided rows are skipped.
 pub fn read_review(path: &Path) -> Result<(Vec<ReviewDecision>, Vec<Finding>)> {
+    // calamine may panic on a malformed workbook: bad input, not a crash.
+    crate::contain::contained(|| read_review_workbook(path)).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: not a readable workbook, it is malformed (the reader failed: {e})",
+            path.display()
+        )
+    })?
+}
+
+fn read_review_workbook(path: &Path) -> Result<(Vec<ReviewDecision>, Vec<Finding>)> {
     let mut book = calamine::open_workbook_auto(path)
         .with_context(|| format!("{}: not a readable workbook", path.display()))?;
     let name = book

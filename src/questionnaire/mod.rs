@@ -16,6 +16,7 @@
 //!   [`write_filled`] plans, renders and writes in one go.
 //! - [`render_review_xlsx`] builds the review workbook.
 
+mod cfb_check;
 mod convert_out;
 mod csv_in;
 mod csv_out;

@@ -47,6 +47,7 @@ fn sniff_ole(path: &Path, bytes: &[u8]) -> Result<Format> {
         );
     }
     if contains_utf16(bytes, "Workbook") || contains_utf16(bytes, "Book") {
+        super::cfb_check::check(path, bytes)?;
         return Ok(Format::Xls);
     }
     bail!(

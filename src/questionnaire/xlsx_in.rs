@@ -34,7 +34,16 @@ pub fn read_workbook_bytes(
     format: Format,
     limits: &Limits,
 ) -> Result<Workbook> {
-    let mut grids = read_values(path, bytes, format, limits)?;
+    // calamine may panic on malformed files (an assertion in its XLS
+    // reader): that is bad input, reported as such.
+    let mut grids = crate::contain::contained(|| read_values(path, bytes, format, limits))
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "{}: cannot read the workbook: it is malformed (the {} reader failed: {e})",
+                path.display(),
+                format.name()
+            )
+        })??;
     let mut package = None;
     if matches!(format, Format::Xlsx | Format::Xlsm) {
         let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
@@ -47,7 +56,9 @@ pub fn read_workbook_bytes(
             let mut dvs = Vec::new();
             if let Some(entry) = entry {
                 grid.hidden = entry.hidden;
-                if let Some(xml) = read_entry_from(&mut zip, &entry.path)? {
+                let xml = read_entry_from(&mut zip, &entry.path)
+                    .with_context(|| format!("{}", path.display()))?;
+                if let Some(xml) = xml {
                     let protected = contains(&xml, b"sheetProtection");
                     dvs = scan_sheet_meta(&xml, grid, protected).with_context(|| {
                         format!(
@@ -58,7 +69,9 @@ pub fn read_workbook_bytes(
                     })?;
                     if grid.protected {
                         if locked_styles.is_none() {
-                            locked_styles = Some(Arc::new(read_styles(&mut zip, &info)?));
+                            let styles = read_styles(&mut zip, &info)
+                                .with_context(|| format!("{}", path.display()))?;
+                            locked_styles = Some(Arc::new(styles));
                         }
                         if let (Some(locks), Some(styles)) = (&mut grid.locks, &locked_styles) {
                             locks.locked_styles = styles.clone();

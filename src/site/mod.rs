@@ -7,7 +7,7 @@ pub mod criteria;
 pub mod engine;
 pub mod faq;
 pub mod faq_page;
-mod from_model;
+pub mod from_model;
 pub mod public;
 pub mod safe;
 pub mod search;

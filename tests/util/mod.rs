@@ -34,9 +34,18 @@ pub fn ci_shared(rel: &str) -> Option<PathBuf> {
     }
 }
 
+/// The binary under test: this build's, or `VOUCH_TEST_BIN` when set (to
+/// run the same tests against another build, e.g. the one before a fix:
+/// docs/hostile-input.md shows how).
+pub fn binary() -> PathBuf {
+    std::env::var_os("VOUCH_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_vouch")))
+}
+
 /// A `vouch` command for the binary under test, with a clean environment for output.
 pub fn vouch() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vouch"));
+    let mut cmd = Command::new(binary());
     cmd.env_remove("SOURCE_DATE_EPOCH");
     cmd
 }
