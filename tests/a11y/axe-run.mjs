@@ -230,8 +230,20 @@ main()
 function finish(code) {
   send("Browser.close").catch(() => {});
   setTimeout(() => {
+    // Remove the profile only once Chromium has exited: it may still be
+    // writing there just after the kill (ENOTEMPTY on a busy machine). A
+    // leftover temp profile is not a test failure.
+    const cleanup = () => {
+      try {
+        rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+      } catch (e) {
+        console.error(`axe-run: could not remove ${profile}: ${e.message}`);
+      }
+      process.exit(code);
+    };
+    if (chrome.exitCode !== null || chrome.signalCode !== null) return cleanup();
+    chrome.once("exit", cleanup);
+    setTimeout(cleanup, 5000);
     chrome.kill();
-    rmSync(profile, { recursive: true, force: true });
-    process.exit(code);
   }, 300);
 }
