@@ -34,10 +34,14 @@ pub fn ci_shared(rel: &str) -> Option<PathBuf> {
     }
 }
 
-/// A `vouch` command for the binary under test, with a clean environment for output.
+/// A `vouch` command for the binary under test, with a clean environment for
+/// output. `VOUCH_MODEL` is removed (CI sets it for the full-mode tests), so
+/// that `vouch answer` and `vouch eval` run in the default mode unless a
+/// test passes `--model`.
 pub fn vouch() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_vouch"));
     cmd.env_remove("SOURCE_DATE_EPOCH");
+    cmd.env_remove("VOUCH_MODEL");
     cmd
 }
 
