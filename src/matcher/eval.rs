@@ -456,7 +456,10 @@ fn score_orphans(
 
 fn use_model(matcher: &mut Matcher, model: &Model, review: Option<f64>) {
     matcher.set_model(model.clone());
-    matcher.set_thresholds(model.auto, review.unwrap_or(model.review));
+    let review = review.unwrap_or(model.review);
+    // A review threshold above the auto one (`--min-confidence 1.01`) means
+    // nothing is filled, automatically or not.
+    matcher.set_thresholds(model.auto.max(review), review);
 }
 
 /// Scores questions `idx` as one run (the run-level checks see them all).
