@@ -4,13 +4,15 @@
 //! Prints wall time and peak RSS (VmHWM), and writes the data to
 //! `target/bench-data/{library,questions}.csv` for `benches/baseline_rapidfuzz.py`.
 //!
-//! Run: `cargo bench --bench matcher`
+//! Run: `cargo bench --bench matcher` (the default mode: lexical matching
+//! plus the static embedding table); `VOUCH_BENCH_LEXICAL=1 cargo bench
+//! --bench matcher` times the lexical matcher alone, for comparison.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use vouch::library::{self, Entry, Library};
-use vouch::matcher::{MatchConfig, Matcher, Thesaurus};
+use vouch::matcher::{Embedder, MatchConfig, Matcher, Thesaurus};
 
 const ENTRIES: usize = 10_000;
 const QUESTIONS: usize = 5_000;
@@ -106,11 +108,18 @@ fn main() {
 
     let t0 = Instant::now();
     let thesaurus = Thesaurus::builtin();
-    let matcher = Matcher::new(
+    let embedder = if std::env::var_os("VOUCH_BENCH_LEXICAL").is_some() {
+        Embedder::None
+    } else {
+        Embedder::Static
+    };
+    let matcher = Matcher::with_embedder(
         &lib,
         &thesaurus,
         MatchConfig::new(chrono::Local::now().date_naive()),
-    );
+        embedder,
+    )
+    .expect("the static table needs no files");
     let index_ms = t0.elapsed().as_secs_f64() * 1000.0;
     let t1 = Instant::now();
     // One run, as `vouch answer` matches a questionnaire (the run-level
@@ -122,7 +131,10 @@ fn main() {
         .filter(|m| m.entry.is_some())
         .count();
     let match_ms = t1.elapsed().as_secs_f64() * 1000.0;
-    println!("vouch matcher: {ENTRIES} entries x {QUESTIONS} questions (single thread)");
+    println!(
+        "vouch matcher, {} mode: {ENTRIES} entries x {QUESTIONS} questions",
+        matcher.mode()
+    );
     println!("  synthesis + CSV writing: {synth_ms:.0} ms (not part of matching)");
     println!("  index build:  {index_ms:.0} ms");
     println!(

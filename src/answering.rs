@@ -8,7 +8,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::library::{Entry, Library, Visibility};
-use crate::matcher::{Match, MatchConfig, Matcher, Thesaurus, Tier};
+use crate::matcher::{Embedder, Match, MatchConfig, Matcher, Thesaurus, Tier};
 use crate::questionnaire::vocab::answers_agree;
 use crate::questionnaire::{
     Fill, Question, Questionnaire, ReviewRow, ReviewSummary, RowStatus, WriteSummary,
@@ -48,17 +48,23 @@ pub struct AnswerRun {
 /// planned, see [`AnswerRun::record_outcomes`]).
 pub type Summary = ReviewSummary;
 
-/// Matches every question and decides which answers are written.
+/// Matches every question and decides which answers are written, with the
+/// meaning signal of `embedder` (full mode can fail to embed the library).
+#[allow(clippy::too_many_arguments)]
 pub fn answer_questionnaire(
     q: &Questionnaire,
     library: &Library,
     thesaurus: &Thesaurus,
     config: MatchConfig,
+    embedder: Embedder,
     opts: &AnswerOptions,
     progress: Progress,
-) -> AnswerRun {
+) -> anyhow::Result<AnswerRun> {
     let started = Instant::now();
-    let matcher = Matcher::new(library, thesaurus, config);
+    if let Embedder::Full(_) = embedder {
+        progress.update("embedding the answer library (full mode, cached)");
+    }
+    let matcher = Matcher::with_embedder(library, thesaurus, config, embedder)?;
     let total = q.questions.len();
     let mut rows = Vec::with_capacity(total);
     let mut fills = Vec::new();
@@ -92,12 +98,12 @@ pub fn answer_questionnaire(
     }
     progress.finish();
     summary.seconds = started.elapsed().as_secs_f64();
-    AnswerRun {
+    Ok(AnswerRun {
         summary,
         rows,
         fills,
         proposed,
-    }
+    })
 }
 
 impl AnswerRun {

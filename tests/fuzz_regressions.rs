@@ -107,6 +107,8 @@ fn run_bounded(dir: &Path, args: &[&str]) -> Output {
         .arg(util::binary())
         .args(args)
         .current_dir(dir)
+        // Default mode, as util::vouch(): CI sets VOUCH_MODEL for full-mode tests.
+        .env_remove("VOUCH_MODEL")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

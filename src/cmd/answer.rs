@@ -1,6 +1,7 @@
 //! `vouch answer INPUT [-o OUTPUT] [--library PATH] [--report review.xlsx]
 //! [--json report.json] [--min-confidence X] [--fill-review] [--nda]
-//! [--allow-stale] [--overwrite] [--in-place] [layout flags] [reading caps]`
+//! [--allow-stale] [--overwrite] [--in-place] [--model DIR | --full] [layout flags]
+//! [reading caps]`
 //!
 //! Fills a customer's questionnaire (CSV, XLSX/XLSM; XLS/ODS are written back
 //! as .xlsx) from the answer library, on its respondent sheets only. Only
@@ -10,7 +11,8 @@
 //! confidence, tier, status (written, kept, left empty, skipped), the answer
 //! already in the file, the matched entry, controls and TSC criteria. Every
 //! output is built and checked before any is written; the input is never
-//! modified unless `--in-place`.
+//! modified unless `--in-place`. `--model DIR` (or `VOUCH_MODEL`) matches in
+//! full mode: the sentence-embedding transformer replaces the static table.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -21,7 +23,7 @@ use crate::answering::{self, AnswerOptions, AnswerRun};
 use crate::cli::Global;
 use crate::cmd::search::thesaurus_for;
 use crate::library;
-use crate::matcher::MatchConfig;
+use crate::matcher::{Embedder, MatchConfig};
 use crate::questionnaire::{self, LayoutArgs, WriteOptions, WriteSummary};
 use crate::util::{today, write_atomic, Progress, EXIT_OK};
 
@@ -62,6 +64,8 @@ pub struct Args {
     pub in_place: bool,
     #[command(flatten)]
     pub layout: LayoutArgs,
+    #[command(flatten)]
+    pub mode: crate::embed::ModeArgs,
 }
 
 pub fn run(args: &Args, global: &Global) -> Result<u8> {
@@ -107,8 +111,14 @@ pub fn run(args: &Args, global: &Global) -> Result<u8> {
         control_criteria,
         internal_controls,
     };
-    let mut run =
-        answering::answer_questionnaire(&q, &library, &thesaurus, config, &opts, progress);
+    let transformer = args.mode.load()?;
+    let embedder = match &transformer {
+        Some(t) => Embedder::Full(t),
+        None => Embedder::Static,
+    };
+    let mut run = answering::answer_questionnaire(
+        &q, &library, &thesaurus, config, embedder, &opts, progress,
+    )?;
 
     // Build every output in memory first: nothing is written unless all of
     // them can be.

@@ -5,11 +5,13 @@
 //! kind, a threshold sweep and matching speed. `--cv K` fits the model on
 //! K-1 folds and scores the held-out fold (out-of-fold figures: choose
 //! settings by these); `--fit` prints the model fitted on the whole set.
+//! `--model DIR` (or `VOUCH_MODEL`) scores full mode; `--lexical` the
+//! matcher without its meaning signal.
 
 use std::path::PathBuf;
 
 use crate::cli::Global;
-use crate::matcher::{eval, Thesaurus};
+use crate::matcher::{eval, Embedder, Thesaurus};
 use crate::util::{print_json, EXIT_OK, EXIT_PROBLEMS};
 
 #[derive(Debug, clap::Args)]
@@ -69,6 +71,11 @@ pub struct Args {
     /// or "fit" to fit them with the auto threshold.
     #[arg(long, value_name = "E,Q", default_value = "0.75,0.4")]
     pub gates: String,
+    #[command(flatten)]
+    pub mode: crate::embed::ModeArgs,
+    /// No meaning signal: the lexical matcher alone (for comparisons).
+    #[arg(long, conflicts_with_all = ["model", "full"])]
+    pub lexical: bool,
 }
 
 fn parse_gates(text: &str) -> anyhow::Result<Option<(f64, f64)>> {
@@ -96,7 +103,18 @@ pub fn run(args: &Args, _global: &Global) -> anyhow::Result<u8> {
                 anyhow::anyhow!("--l2-rank: expected a number or \"keep\", got {x:?}")
             })?),
         };
+    let transformer = if args.lexical {
+        None
+    } else {
+        args.mode.load()?
+    };
+    let embedder = match (&transformer, args.lexical) {
+        (_, true) => Embedder::None,
+        (Some(t), _) => Embedder::Full(t),
+        (None, _) => Embedder::Static,
+    };
     let opts = eval::Options {
+        embedder,
         review_threshold: args.min_confidence,
         half: args.half.clone(),
         fit: args.fit,

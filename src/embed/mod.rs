@@ -14,11 +14,13 @@
 
 pub mod cache;
 pub mod index;
+mod mode_args;
 pub mod static_table;
 pub mod transformer;
 pub mod wordpiece;
 
 pub use index::{Hit, VectorIndex};
+pub use mode_args::ModeArgs;
 pub use static_table::StaticEmbedder;
 pub use transformer::Transformer;
 

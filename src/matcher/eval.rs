@@ -184,6 +184,9 @@ pub struct Summary {
     /// `in-sample` (shipped model), `fitted in-sample` (--fit) or
     /// `out-of-fold` (--cv).
     pub mode: String,
+    /// Where the meaning signal came from: `lexical` (none), `default` (the
+    /// static table) or `full` (the transformer).
+    pub meaning: String,
     pub questions: usize,
     pub answerable: usize,
     pub auto_threshold: f64,
@@ -296,7 +299,7 @@ impl Default for FitSettings {
 
 /// Options of one evaluation run.
 #[derive(Default)]
-pub struct Options {
+pub struct Options<'m> {
     pub review_threshold: Option<f64>,
     /// "odd" / "even": only questions whose numeric qid has that parity.
     pub half: Option<String>,
@@ -307,6 +310,8 @@ pub struct Options {
     pub settings: FitSettings,
     /// The library (default: `DIR/library.csv`): a CSV file or a folder of TOML files.
     pub library: Option<std::path::PathBuf>,
+    /// The meaning signal (default mode: the static table).
+    pub embedder: super::Embedder<'m>,
 }
 
 /// Runs the matcher over the set in `dir`.
@@ -341,10 +346,16 @@ pub fn run(dir: &Path, thesaurus: &Thesaurus, opts: &Options) -> anyhow::Result<
     cfg.include_internal = true;
     cfg.allow_stale = true;
     let started = Instant::now();
-    let mut matcher = Matcher::new(&lib, thesaurus, cfg);
+    let mut matcher = Matcher::with_embedder(&lib, thesaurus, cfg, opts.embedder)?;
     let index_ms = started.elapsed().as_secs_f64() * 1000.0;
     let started = Instant::now();
     let all: Vec<usize> = (0..questions.len()).collect();
+    matcher.prepare(
+        &questions
+            .iter()
+            .map(|q| q.question.as_str())
+            .collect::<Vec<_>>(),
+    )?;
     let pre = Precomputed::new(&matcher, &lib, &questions);
     let (mode, rows, orphan_rows, cv, fitted_model) = if let Some(k) = opts.cv {
         anyhow::ensure!(
@@ -360,15 +371,13 @@ pub fn run(dir: &Path, thesaurus: &Thesaurus, opts: &Options) -> anyhow::Result<
         use_model(&mut matcher, &model, opts.review_threshold);
         let rows = score(&matcher, &lib, &questions, &all, None);
         let orphans = score_orphans(&matcher, &lib, &questions, &pre, &all, None);
-        (
-            "fitted in-sample",
-            rows,
-            orphans,
-            None,
-            Some(model.to_toml()),
-        )
+        let text = match opts.embedder {
+            super::Embedder::Full(_) => model.to_toml_full(),
+            _ => model.to_toml(),
+        };
+        ("fitted in-sample", rows, orphans, None, Some(text))
     } else {
-        let shipped = Model::shipped().clone();
+        let shipped = Model::for_embedder(opts.embedder).clone();
         use_model(&mut matcher, &shipped, opts.review_threshold);
         let rows = score(&matcher, &lib, &questions, &all, None);
         let orphans = score_orphans(&matcher, &lib, &questions, &pre, &all, None);
@@ -376,7 +385,7 @@ pub fn run(dir: &Path, thesaurus: &Thesaurus, opts: &Options) -> anyhow::Result<
     };
     let secs = started.elapsed().as_secs_f64().max(1e-9);
     let cfg = matcher.config();
-    let summary = summarize(
+    let mut summary = summarize(
         &rows,
         &orphan_rows,
         mode,
@@ -386,6 +395,7 @@ pub fn run(dir: &Path, thesaurus: &Thesaurus, opts: &Options) -> anyhow::Result<
         cv,
         fitted_model,
     );
+    summary.meaning = opts.embedder.mode().to_string();
     Ok(Report {
         summary,
         rows,
@@ -446,7 +456,10 @@ fn score_orphans(
 
 fn use_model(matcher: &mut Matcher, model: &Model, review: Option<f64>) {
     matcher.set_model(model.clone());
-    matcher.set_thresholds(model.auto, review.unwrap_or(model.review));
+    let review = review.unwrap_or(model.review);
+    // A review threshold above the auto one (`--min-confidence 1.01`) means
+    // nothing is filled, automatically or not.
+    matcher.set_thresholds(model.auto.max(review), review);
 }
 
 /// Scores questions `idx` as one run (the run-level checks see them all).
@@ -558,7 +571,8 @@ fn fit_model(
     train: &[usize],
     settings: &FitSettings,
 ) -> Model {
-    let mut model = Model::shipped().clone();
+    let mut model = Model::for_embedder(matcher.embedder()).clone();
+    model.full = None;
     if let Some(l2) = settings.l2_rank {
         let groups: Vec<fit::Group> = train
             .iter()
@@ -864,6 +878,7 @@ fn summarize(
         && (negated.is_empty() || neg.value >= TARGET_NEGATED);
     Summary {
         mode: mode.to_string(),
+        meaning: String::new(),
         questions: rows.len(),
         answerable: answerable.len(),
         auto_threshold,
@@ -901,8 +916,8 @@ pub fn print(report: &Report, errors: bool) {
     let s = &report.summary;
     let pct = |r: &Ratio| format!("{:5.1}% ({}/{})", 100.0 * r.value, r.hits, r.total);
     println!(
-        "questions: {} ({} answerable), {}; auto threshold {:.2}, review threshold {:.2}",
-        s.questions, s.answerable, s.mode, s.auto_threshold, s.review_threshold
+        "questions: {} ({} answerable), {}, {} mode; auto threshold {:.2}, review threshold {:.2}",
+        s.questions, s.answerable, s.mode, s.meaning, s.auto_threshold, s.review_threshold
     );
     if let Some(cv) = &s.cv {
         let list: Vec<String> = cv

@@ -14,6 +14,7 @@ mod fxhash;
 mod gates;
 pub mod index;
 pub mod lexicon;
+pub mod meaning;
 pub mod model;
 pub mod normalize;
 pub mod polarity;
@@ -26,6 +27,7 @@ use serde::Serialize;
 
 use crate::library::{Library, Visibility};
 pub use analyze::{Analysis, Analyzer};
+pub use meaning::Embedder;
 pub use model::Model;
 pub use rerank::Features;
 pub use shape::QuestionType;
@@ -121,6 +123,8 @@ pub struct Matcher<'a> {
     model: Model,
     /// Some entries may not be used (internal ones for customer output).
     has_hidden: bool,
+    /// Sentence vectors of the library (None: lexical matching only).
+    meaning: Option<meaning::Meaning<'a>>,
 }
 
 /// What the run-level pass (hubness) needs to know about one decision.
@@ -132,8 +136,43 @@ struct Decided {
 }
 
 impl<'a> Matcher<'a> {
-    /// Builds the index over `lib`, with the shipped model.
+    /// Builds the index over `lib`, with the shipped model, in the default
+    /// mode (the static embedding table as the meaning signal).
     pub fn new(lib: &'a Library, thesaurus: &'a Thesaurus, cfg: MatchConfig) -> Self {
+        let meaning = meaning::Meaning::build(lib, Embedder::Static).unwrap_or(None);
+        Self::assemble(lib, thesaurus, cfg, meaning)
+    }
+
+    /// [`Matcher::new`] with the meaning signal of `embedder`: full mode
+    /// embeds the library with the transformer (cached on disk) and uses the
+    /// `[full]` model of `model.toml`, thresholds included unless the config
+    /// set its own.
+    pub fn with_embedder(
+        lib: &'a Library,
+        thesaurus: &'a Thesaurus,
+        mut cfg: MatchConfig,
+        embedder: Embedder<'a>,
+    ) -> anyhow::Result<Self> {
+        let meaning = meaning::Meaning::build(lib, embedder)?;
+        let model = Model::for_embedder(embedder);
+        let shipped = Model::shipped();
+        if cfg.min_confidence == shipped.auto {
+            cfg.min_confidence = model.auto;
+        }
+        if cfg.review_confidence == shipped.review {
+            cfg.review_confidence = model.review;
+        }
+        let mut m = Self::assemble(lib, thesaurus, cfg, meaning);
+        m.model = model.clone();
+        Ok(m)
+    }
+
+    fn assemble(
+        lib: &'a Library,
+        thesaurus: &'a Thesaurus,
+        cfg: MatchConfig,
+        meaning: Option<meaning::Meaning<'a>>,
+    ) -> Self {
         let mut analyzer = Analyzer::new(thesaurus);
         analyzer.own_names = analyze::own_names(lib.entries.iter().map(|e| e.question.as_str()));
         let index = index::Index::build(lib, &analyzer);
@@ -149,7 +188,41 @@ impl<'a> Matcher<'a> {
             cfg,
             model: Model::shipped().clone(),
             has_hidden,
+            meaning,
         }
+    }
+
+    /// "lexical", "default" or "full": where the meaning signal comes from.
+    pub fn mode(&self) -> &'static str {
+        self.meaning
+            .as_ref()
+            .map_or("lexical", |m| m.embedder().mode())
+    }
+
+    /// Where the meaning signal comes from.
+    pub fn embedder(&self) -> Embedder<'a> {
+        self.meaning
+            .as_ref()
+            .map_or(Embedder::None, |m| m.embedder())
+    }
+
+    /// Full mode: embeds a run's questions in one batch ahead of matching
+    /// them one by one (default mode: nothing to do).
+    pub fn prepare(&self, questions: &[&str]) -> anyhow::Result<()> {
+        match &self.meaning {
+            Some(m) => m.prepare(questions),
+            None => Ok(()),
+        }
+    }
+
+    /// The meaning signal of one question (None in lexical mode).
+    fn meaning_of(
+        &self,
+        question: &str,
+        without: Option<usize>,
+    ) -> Option<meaning::QuestionMeaning> {
+        let m = self.meaning.as_ref()?;
+        Some(m.question(question, |e| self.usable(e) && Some(e) != without))
     }
 
     /// The same matcher with other weights (thresholds stay those of the config).
@@ -185,7 +258,8 @@ impl<'a> Matcher<'a> {
         without: Option<usize>,
     ) -> Vec<Candidate> {
         let q = self.analyzer.question(question);
-        let mut cands = self.rank(&q, k.max(1), without).0;
+        let qm = self.meaning_of(question, without);
+        let mut cands = self.rank(&q, k.max(1), without, qm.as_ref()).0;
         self.name_matches(&mut cands);
         cands
     }
@@ -200,7 +274,8 @@ impl<'a> Matcher<'a> {
     /// (for evaluating questions whose entry is missing).
     pub fn candidates_without(&self, question: &str, without: Option<usize>) -> Vec<Candidate> {
         let q = self.analyzer.question(question);
-        self.retrieve(&q, RERANK_DEPTH, without).0
+        let qm = self.meaning_of(question, without);
+        self.retrieve(&q, RERANK_DEPTH, without, qm.as_ref()).0
     }
 
     fn usable(&self, entry: usize) -> bool {
@@ -212,18 +287,35 @@ impl<'a> Matcher<'a> {
         q: &Analysis,
         keep: usize,
         without: Option<usize>,
+        qm: Option<&meaning::QuestionMeaning>,
     ) -> (Vec<Candidate>, rerank::Query) {
         let query = rerank::resolve_query(&self.index, q);
-        let hits = if self.has_hidden || without.is_some() {
+        let mut hits = if self.has_hidden || without.is_some() {
             self.index
                 .top(&query.terms, keep, |d| self.usable(d) && Some(d) != without)
         } else {
             self.index.top(&query.terms, keep, |_| true)
         };
+        // Recall: the entries closest in meaning are candidates too, even
+        // when they share no word with the question (`nearest` holds only
+        // usable entries).
+        if let Some(qm) = qm {
+            for &(e, _) in qm.nearest.iter().take(meaning::RECALL_DEPTH) {
+                if !hits.iter().any(|(d, _)| *d == e) {
+                    hits.push((e, 0.0));
+                }
+            }
+        }
         let mut cands: Vec<Candidate> = hits
             .into_iter()
             .map(|(d, bm25)| {
-                let (features, matched) = rerank::features(&self.index, q, &query, d, bm25);
+                let (mut features, matched) = rerank::features(&self.index, q, &query, d, bm25);
+                if let (Some(m), Some(qm)) = (&self.meaning, qm) {
+                    let signal = m.signal(qm, d);
+                    features.cosine = signal.cosine;
+                    features.agree = signal.agree;
+                    features.cos_gap = signal.cos_gap;
+                }
                 Candidate {
                     entry: d,
                     id: self.lib.entries[d].id.clone(),
@@ -245,8 +337,9 @@ impl<'a> Matcher<'a> {
         q: &Analysis,
         k: usize,
         without: Option<usize>,
+        qm: Option<&meaning::QuestionMeaning>,
     ) -> (Vec<Candidate>, rerank::Query) {
-        let (mut cands, query) = self.retrieve(q, RERANK_DEPTH.max(k), without);
+        let (mut cands, query) = self.retrieve(q, RERANK_DEPTH.max(k), without, qm);
         rank_candidates(&self.model, &mut cands);
         cands.truncate(k);
         (cands, query)
@@ -262,27 +355,48 @@ impl<'a> Matcher<'a> {
     /// Answers one question on its own (no run-level checks: use
     /// [`Matcher::answer_all`] for a questionnaire).
     pub fn answer(&self, question: &str) -> Match {
-        self.decide(question, None).m
+        let qm = self.meaning_of(question, None);
+        self.decide(question, None, qm.as_ref()).m
     }
 
     /// [`Matcher::answer`] as if entry `without` were not in the library.
     pub fn answer_without(&self, question: &str, without: usize) -> Match {
-        self.decide(question, Some(without)).m
+        let qm = self.meaning_of(question, Some(without));
+        self.decide(question, Some(without), qm.as_ref()).m
     }
 
     /// Answers every question of one run (a questionnaire), then applies the
     /// run-level checks: an entry that is the best match for many unrelated
     /// questions is suspect (a "hub"), and its matches go to review.
     pub fn answer_all(&self, questions: &[&str]) -> Vec<Match> {
-        let mut decided: Vec<Decided> = questions.iter().map(|q| self.decide(q, None)).collect();
+        // The meaning signal of a whole questionnaire at once: far faster
+        // than one question at a time.
+        let meanings: Vec<Option<meaning::QuestionMeaning>> = match &self.meaning {
+            Some(m) => m
+                .questions(questions, |e| self.usable(e))
+                .into_iter()
+                .map(Some)
+                .collect(),
+            None => questions.iter().map(|_| None).collect(),
+        };
+        let mut decided: Vec<Decided> = questions
+            .iter()
+            .zip(&meanings)
+            .map(|(q, qm)| self.decide(q, None, qm.as_ref()))
+            .collect();
         gates::hubness(&self.index, self.lib, &mut decided);
         decided.into_iter().map(|d| d.m).collect()
     }
 
-    fn decide(&self, question: &str, without: Option<usize>) -> Decided {
+    fn decide(
+        &self,
+        question: &str,
+        without: Option<usize>,
+        qm: Option<&meaning::QuestionMeaning>,
+    ) -> Decided {
         let q = self.analyzer.question(question);
         let question_type = q.question_type;
-        let (mut cands, query) = self.rank(&q, RERANK_DEPTH, without);
+        let (mut cands, query) = self.rank(&q, RERANK_DEPTH, without, qm);
         if let Some(best) = cands.first_mut() {
             best.matched = rerank::term_names(&self.index, &best.matched_ids);
         }

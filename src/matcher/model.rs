@@ -27,6 +27,7 @@ pub const RANK_FEATURES: &[Feature] = &[
     ("cov_e", |f| f.cov_e),
     ("dice", |f| f.dice),
     ("conflict", |f| f.conflict),
+    ("cosine", |f| f.cosine),
 ];
 
 /// Inputs of the confidence model (logistic, with an intercept).
@@ -49,6 +50,9 @@ pub const CONF_FEATURES: &[Feature] = &[
     ("entry_key_miss", |f| f.entry_key_miss),
     ("framework_conflict", |f| f.framework_conflict),
     ("framework_missing", |f| f.framework_missing),
+    ("cosine", |f| f.cosine),
+    ("agree", |f| f.agree),
+    ("cos_gap", |f| f.cos_gap),
 ];
 
 const SHIPPED: &str = include_str!("model.toml");
@@ -70,6 +74,9 @@ pub struct Model {
     /// Auto only when the entry covers at least this share of what the
     /// question's main sentences ask (`main_cov`: the key ask is answered).
     pub min_question_cov: f64,
+    /// The model used in full mode (the transformer's cosines), when
+    /// `model.toml` has a `[full]` section.
+    pub full: Option<Box<Model>>,
 }
 
 /// `model.toml` as written.
@@ -82,6 +89,8 @@ struct File {
     min_question_cov: f64,
     rank: BTreeMap<String, f64>,
     confidence: BTreeMap<String, f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    full: Option<Box<File>>,
 }
 
 impl Model {
@@ -91,8 +100,28 @@ impl Model {
         MODEL.get_or_init(|| Model::from_toml(SHIPPED).expect("the embedded model.toml is valid"))
     }
 
+    /// The shipped model for a mode: the `[full]` section for full mode
+    /// (the default model when there is none).
+    pub fn for_embedder(embedder: super::Embedder) -> &'static Model {
+        let shipped = Model::shipped();
+        match embedder {
+            super::Embedder::Full(_) => shipped.full.as_deref().unwrap_or(shipped),
+            _ => shipped,
+        }
+    }
+
     pub fn from_toml(text: &str) -> anyhow::Result<Model> {
         let file: File = toml::from_str(text)?;
+        Model::from_file(file)
+    }
+
+    fn from_file(file: File) -> anyhow::Result<Model> {
+        let full = match file.full {
+            Some(f) => Some(Box::new(
+                Model::from_file(*f).map_err(|e| anyhow::anyhow!("[full]: {e}"))?,
+            )),
+            None => None,
+        };
         let pick = |map: &BTreeMap<String, f64>, list: &[Feature], what: &str| {
             if let Some(extra) = map
                 .keys()
@@ -121,11 +150,28 @@ impl Model {
             review: file.review,
             min_entry_cov: file.min_entry_cov,
             min_question_cov: file.min_question_cov,
+            full,
         })
     }
 
     /// The model as `model.toml` text (what `vouch eval --fit` prints).
     pub fn to_toml(&self) -> String {
+        toml::to_string(&self.to_file()).unwrap_or_default()
+    }
+
+    /// The model as the `[full]` section of `model.toml` (what `vouch eval
+    /// --fit --model DIR` prints).
+    pub fn to_toml_full(&self) -> String {
+        #[derive(Serialize)]
+        struct Section {
+            full: File,
+        }
+        let mut file = self.to_file();
+        file.full = None;
+        toml::to_string(&Section { full: file }).unwrap_or_default()
+    }
+
+    fn to_file(&self) -> File {
         let round = |x: f64| (x * 1000.0).round() / 1000.0;
         let named = |list: &[Feature], w: &[f64]| -> BTreeMap<String, f64> {
             list.iter()
@@ -135,15 +181,15 @@ impl Model {
         };
         let mut confidence = named(CONF_FEATURES, &self.confidence[1..]);
         confidence.insert("intercept".into(), round(self.confidence[0]));
-        let file = File {
+        File {
             auto: round(self.auto),
             review: round(self.review),
             min_entry_cov: round(self.min_entry_cov),
             min_question_cov: round(self.min_question_cov),
             rank: named(RANK_FEATURES, &self.rank),
             confidence,
-        };
-        toml::to_string(&file).unwrap_or_default()
+            full: self.full.as_ref().map(|m| Box::new(m.to_file())),
+        }
     }
 
     pub fn rank_score(&self, f: &Features) -> f64 {

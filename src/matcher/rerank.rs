@@ -146,6 +146,13 @@ pub struct Features {
     pub framework_conflict: f64,
     /// The question names a framework the entry never mentions.
     pub framework_missing: f64,
+    /// The meaning signal (0 in lexical mode): the best cosine between the
+    /// question's vector and the entry's texts (question, variants).
+    pub cosine: f64,
+    /// 1 when the entry is also the embedding ranker's top-1.
+    pub agree: f64,
+    /// The entry's cosine minus the best cosine of any other entry.
+    pub cos_gap: f64,
 }
 
 impl Features {
@@ -262,6 +269,9 @@ pub fn features(
         },
         framework_conflict: framework_conflict(q, doc),
         framework_missing: framework_missing(q, doc),
+        cosine: 0.0,
+        agree: 0.0,
+        cos_gap: 0.0,
     };
     (features, matched)
 }

@@ -43,10 +43,14 @@ pub fn binary() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_vouch")))
 }
 
-/// A `vouch` command for the binary under test, with a clean environment for output.
+/// A `vouch` command for the binary under test, with a clean environment for
+/// output. `VOUCH_MODEL` is removed (CI sets it for the full-mode tests), so
+/// that `vouch answer` and `vouch eval` run in the default mode unless a
+/// test passes `--model`.
 pub fn vouch() -> Command {
     let mut cmd = Command::new(binary());
     cmd.env_remove("SOURCE_DATE_EPOCH");
+    cmd.env_remove("VOUCH_MODEL");
     cmd
 }
 

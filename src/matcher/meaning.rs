@@ -1,0 +1,250 @@
+//! The meaning signal: sentence vectors of every library text and of each
+//! question (see `src/embed/`), used three ways by the matcher:
+//!
+//! 1. recall: the entries closest in meaning join BM25's candidates, so an
+//!    entry that shares no word with the question can still be found;
+//! 2. a fused score: the cosine is a feature of the rank model and of the
+//!    confidence model (`model.rs`);
+//! 3. agreement: whether the candidate is also the embedding ranker's top-1,
+//!    and by how much its cosine leads (or trails) the best other entry.
+//!
+//! Default mode uses the static word-piece table embedded in the binary;
+//! full mode ([`Embedder::Full`]) runs the transformer, whose library vectors
+//! are cached on disk by content hash.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use crate::embed::{StaticEmbedder, Transformer, Vector, VectorIndex};
+use crate::library::Library;
+
+/// How many embedding neighbours join BM25's candidates (chosen by 5-fold
+/// cross-validation on dev among 0, 3, 5 and 10).
+pub const RECALL_DEPTH: usize = 10;
+
+/// Where the vectors come from.
+#[derive(Clone, Copy, Default)]
+pub enum Embedder<'m> {
+    /// No meaning signal: the lexical matcher alone (for comparisons).
+    None,
+    /// The static table embedded in the binary (the default mode).
+    #[default]
+    Static,
+    /// The transformer (full mode).
+    Full(&'m Transformer),
+}
+
+impl Embedder<'_> {
+    /// "lexical", "default" or "full" (for reports).
+    pub fn mode(&self) -> &'static str {
+        match self {
+            Embedder::None => "lexical",
+            Embedder::Static => "default",
+            Embedder::Full(_) => "full",
+        }
+    }
+}
+
+/// The library's vectors and a nearest-neighbour index over them.
+pub struct Meaning<'m> {
+    embedder: Embedder<'m>,
+    /// One vector per library text (an entry's question, then its variants).
+    vectors: Vec<Vector>,
+    /// The entry of each vector (rows of one entry are contiguous).
+    row_entry: Vec<usize>,
+    /// The rows of each entry.
+    entry_rows: Vec<std::ops::Range<usize>>,
+    index: VectorIndex,
+    /// Full mode: question vectors of this run (a question is embedded once
+    /// however often the matcher looks at it; never written to disk).
+    memo: Mutex<HashMap<String, Vector>>,
+}
+
+/// What the meaning signal says about one question.
+pub struct QuestionMeaning {
+    vector: Vector,
+    /// The closest entries, best first, one hit per entry: (entry, cosine).
+    pub nearest: Vec<(usize, f64)>,
+}
+
+/// The meaning features of one candidate.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Signal {
+    /// The best cosine between the question and the entry's texts.
+    pub cosine: f64,
+    /// 1 when the entry is also the embedding ranker's top-1.
+    pub agree: f64,
+    /// The entry's cosine minus the best cosine of any other entry
+    /// (positive only for the embedding top-1).
+    pub cos_gap: f64,
+}
+
+/// The texts of an entry that are embedded: its question and its variants.
+fn entry_texts(lib: &Library) -> (Vec<&str>, Vec<usize>) {
+    let mut texts = Vec::new();
+    let mut owner = Vec::new();
+    for (i, e) in lib.entries.iter().enumerate() {
+        for t in std::iter::once(&e.question).chain(&e.variants) {
+            if !t.trim().is_empty() {
+                texts.push(t.as_str());
+                owner.push(i);
+            }
+        }
+    }
+    (texts, owner)
+}
+
+impl<'m> Meaning<'m> {
+    /// Embeds the library; None for [`Embedder::None`].
+    pub fn build(lib: &Library, embedder: Embedder<'m>) -> anyhow::Result<Option<Self>> {
+        let (texts, row_entry) = entry_texts(lib);
+        let vectors = match embedder {
+            Embedder::None => return Ok(None),
+            Embedder::Static => StaticEmbedder::get().embed_batch(&texts),
+            Embedder::Full(model) => model.embed_batch(&texts)?,
+        };
+        let mut entry_rows = vec![0..0; lib.entries.len()];
+        for (row, &e) in row_entry.iter().enumerate() {
+            if entry_rows[e].is_empty() {
+                entry_rows[e] = row..row + 1;
+            } else {
+                entry_rows[e].end = row + 1;
+            }
+        }
+        let index = VectorIndex::build(&vectors);
+        Ok(Some(Meaning {
+            embedder,
+            vectors,
+            row_entry,
+            entry_rows,
+            index,
+            memo: Mutex::new(HashMap::new()),
+        }))
+    }
+
+    pub fn embedder(&self) -> Embedder<'m> {
+        self.embedder
+    }
+
+    /// Full mode: embeds `questions` in one batch ahead of matching them
+    /// (far faster than one at a time). Does nothing in default mode.
+    pub fn prepare(&self, questions: &[&str]) -> anyhow::Result<()> {
+        let Embedder::Full(model) = self.embedder else {
+            return Ok(());
+        };
+        let mut memo = self.memo.lock().expect("memo lock");
+        let mut missing: Vec<&str> = questions
+            .iter()
+            .copied()
+            .filter(|q| !memo.contains_key(*q))
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        for (q, v) in missing.iter().zip(model.embed_uncached(&missing)?) {
+            memo.insert((*q).to_string(), v);
+        }
+        Ok(())
+    }
+
+    fn question_vector(&self, question: &str) -> Vector {
+        match self.embedder {
+            Embedder::Full(model) => {
+                if let Some(v) = self.memo.lock().expect("memo lock").get(question) {
+                    return v.clone();
+                }
+                // An error here (a text the tokeniser rejects) leaves the
+                // question without a meaning signal rather than failing.
+                let v = model
+                    .embed_uncached(&[question])
+                    .ok()
+                    .and_then(|mut v| v.pop())
+                    .unwrap_or_else(|| Vector::normalized(vec![0.0; model.dims()]));
+                self.memo
+                    .lock()
+                    .expect("memo lock")
+                    .insert(question.to_string(), v.clone());
+                v
+            }
+            _ => StaticEmbedder::get().embed_question(question),
+        }
+    }
+
+    /// The question's vector and its nearest entries among those `usable`.
+    pub fn question(&self, question: &str, usable: impl Fn(usize) -> bool) -> QuestionMeaning {
+        let vector = self.question_vector(question);
+        // Rows, not entries, are indexed: ask for enough rows to find
+        // RECALL_DEPTH + 1 distinct entries in the usual case.
+        let hits = self.index.top_k(&vector, 2 * (RECALL_DEPTH + 1), |row| {
+            usable(self.row_entry[row])
+        });
+        self.nearest(vector, hits)
+    }
+
+    /// [`Meaning::question`] for a whole questionnaire: the vectors are made
+    /// and searched in batches (two threads).
+    pub fn questions(
+        &self,
+        questions: &[&str],
+        usable: impl Fn(usize) -> bool,
+    ) -> Vec<QuestionMeaning> {
+        let vectors: Vec<Vector> = match self.embedder {
+            Embedder::Full(_) => {
+                // On an error each question is tried on its own below.
+                let _ = self.prepare(questions);
+                questions.iter().map(|q| self.question_vector(q)).collect()
+            }
+            _ => StaticEmbedder::get().embed_questions(questions),
+        };
+        let hits = self
+            .index
+            .top_k_batch(&vectors, 2 * (RECALL_DEPTH + 1), |row| {
+                usable(self.row_entry[row])
+            });
+        vectors
+            .into_iter()
+            .zip(hits)
+            .map(|(vector, hits)| self.nearest(vector, hits))
+            .collect()
+    }
+
+    /// One hit per entry, with exact cosines, best first.
+    fn nearest(&self, vector: Vector, hits: Vec<crate::embed::Hit>) -> QuestionMeaning {
+        let mut nearest: Vec<(usize, f64)> = Vec::with_capacity(RECALL_DEPTH + 1);
+        for h in hits {
+            let e = self.row_entry[h.entry];
+            if !nearest.iter().any(|(n, _)| *n == e) {
+                nearest.push((e, self.cosine_of(&vector, e)));
+            }
+        }
+        nearest.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        QuestionMeaning { vector, nearest }
+    }
+
+    /// The exact best cosine of `v` with entry `e`'s texts (0 for an entry
+    /// with no text).
+    fn cosine_of(&self, v: &Vector, e: usize) -> f64 {
+        self.entry_rows[e]
+            .clone()
+            .map(|r| f64::from(v.dot(&self.vectors[r])))
+            .fold(0.0, f64::max)
+    }
+
+    /// The meaning features of entry `e` for a question.
+    pub fn signal(&self, q: &QuestionMeaning, e: usize) -> Signal {
+        let cosine = self.cosine_of(&q.vector, e);
+        let best_other = q
+            .nearest
+            .iter()
+            .find(|(n, _)| *n != e)
+            .map_or(0.0, |(_, c)| *c);
+        let top = q.nearest.first().map(|(n, _)| *n);
+        Signal {
+            cosine,
+            agree: f64::from(u8::from(top == Some(e))),
+            cos_gap: cosine - best_other,
+        }
+    }
+}
