@@ -487,6 +487,12 @@ impl<'a> Matcher<'a> {
                 "much of the question is about words the library never uses: check it".into(),
             );
         }
+        if shape::is_form_field(question) {
+            // A label such as "Contact Email" asks for a fact about the
+            // respondent (name, address, contact), which an entry written for
+            // a question states only by chance: a human checks the value.
+            held.push("a form field (a label, not a question): check the proposed value".into());
+        }
         if entry.is_stale(self.cfg.today) && !self.cfg.allow_stale {
             held.push("the entry is stale (past its review interval)".into());
         }

@@ -64,19 +64,32 @@ pub(crate) fn classify_parts(parts: &[String]) -> QuestionType {
 /// field ("Contact Email", "Company Name"), which asks for a value.
 const FIELD_MAX_WORDS: usize = 6;
 
-fn classify_sentence(sentence: &str) -> QuestionType {
+/// True when the whole question is a form field: a short label with no
+/// question mark and no verb that asks ("Solution Provider Contact Email").
+pub fn is_form_field(question: &str) -> bool {
+    let text = analysed_text(question);
+    let text = text.trim().trim_end_matches('*').trim_end();
+    !text.contains(['\n', '?']) && is_field_label(text)
+}
+
+fn is_field_label(sentence: &str) -> bool {
     let lex = &Lexicon::get().question;
     let all = words(sentence);
     let trimmed = sentence.trim_end();
-    let is_field = all.len() <= FIELD_MAX_WORDS
+    all.len() <= FIELD_MAX_WORDS
         && !trimmed.ends_with(['?', '.', '!', ':'])
         && all.first().is_some_and(|w| {
             !lex.yes_no_starts.contains(w)
                 && !lex.open_starts.contains(w)
                 && !lex.request_modals.contains(w)
                 && lex.yes_no_requests.at(&all, 0).is_none()
-        });
-    if is_field {
+        })
+}
+
+fn classify_sentence(sentence: &str) -> QuestionType {
+    let lex = &Lexicon::get().question;
+    let all = words(sentence);
+    if is_field_label(sentence) {
         return QuestionType::Open;
     }
     let mut ws: &[&str] = &all;
@@ -180,6 +193,25 @@ mod tests {
             "Solution Provider Contact Email",
         ] {
             assert_eq!(classify(q), QuestionType::Open, "{q}");
+        }
+    }
+
+    #[test]
+    fn form_fields_are_labels_not_questions() {
+        for q in [
+            "Solution Provider Contact Email",
+            "Company Name*",
+            "Primary contact phone",
+        ] {
+            assert!(is_form_field(q), "{q}");
+        }
+        for q in [
+            "Do you encrypt backups?",
+            "Describe your leaver process.",
+            "Encryption at rest",
+            "We are a bank.\nIs data encrypted?",
+        ] {
+            assert_eq!(is_form_field(q), q == "Encryption at rest", "{q}");
         }
     }
 
