@@ -8,87 +8,21 @@
 //! plus the static embedding table); `VOUCH_BENCH_LEXICAL=1 cargo bench
 //! --bench matcher` times the lexical matcher alone, for comparison.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
-use vouch::library::{self, Entry, Library};
+use vouch::library::{Entry, Library};
+
+mod synth;
+use synth::{seeds, sentence, Rng};
 use vouch::matcher::{Embedder, MatchConfig, Matcher, Thesaurus};
 
 const ENTRIES: usize = 10_000;
 const QUESTIONS: usize = 5_000;
 
-/// A small deterministic generator (SplitMix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn word(&mut self) -> String {
-        let len = 4 + self.below(6);
-        (0..len)
-            .map(|_| (b'a' + self.below(26) as u8) as char)
-            .collect()
-    }
-}
-
-fn dev_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shared/eval/dev")
-}
-
-/// Question texts of the dev library and questions (the vocabulary source).
-fn seed_texts() -> Vec<String> {
-    let mut texts = Vec::new();
-    if let Ok((lib, _)) = library::load(&dev_dir().join("library.csv")) {
-        texts.extend(lib.entries.into_iter().map(|e| e.question));
-    }
-    if let Ok(qs) = vouch::matcher::eval::read_questions(&dev_dir().join("questions.csv")) {
-        texts.extend(qs.into_iter().map(|q| q.question));
-    }
-    if texts.is_empty() {
-        texts.push("Is customer data encrypted at rest and in transit with strong keys?".into());
-    }
-    texts
-}
-
-/// A sentence mixing the words of two seed texts and a few random words.
-fn sentence(rng: &mut Rng, seeds: &[Vec<String>]) -> String {
-    let a = &seeds[rng.below(seeds.len())];
-    let b = &seeds[rng.below(seeds.len())];
-    let mut words: Vec<String> = Vec::new();
-    let cut = a.len() / 2 + rng.below(a.len() / 2 + 1);
-    words.extend(a[..cut.min(a.len())].iter().cloned());
-    words.extend(b[b.len() / 2..].iter().cloned());
-    for _ in 0..1 + rng.below(3) {
-        let at = rng.below(words.len() + 1);
-        words.insert(at, rng.word());
-    }
-    let mut s = words.join(" ");
-    s.push('?');
-    s
-}
-
 fn main() {
     let started = Instant::now();
-    let seeds: Vec<Vec<String>> = seed_texts()
-        .iter()
-        .map(|t| {
-            t.trim_end_matches('?')
-                .split_whitespace()
-                .map(str::to_string)
-                .collect()
-        })
-        .filter(|w: &Vec<String>| w.len() >= 2)
-        .collect();
+    let seeds = seeds();
     let mut rng = Rng(42);
     let answers = ["Yes", "No", "N/A"];
     let entries: Vec<Entry> = (0..ENTRIES)

@@ -4,77 +4,19 @@
 //!
 //! Run: `VOUCH_MODEL=DIR cargo run --release --example full_mode_timing`
 
-use std::path::Path;
 use std::time::Instant;
 
 use vouch::embed::transformer::{model_dir, NO_MODEL};
 use vouch::embed::Transformer;
-use vouch::library::{self, Entry, Library};
+use vouch::library::{Entry, Library};
+
+#[path = "../benches/synth/mod.rs"]
+mod synth;
+use synth::{seeds, sentence, Rng};
 use vouch::matcher::{Embedder, MatchConfig, Matcher, Thesaurus};
 
 const ENTRIES: usize = 1_000;
 const QUESTIONS: usize = 300;
-
-/// SplitMix64, as in `benches/matcher.rs`.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn word(&mut self) -> String {
-        let len = 4 + self.below(6);
-        (0..len)
-            .map(|_| (b'a' + self.below(26) as u8) as char)
-            .collect()
-    }
-}
-
-fn seeds() -> Vec<Vec<String>> {
-    let dev = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shared/eval/dev");
-    let mut texts = Vec::new();
-    if let Ok((lib, _)) = library::load(&dev.join("library.csv")) {
-        texts.extend(lib.entries.into_iter().map(|e| e.question));
-    }
-    if let Ok(qs) = vouch::matcher::eval::read_questions(&dev.join("questions.csv")) {
-        texts.extend(qs.into_iter().map(|q| q.question));
-    }
-    texts
-        .iter()
-        .map(|t| {
-            t.trim_end_matches('?')
-                .split_whitespace()
-                .map(str::to_string)
-                .collect()
-        })
-        .filter(|w: &Vec<String>| w.len() >= 2)
-        .collect()
-}
-
-fn sentence(rng: &mut Rng, seeds: &[Vec<String>]) -> String {
-    let a = &seeds[rng.below(seeds.len())];
-    let b = &seeds[rng.below(seeds.len())];
-    let mut words: Vec<String> = Vec::new();
-    let cut = a.len() / 2 + rng.below(a.len() / 2 + 1);
-    words.extend(a[..cut.min(a.len())].iter().cloned());
-    words.extend(b[b.len() / 2..].iter().cloned());
-    for _ in 0..1 + rng.below(3) {
-        let at = rng.below(words.len() + 1);
-        words.insert(at, rng.word());
-    }
-    let mut s = words.join(" ");
-    s.push('?');
-    s
-}
 
 fn main() {
     let Some(dir) = model_dir(None) else {

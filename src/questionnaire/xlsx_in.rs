@@ -107,6 +107,34 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
+/// Reads every worksheet of a calamine XLSX or XLSB `book` cell by cell.
+/// A macro because the two cell readers share no trait.
+macro_rules! read_cells {
+    ($book:ident, $path:ident, $limits:ident) => {{
+        let metas = sheet_metas(&$book);
+        let mut grids = Vec::new();
+        for (sheet, hidden) in metas {
+            let mut b = GridBuilder::new(Grid::new(sheet.clone()), $limits, $path);
+            b.grid.hidden = hidden;
+            let cannot = || format!("{}: cannot read sheet '{sheet}'", $path.display());
+            let mut cells = $book
+                .worksheet_cells_reader(&sheet)
+                .map_err(|e| calamine_error($path, e.into()))
+                .with_context(cannot)?;
+            while let Some(cell) = cells
+                .next_cell()
+                .map_err(|e| calamine_error($path, e.into()))
+                .with_context(cannot)?
+            {
+                let (r, c) = cell.get_position();
+                b.add(r + 1, c, data_ref_to_string(cell.get_value()))?;
+            }
+            grids.push(b.finish());
+        }
+        Ok(grids)
+    }};
+}
+
 /// Cell values of every worksheet. XLSX and XLSB are read cell by cell
 /// through calamine, ODS by [`super::ods_in`] (both sparse); XLS comes as a
 /// calamine range, whose size the format bounds (65,536 x 256).
@@ -116,50 +144,12 @@ fn read_values(path: &Path, bytes: &[u8], format: Format, limits: &Limits) -> Re
         Format::Xlsx | Format::Xlsm => {
             let mut book = calamine::Xlsx::new(Cursor::new(bytes))
                 .map_err(|e| calamine_error(path, e.into()))?;
-            let metas = sheet_metas(&book);
-            let mut grids = Vec::new();
-            for (sheet, hidden) in metas {
-                let mut b = GridBuilder::new(Grid::new(sheet.clone()), limits, path);
-                b.grid.hidden = hidden;
-                let mut cells = book
-                    .worksheet_cells_reader(&sheet)
-                    .map_err(|e| calamine_error(path, e.into()))
-                    .with_context(|| format!("{name}: cannot read sheet '{sheet}'"))?;
-                while let Some(cell) = cells
-                    .next_cell()
-                    .map_err(|e| calamine_error(path, e.into()))
-                    .with_context(|| format!("{name}: cannot read sheet '{sheet}'"))?
-                {
-                    let (r, c) = cell.get_position();
-                    b.add(r + 1, c, data_ref_to_string(cell.get_value()))?;
-                }
-                grids.push(b.finish());
-            }
-            Ok(grids)
+            read_cells!(book, path, limits)
         }
         Format::Xlsb => {
             let mut book = calamine::Xlsb::new(Cursor::new(bytes))
                 .map_err(|e| calamine_error(path, e.into()))?;
-            let metas = sheet_metas(&book);
-            let mut grids = Vec::new();
-            for (sheet, hidden) in metas {
-                let mut b = GridBuilder::new(Grid::new(sheet.clone()), limits, path);
-                b.grid.hidden = hidden;
-                let mut cells = book
-                    .worksheet_cells_reader(&sheet)
-                    .map_err(|e| calamine_error(path, e.into()))
-                    .with_context(|| format!("{name}: cannot read sheet '{sheet}'"))?;
-                while let Some(cell) = cells
-                    .next_cell()
-                    .map_err(|e| calamine_error(path, e.into()))
-                    .with_context(|| format!("{name}: cannot read sheet '{sheet}'"))?
-                {
-                    let (r, c) = cell.get_position();
-                    b.add(r + 1, c, data_ref_to_string(cell.get_value()))?;
-                }
-                grids.push(b.finish());
-            }
-            Ok(grids)
+            read_cells!(book, path, limits)
         }
         Format::Xls => {
             let book = calamine::Xls::new(Cursor::new(bytes))
