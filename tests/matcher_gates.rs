@@ -321,31 +321,9 @@ fn a_ten_megabyte_question_cell_is_answered_and_reported_in_full() {
     assert!(question.len() > 10_000_000);
     let csv = tmp.path().join("big.csv");
     std::fs::write(&csv, format!("Question,Answer\n\"{question}\",\n")).unwrap();
-    let json = tmp.path().join("report.json");
-    let out = util::run_in(
-        &util::repo_root(),
-        &[
-            "answer",
-            csv.to_str().unwrap(),
-            "-o",
-            tmp.path().join("out.csv").to_str().unwrap(),
-            "--json",
-            json.to_str().unwrap(),
-            "-q",
-            // The reader's cell cap (100,000 characters) is raised: this
-            // test is about the matcher staying linear in question length.
-            "--max-cell-chars",
-            "20000000",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", util::stderr(&out));
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    let rows = report
-        .get("rows")
-        .and_then(|r| r.as_array())
-        .or_else(|| report.as_array())
-        .unwrap();
+    // The reader's cell cap (100,000 characters) is raised: this test is
+    // about the matcher staying linear in question length.
+    let rows = answer_rows(&csv, &["--max-cell-chars", "20000000"]);
     assert_eq!(rows.len(), 1);
     assert_eq!(
         rows[0]["question"].as_str().unwrap().trim().len(),
@@ -365,32 +343,7 @@ fn the_demo_library_does_not_auto_answer_revenue() {
         "Question,Answer\nWhat was your annual revenue last year?,\nDo you use a web application firewall?,\n",
     )
     .unwrap();
-    let json = tmp.path().join("report.json");
-    let out = util::run_in(
-        &util::repo_root(),
-        &[
-            "answer",
-            csv.to_str().unwrap(),
-            "-o",
-            tmp.path().join("out.csv").to_str().unwrap(),
-            "--json",
-            json.to_str().unwrap(),
-            "-q",
-            // The reader's cell cap (100,000 characters) is raised: this
-            // test is about the matcher staying linear in question length.
-            "--max-cell-chars",
-            "20000000",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", util::stderr(&out));
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    let rows = report
-        .get("rows")
-        .and_then(|r| r.as_array())
-        .or_else(|| report.as_array())
-        .unwrap()
-        .clone();
+    let rows = answer_rows(&csv, &[]);
     let revenue = rows
         .iter()
         .find(|r| r["question"].as_str().unwrap().contains("revenue"))
@@ -401,4 +354,27 @@ fn the_demo_library_does_not_auto_answer_revenue() {
         .find(|r| r["question"].as_str().unwrap().contains("firewall"))
         .unwrap();
     assert_eq!(waf["tier"], "auto", "{waf}");
+}
+
+/// Runs `vouch answer CSV` (demo library) with `extra` flags and returns the
+/// JSON report's rows.
+fn answer_rows(csv: &std::path::Path, extra: &[&str]) -> Vec<serde_json::Value> {
+    let dir = csv.parent().unwrap();
+    let json = dir.join("report.json");
+    let out_csv = dir.join("out.csv");
+    let mut args = vec![
+        "answer",
+        csv.to_str().unwrap(),
+        "-o",
+        out_csv.to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+        "-q",
+    ];
+    args.extend_from_slice(extra);
+    let out = util::run_in(&util::repo_root(), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", util::stderr(&out));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    report["rows"].as_array().expect("a rows array").clone()
 }
