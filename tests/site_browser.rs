@@ -92,12 +92,7 @@ fn home_and_controls_render_and_the_filter_narrows_the_list() {
     if !chromium_available() {
         return;
     }
-    let proj = util::copy_to_temp(&util::repo_root().join("tests/fixtures/site"));
-    util::copy_dir(&util::repo_root().join("site"), &proj.path().join("site"));
-    util::copy_dir(
-        &util::repo_root().join("themes"),
-        &proj.path().join("themes"),
-    );
+    let proj = util::site_fixture_project();
     let out = util::run_in(proj.path(), &["build", "--quiet", "--relative"]);
     assert!(out.status.success(), "{}", util::stderr(&out));
     let public = proj.path().join("public");

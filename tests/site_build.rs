@@ -5,26 +5,12 @@ mod util;
 
 use std::path::{Path, PathBuf};
 
-/// A project with the fixture data and the repository's site/ and themes/.
 fn fixture_project() -> tempfile::TempDir {
-    let tmp = util::copy_to_temp(&util::repo_root().join("tests/fixtures/site"));
-    util::copy_dir(&util::repo_root().join("site"), &tmp.path().join("site"));
-    util::copy_dir(
-        &util::repo_root().join("themes"),
-        &tmp.path().join("themes"),
-    );
-    tmp
+    util::site_fixture_project()
 }
 
 fn build(dir: &Path, extra: &[&str]) -> std::process::Output {
-    let mut args = vec!["build", "--quiet"];
-    args.extend_from_slice(extra);
-    util::vouch()
-        .current_dir(dir)
-        .env("SOURCE_DATE_EPOCH", "1795824000") // 2026-11-28
-        .args(&args)
-        .output()
-        .unwrap()
+    util::build_site(dir, extra)
 }
 
 fn read(path: PathBuf) -> String {

@@ -159,12 +159,7 @@ fn plant(root: &Path, m: &mut Markers) -> Vec<String> {
 
 #[test]
 fn non_public_items_never_reach_any_output_file() {
-    let proj = util::copy_to_temp(&util::repo_root().join("tests/fixtures/site"));
-    util::copy_dir(&util::repo_root().join("site"), &proj.path().join("site"));
-    util::copy_dir(
-        &util::repo_root().join("themes"),
-        &proj.path().join("themes"),
-    );
+    let proj = util::site_fixture_project();
     let mut markers = Markers {
         next: 0,
         all: Vec::new(),

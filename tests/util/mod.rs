@@ -92,6 +92,28 @@ pub fn copy_dir(src: &Path, dst: &Path) {
     }
 }
 
+/// A project with the site fixture's data (`tests/fixtures/site`) and the
+/// repository's `site/` and `themes/`, in a fresh temp dir.
+pub fn site_fixture_project() -> tempfile::TempDir {
+    let tmp = copy_to_temp(&repo_root().join("tests/fixtures/site"));
+    copy_dir(&repo_root().join("site"), &tmp.path().join("site"));
+    copy_dir(&repo_root().join("themes"), &tmp.path().join("themes"));
+    tmp
+}
+
+/// `vouch build --quiet EXTRA` in `dir`, with a fixed build date
+/// (2026-11-28) so outputs are reproducible.
+pub fn build_site(dir: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["build", "--quiet"];
+    args.extend_from_slice(extra);
+    vouch()
+        .current_dir(dir)
+        .env("SOURCE_DATE_EPOCH", "1795824000")
+        .args(&args)
+        .output()
+        .unwrap()
+}
+
 /// Appends every file below `dir` (recursively) to `out`.
 pub fn all_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
