@@ -16,6 +16,14 @@ fn eval(args: &[&str]) -> (Value, std::process::Output) {
     (report, out)
 }
 
+/// `vouch eval` on the dev set where it must fail: its output.
+fn eval_fails(args: &[&str]) -> std::process::Output {
+    let dev = util::shared().join("eval/dev");
+    let mut all = vec!["eval", dev.to_str().unwrap()];
+    all.extend_from_slice(args);
+    util::run_in(&util::repo_root(), &all)
+}
+
 #[test]
 fn eval_on_dev_stays_above_the_sanity_floors() {
     let (report, out) = eval(&["--check"]);
@@ -100,4 +108,82 @@ fn eval_of_a_missing_dir_is_an_error() {
         "{}",
         util::stderr(&out)
     );
+}
+
+#[test]
+fn a_fitted_model_file_scores_like_the_fit_itself() {
+    // `--fit` prints a model; `--model-file` scores it: the same figures.
+    let (fitted, out) = eval(&["--fit", "--l2-rank", "0.05"]);
+    assert_eq!(out.status.code(), Some(0), "{}", util::stderr(&out));
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("model.toml");
+    std::fs::write(&file, fitted["summary"]["fitted_model"].as_str().unwrap()).unwrap();
+    let (scored, out) = eval(&["--model-file", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", util::stderr(&out));
+    for key in ["top1", "abstention", "auto", "review_threshold"] {
+        assert_eq!(fitted["summary"][key], scored["summary"][key], "{key}");
+    }
+    // The shipped model scores differently (it was fitted with another L2).
+    let (shipped, _) = eval(&[]);
+    assert_ne!(
+        shipped["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| &r["confidence"])
+            .collect::<Vec<_>>(),
+        scored["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| &r["confidence"])
+            .collect::<Vec<_>>()
+    );
+    let bad = tmp.path().join("bad.toml");
+    std::fs::write(&bad, "auto = 0.5\n").unwrap();
+    let out = eval_fails(&["--model-file", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        util::stderr(&out).contains("bad.toml"),
+        "{}",
+        util::stderr(&out)
+    );
+}
+
+#[test]
+fn dropout_fitting_and_scoring_change_the_figures_and_are_checked() {
+    let (plain, _) = eval(&["--cv", "3"]);
+    let (proxy, out) = eval(&["--cv", "3", "--score-dropout", "0.5"]);
+    assert_eq!(out.status.code(), Some(0), "{}", util::stderr(&out));
+    // Scoring without half the thesaurus is harder: top-1 at threshold 0 drops.
+    let t0 = |r: &Value| r["summary"]["sweep"][0]["top1"].as_f64().unwrap();
+    assert!(t0(&proxy) < t0(&plain), "{} vs {}", t0(&proxy), t0(&plain));
+    let out = eval_fails(&["--cv", "3", "--fit-dropout", "1.5"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        util::stderr(&out).contains("--fit-dropout"),
+        "{}",
+        util::stderr(&out)
+    );
+}
+
+#[test]
+fn rankers_that_disagree_keep_a_match_out_of_the_auto_tier() {
+    // Default mode: where the entry closest in meaning is another one, the
+    // match is held for review and the report names that entry.
+    let (report, _) = eval(&[]);
+    let held: Vec<&Value> = report["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["reasons"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x.as_str().unwrap().contains("closest in meaning is"))
+        })
+        .collect();
+    assert!(!held.is_empty());
+    assert!(held.iter().all(|r| r["tier"] != "auto"), "{held:?}");
 }

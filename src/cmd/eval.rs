@@ -10,6 +10,8 @@
 
 use std::path::PathBuf;
 
+use anyhow::Context;
+
 use crate::cli::Global;
 use crate::matcher::{eval, Embedder, Thesaurus};
 use crate::util::{print_json, EXIT_OK, EXIT_PROBLEMS};
@@ -73,6 +75,23 @@ pub struct Args {
     pub gates: String,
     #[command(flatten)]
     pub mode: crate::embed::ModeArgs,
+    /// Fitting: compute the training features with a thesaurus missing
+    /// this share of its phrases (the model then does not lean on wording
+    /// the thesaurus was written against); scoring uses the whole thesaurus.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.0)]
+    pub fit_dropout: f64,
+    /// Score with a thesaurus missing this share of its phrases (another
+    /// draw than `--fit-dropout`'s): a proxy, on the set the thesaurus was
+    /// written against, for wording it has never seen.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.0)]
+    pub score_dropout: f64,
+    /// Fitting: the seed choosing which phrases `--fit-dropout` drops.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub fit_seed: u64,
+    /// Score the model in this file (a model.toml printed by `--fit`)
+    /// instead of the shipped one.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["fit", "cv"])]
+    pub model_file: Option<PathBuf>,
     /// No meaning signal: the lexical matcher alone (for comparisons).
     #[arg(long, conflicts_with_all = ["model", "full"])]
     pub lexical: bool,
@@ -113,8 +132,46 @@ pub fn run(args: &Args, _global: &Global) -> anyhow::Result<u8> {
         (Some(t), _) => Embedder::Full(t),
         (None, _) => Embedder::Static,
     };
+    anyhow::ensure!(
+        (0.0..1.0).contains(&args.fit_dropout),
+        "--fit-dropout: expected a share from 0 to below 1, got {}",
+        args.fit_dropout
+    );
+    anyhow::ensure!(
+        (0.0..1.0).contains(&args.score_dropout),
+        "--score-dropout: expected a share from 0 to below 1, got {}",
+        args.score_dropout
+    );
+    // Fitting sees the whole thesaurus unless `--fit-dropout` says otherwise,
+    // also when scoring does not.
+    let fit_thesaurus = if args.fit_dropout > 0.0 {
+        Some(thesaurus.with_dropout(args.fit_dropout, args.fit_seed))
+    } else if args.score_dropout > 0.0 {
+        Some(thesaurus.clone())
+    } else {
+        None
+    };
+    let thesaurus = if args.score_dropout > 0.0 {
+        // Another draw than fitting's, so the two do not lack the same words.
+        thesaurus.with_dropout(args.score_dropout, args.fit_seed.wrapping_add(1_000))
+    } else {
+        thesaurus
+    };
+    let model = match &args.model_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            Some(
+                crate::matcher::Model::from_fitted_toml(&text)
+                    .with_context(|| format!("{}: invalid model", path.display()))?,
+            )
+        }
+        None => None,
+    };
     let opts = eval::Options {
+        model,
         embedder,
+        fit_thesaurus: fit_thesaurus.as_ref(),
         review_threshold: args.min_confidence,
         half: args.half.clone(),
         fit: args.fit,

@@ -312,6 +312,11 @@ pub struct Options<'m> {
     pub library: Option<std::path::PathBuf>,
     /// The meaning signal (default mode: the static table).
     pub embedder: super::Embedder<'m>,
+    /// Fit on features computed with this thesaurus (one with some of its
+    /// phrases dropped, `--fit-dropout`), score with the real one.
+    pub fit_thesaurus: Option<&'m Thesaurus>,
+    /// Score this model instead of the shipped one (`--model-file`).
+    pub model: Option<Model>,
 }
 
 /// Runs the matcher over the set in `dir`.
@@ -357,17 +362,47 @@ pub fn run(dir: &Path, thesaurus: &Thesaurus, opts: &Options) -> anyhow::Result<
             .collect::<Vec<_>>(),
     )?;
     let pre = Precomputed::new(&matcher, &lib, &questions);
+    // The matcher the model is fitted with: the scoring one, or one whose
+    // thesaurus lacks some wording.
+    let mut fit_matcher = match opts.fit_thesaurus {
+        Some(t) => {
+            let cfg = matcher.config().clone();
+            let m = Matcher::with_embedder(&lib, t, cfg, opts.embedder)?;
+            m.prepare(
+                &questions
+                    .iter()
+                    .map(|q| q.question.as_str())
+                    .collect::<Vec<_>>(),
+            )?;
+            Some(m)
+        }
+        None => None,
+    };
+    let fit_pre = fit_matcher
+        .as_ref()
+        .map(|m| Precomputed::new(m, &lib, &questions));
     let (mode, rows, orphan_rows, cv, fitted_model) = if let Some(k) = opts.cv {
         anyhow::ensure!(
             k >= 2 && k <= questions.len(),
             "--cv needs 2 to {} folds",
             questions.len()
         );
-        let (rows, orphans, cv) =
-            cross_validate(&mut matcher, &lib, &questions, &pre, k, &opts.settings);
+        let fitting = fit_matcher.as_mut().zip(fit_pre.as_ref());
+        let (rows, orphans, cv) = cross_validate(
+            &mut matcher,
+            fitting,
+            &lib,
+            &questions,
+            &pre,
+            k,
+            &opts.settings,
+        );
         ("out-of-fold", rows, orphans, Some(cv), None)
     } else if opts.fit {
-        let model = fit_model(&mut matcher, &lib, &questions, &pre, &all, &opts.settings);
+        let model = match fit_matcher.as_mut().zip(fit_pre.as_ref()) {
+            Some((m, p)) => fit_model(m, &lib, &questions, p, &all, &opts.settings),
+            None => fit_model(&mut matcher, &lib, &questions, &pre, &all, &opts.settings),
+        };
         use_model(&mut matcher, &model, opts.review_threshold);
         let rows = score(&matcher, &lib, &questions, &all, None);
         let orphans = score_orphans(&matcher, &lib, &questions, &pre, &all, None);
@@ -377,7 +412,10 @@ pub fn run(dir: &Path, thesaurus: &Thesaurus, opts: &Options) -> anyhow::Result<
         };
         ("fitted in-sample", rows, orphans, None, Some(text))
     } else {
-        let shipped = Model::for_embedder(opts.embedder).clone();
+        let shipped = match &opts.model {
+            Some(m) => m.for_mode(opts.embedder).clone(),
+            None => Model::for_embedder(opts.embedder).clone(),
+        };
         use_model(&mut matcher, &shipped, opts.review_threshold);
         let rows = score(&matcher, &lib, &questions, &all, None);
         let orphans = score_orphans(&matcher, &lib, &questions, &pre, &all, None);
@@ -521,6 +559,7 @@ fn row(
 /// `i % k == f` (the set's row order is already shuffled).
 fn cross_validate(
     matcher: &mut Matcher,
+    mut fitting: Option<(&mut Matcher, &Precomputed)>,
     lib: &Library,
     questions: &[Question],
     pre: &Precomputed,
@@ -533,7 +572,10 @@ fn cross_validate(
     for f in 0..k {
         let train: Vec<usize> = (0..questions.len()).filter(|i| i % k != f).collect();
         let test: Vec<usize> = (0..questions.len()).filter(|i| i % k == f).collect();
-        let model = fit_model(matcher, lib, questions, pre, &train, settings);
+        let model = match fitting.as_mut() {
+            Some((m, p)) => fit_model(m, lib, questions, p, &train, settings),
+            None => fit_model(matcher, lib, questions, pre, &train, settings),
+        };
         use_model(matcher, &model, None);
         rows.extend(score(matcher, lib, questions, &test, Some(f)));
         orphans.extend(score_orphans(matcher, lib, questions, pre, &test, Some(f)));

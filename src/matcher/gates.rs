@@ -464,3 +464,21 @@ fn group_by_overlap(index: &Index, subjects: &[(usize, Vec<String>)]) -> usize {
     }
     seeds.len()
 }
+
+/// The two rankers disagree: the entry closest in meaning (the embedding
+/// ranker's top-1) is another one. Where they agree they are nearly always
+/// right; where they do not, one of them is wrong, and an answer nobody
+/// reads must not depend on which.
+pub fn disagreement(
+    lib: &Library,
+    qm: &super::meaning::QuestionMeaning,
+    best: &super::Candidate,
+) -> Option<String> {
+    let &(other, cosine) = qm.nearest.first()?;
+    (other != best.entry).then(|| {
+        format!(
+            "the entry closest in meaning is {} (cosine {cosine:.2}), not this one: check which fits",
+            lib.entries[other].id
+        )
+    })
+}

@@ -482,6 +482,11 @@ impl<'a> Matcher<'a> {
                 held.push(why);
             }
         }
+        if best.confidence >= self.cfg.min_confidence {
+            if let Some(why) = qm.and_then(|qm| gates::disagreement(self.lib, qm, best)) {
+                held.push(why);
+            }
+        }
         if asks_beyond_entry(&best.features) {
             held.push(
                 "much of the question is about words the library never uses: check it".into(),

@@ -103,16 +103,33 @@ impl Model {
     /// The shipped model for a mode: the `[full]` section for full mode
     /// (the default model when there is none).
     pub fn for_embedder(embedder: super::Embedder) -> &'static Model {
-        let shipped = Model::shipped();
+        Model::shipped().for_mode(embedder)
+    }
+
+    /// This model's section for a mode: `[full]` in full mode, when present.
+    pub fn for_mode(&self, embedder: super::Embedder) -> &Model {
         match embedder {
-            super::Embedder::Full(_) => shipped.full.as_deref().unwrap_or(shipped),
-            _ => shipped,
+            super::Embedder::Full(_) => self.full.as_deref().unwrap_or(self),
+            _ => self,
         }
     }
 
     pub fn from_toml(text: &str) -> anyhow::Result<Model> {
         let file: File = toml::from_str(text)?;
         Model::from_file(file)
+    }
+
+    /// A model file as `--fit` prints it: a whole model, or only its
+    /// `[full]` section (which is then the model of every mode).
+    pub fn from_fitted_toml(text: &str) -> anyhow::Result<Model> {
+        let table: toml::Table = toml::from_str(text)?;
+        match table.get("full") {
+            Some(toml::Value::Table(full)) if table.len() == 1 => {
+                let file: File = full.clone().try_into()?;
+                Model::from_file(file)
+            }
+            _ => Model::from_toml(text),
+        }
     }
 
     fn from_file(file: File) -> anyhow::Result<Model> {

@@ -25,6 +25,10 @@ use super::normalize::{fold, Normalizer};
 
 const BUILTIN: &str = include_str!("thesaurus.toml");
 
+/// Concepts that features read by name (src/matcher/rerank.rs): never
+/// dropped by [`Thesaurus::with_dropout`].
+const KEPT_BY_DROPOUT: [&str; 2] = ["customer_side", "customers"];
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
@@ -107,6 +111,30 @@ impl Thesaurus {
         let mut t = Thesaurus::builtin();
         t.add(file);
         Ok(t)
+    }
+
+    /// A copy with a share `share` of its phrases dropped, chosen by a hash
+    /// of (`seed`, concept, phrase): a thesaurus that does not know some of
+    /// the wording. Used only for fitting (`vouch eval --fit-dropout`), so
+    /// the model is not fitted on features the thesaurus inflates on the
+    /// questions its vocabulary was written against. Framework names (a
+    /// catalogue, not wording) and the concepts a feature reads by name
+    /// (`customer_side`, `customers`) are kept.
+    pub fn with_dropout(&self, share: f64, seed: u64) -> Thesaurus {
+        use std::hash::{Hash, Hasher};
+        let mut t = self.clone();
+        for list in t.phrases.values_mut() {
+            list.retain(|p| {
+                if t.frameworks.contains_key(&p.concept) || KEPT_BY_DROPOUT.contains(&&*p.concept) {
+                    return true;
+                }
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                (seed, &*p.concept, &*p.text).hash(&mut h);
+                (h.finish() as f64 / u64::MAX as f64) >= share
+            });
+        }
+        t.phrases.retain(|_, list| !list.is_empty());
+        t
     }
 
     /// Number of concept groups.
@@ -300,6 +328,26 @@ mod tests {
             .into_iter()
             .map(|(c, _)| c.to_string())
             .collect()
+    }
+
+    #[test]
+    fn dropout_drops_a_share_of_wording_and_keeps_catalogue_and_feature_concepts() {
+        let t = Thesaurus::builtin();
+        let all = t.phrases().len();
+        let half = t.with_dropout(0.5, 7);
+        let kept = half.phrases().len();
+        assert!(
+            kept > all * 3 / 10 && kept < all * 7 / 10,
+            "{kept} of {all}"
+        );
+        // The same seed drops the same phrases; another seed others.
+        assert_eq!(half.phrases(), t.with_dropout(0.5, 7).phrases());
+        assert_ne!(half.phrases(), t.with_dropout(0.5, 8).phrases());
+        let nearly_none = t.with_dropout(0.999, 7);
+        assert!(concepts(&nearly_none, "Are you SOC 2 certified?").contains(&"soc2".to_string()));
+        assert!(concepts(&nearly_none, "Do our own employees need MFA?")
+            .contains(&"customer_side".to_string()));
+        assert!(!concepts(&nearly_none, "Is 2FA enforced?").contains(&"mfa".to_string()));
     }
 
     #[test]
