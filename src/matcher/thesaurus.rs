@@ -128,6 +128,9 @@ impl Thesaurus {
                 if t.frameworks.contains_key(&p.concept) || KEPT_BY_DROPOUT.contains(&&*p.concept) {
                     return true;
                 }
+                // std's SipHash with fixed keys: the same draw on every run
+                // and machine; std does not promise it across Rust releases,
+                // so proxy figures are reproducible per toolchain.
                 let mut h = std::collections::hash_map::DefaultHasher::new();
                 (seed, &*p.concept, &*p.text).hash(&mut h);
                 (h.finish() as f64 / u64::MAX as f64) >= share
