@@ -572,6 +572,10 @@ fn add_polarity(
     } else {
         Vec::new()
     };
+    // "Can customers restrict access to IP ranges?" asks whether
+    // restricting is possible: after a sentence-opening modal a deny word
+    // names the ability, not a prohibition, so the axis stays "permit".
+    let asks_ability = tokens.first().is_some_and(|t| t.flags & flags::MODAL != 0);
     let mut rejected_from = usize::MAX;
     for i in 0..tokens.len() {
         let w = &*tokens[i].word;
@@ -590,7 +594,7 @@ fn add_polarity(
         {
             rejected_from = i;
         }
-        if has(i, flags::DENY) {
+        if has(i, flags::DENY) && !asks_ability {
             p.axis = Axis::Deny;
         } else if p.axis == Axis::Neutral
             && (has(i, flags::PERMIT)
@@ -755,5 +759,27 @@ mod tests {
             0
         );
         assert_eq!(an.question("Is data never deleted?").polarity.negations, 1);
+    }
+
+    #[test]
+    fn a_deny_word_after_an_opening_modal_names_an_ability() {
+        let t = Thesaurus::builtin();
+        let an = Analyzer::new(&t);
+        let axis = |q: &str| an.question(q).polarity.axis;
+        // Asking whether restricting is possible is asking for a capability.
+        assert_eq!(
+            axis("Can customers restrict access to specific IP ranges?"),
+            Axis::Permit
+        );
+        assert_eq!(
+            axis("Can access be limited to our IP ranges?"),
+            Axis::Permit
+        );
+        // A state of prohibition stays one.
+        assert_eq!(
+            axis("Is access from personal devices prohibited?"),
+            Axis::Deny
+        );
+        assert_eq!(axis("Are USB drives blocked on laptops?"), Axis::Deny);
     }
 }
