@@ -129,25 +129,6 @@ fn is_follow_up(sentence: &str) -> bool {
     FOLLOW_UPS.iter().any(|p| lower.starts_with(p))
 }
 
-/// Maps `f` over `items`, on two threads when there are enough to pay for it
-/// (this machine class has two cores; spawning more would not help).
-pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    const MIN_PARALLEL: usize = 512;
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(2);
-    if threads < 2 || items.len() < MIN_PARALLEL {
-        return items.iter().map(&f).collect();
-    }
-    let (left, right) = items.split_at(items.len() / 2);
-    std::thread::scope(|s| {
-        let handle = s.spawn(|| right.iter().map(&f).collect::<Vec<R>>());
-        let mut out: Vec<R> = left.iter().map(&f).collect();
-        out.extend(handle.join().expect("embedding thread panicked"));
-        out
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

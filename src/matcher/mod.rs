@@ -379,11 +379,12 @@ impl<'a> Matcher<'a> {
                 .collect(),
             None => questions.iter().map(|_| None).collect(),
         };
-        let mut decided: Vec<Decided> = questions
-            .iter()
-            .zip(&meanings)
-            .map(|(q, qm)| self.decide(q, None, qm.as_ref()))
-            .collect();
+        // Questions are decided independently (on all cores, in order); only
+        // the hub check below looks at the run as a whole.
+        let pairs: Vec<(&str, Option<meaning::QuestionMeaning>)> =
+            questions.iter().copied().zip(meanings).collect();
+        let mut decided: Vec<Decided> =
+            crate::par::map(&pairs, |(q, qm)| self.decide(q, None, qm.as_ref()));
         gates::hubness(&self.index, self.lib, &mut decided);
         decided.into_iter().map(|d| d.m).collect()
     }
