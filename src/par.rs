@@ -6,8 +6,9 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Below this many items the work stays on the calling thread.
-const MIN_PARALLEL: usize = 64;
+/// Below this many items the work stays on the calling thread (a thread
+/// costs some tens of microseconds to start).
+const MIN_PARALLEL: usize = 2;
 /// At most this many threads (the target machine class has two cores).
 const MAX_THREADS: usize = 8;
 
@@ -28,7 +29,7 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
     if threads < 2 || items.len() < MIN_PARALLEL {
         return items.iter().map(&f).collect();
     }
-    let chunk = (items.len() / (threads * 16)).clamp(8, 256);
+    let chunk = (items.len() / (threads * 16)).clamp(1, 256);
     let next = AtomicUsize::new(0);
     let work = || {
         let mut done: Vec<(usize, Vec<R>)> = Vec::new();

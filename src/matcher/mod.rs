@@ -306,12 +306,19 @@ impl<'a> Matcher<'a> {
                 }
             }
         }
+        let signals = match (&self.meaning, qm) {
+            (Some(m), Some(qm)) => {
+                let entries: Vec<usize> = hits.iter().map(|&(d, _)| d).collect();
+                m.signals(qm, &entries)
+            }
+            _ => Vec::new(),
+        };
         let mut cands: Vec<Candidate> = hits
             .into_iter()
-            .map(|(d, bm25)| {
+            .enumerate()
+            .map(|(i, (d, bm25))| {
                 let (mut features, matched) = rerank::features(&self.index, q, &query, d, bm25);
-                if let (Some(m), Some(qm)) = (&self.meaning, qm) {
-                    let signal = m.signal(qm, d);
+                if let Some(signal) = signals.get(i) {
                     features.cosine = signal.cosine;
                     features.agree = signal.agree;
                     features.cos_gap = signal.cos_gap;
