@@ -8,6 +8,11 @@
 //! plus the static embedding table); `VOUCH_BENCH_LEXICAL=1 cargo bench
 //! --bench matcher` times the lexical matcher alone, for comparison.
 
+/// The allocator of the `vouch` binary (src/main.rs), so that the bench
+/// times what the command does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::Path;
 use std::time::Instant;
 
