@@ -1,6 +1,7 @@
 //! Matcher benchmark: a synthetic 10,000-entry library and 5,000 questions,
 //! built deterministically from the dev set's vocabulary recombined with
-//! random words; the whole index build plus matching runs on one thread.
+//! random words; the index build and the matching use all cores, as `vouch
+//! answer` does.
 //! Prints wall time, peak RSS (VmHWM) and a digest of the results, and writes the data to
 //! `target/bench-data/{library,questions}.csv` for `benches/baseline_rapidfuzz.py`.
 //!

@@ -147,12 +147,12 @@ impl StaticEmbedder {
         self.embed_weighted(&question_parts(text))
     }
 
-    /// [`Self::embed`] for many texts, on two threads when there are many.
+    /// [`Self::embed`] for many texts, on all cores.
     pub fn embed_batch(&self, texts: &[&str]) -> Vec<Vector> {
         crate::par::map(texts, |t| self.embed(t))
     }
 
-    /// [`Self::embed_question`] for many questions, on two threads when there are many.
+    /// [`Self::embed_question`] for many questions, on all cores.
     pub fn embed_questions(&self, texts: &[&str]) -> Vec<Vector> {
         crate::par::map(texts, |t| self.embed_question(t))
     }

@@ -184,7 +184,7 @@ impl<'m> Meaning<'m> {
     }
 
     /// [`Meaning::question`] for a whole questionnaire: the vectors are made
-    /// and searched in batches (two threads).
+    /// and searched in batches (on all cores).
     pub fn questions(
         &self,
         questions: &[&str],
