@@ -1,12 +1,18 @@
 //! Matcher benchmark: a synthetic 10,000-entry library and 5,000 questions,
 //! built deterministically from the dev set's vocabulary recombined with
-//! random words; the whole index build plus matching runs on one thread.
-//! Prints wall time and peak RSS (VmHWM), and writes the data to
+//! random words; the index build and the matching use all cores, as `vouch
+//! answer` does.
+//! Prints wall time, peak RSS (VmHWM) and a digest of the results, and writes the data to
 //! `target/bench-data/{library,questions}.csv` for `benches/baseline_rapidfuzz.py`.
 //!
 //! Run: `cargo bench --bench matcher` (the default mode: lexical matching
 //! plus the static embedding table); `VOUCH_BENCH_LEXICAL=1 cargo bench
 //! --bench matcher` times the lexical matcher alone, for comparison.
+
+/// The allocator of the `vouch` binary (src/main.rs), so that the bench
+/// times what the command does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::path::Path;
 use std::time::Instant;
@@ -59,12 +65,9 @@ fn main() {
     // One run, as `vouch answer` matches a questionnaire (the run-level
     // hub check included).
     let texts: Vec<&str> = questions.iter().map(String::as_str).collect();
-    let answered = matcher
-        .answer_all(&texts)
-        .iter()
-        .filter(|m| m.entry.is_some())
-        .count();
+    let matches = matcher.answer_all(&texts);
     let match_ms = t1.elapsed().as_secs_f64() * 1000.0;
+    let answered = matches.iter().filter(|m| m.entry.is_some()).count();
     println!(
         "vouch matcher, {} mode: {ENTRIES} entries x {QUESTIONS} questions",
         matcher.mode()
@@ -87,6 +90,17 @@ fn main() {
         "  peak RSS (VmHWM): {}",
         peak_rss().unwrap_or_else(|| "unknown".into())
     );
+    println!("  results digest: {:016x}", digest(&matches));
+}
+
+/// A hash of every match (entry, tier, confidence, answer, reasons): a speed
+/// change must leave it as it was.
+fn digest(matches: &[vouch::matcher::Match]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let json = serde_json::to_string(matches).expect("matches serialise");
+    let mut h = std::hash::DefaultHasher::new();
+    json.hash(&mut h);
+    h.finish()
 }
 
 fn write_data(lib: &Library, questions: &[String]) {

@@ -10,6 +10,7 @@ pub mod cmd;
 pub mod contain;
 pub mod diag;
 pub mod guard;
+pub mod par;
 pub mod util;
 
 // Foundation: the TSC catalog, the project data model, validation, coverage.

@@ -4,7 +4,7 @@
 //! int16 lanes, so that a dot product is a chain of `pmaddwd`s (AVX2, 16
 //! products an instruction). A whole questionnaire is scored as a blocked
 //! matrix product: a tile of entries small enough for the L2 cache is scanned
-//! by blocks of 4 questions, and the work is split over two threads. The
+//! by blocks of 4 questions, and groups of questions are shared out to all cores. The
 //! scores differ from the exact f32 cosines by about 0.005, which only
 //! reorders near-ties.
 
@@ -18,6 +18,8 @@ const LANES: usize = 16;
 const TILE: usize = 256;
 /// Questions scored together against a tile.
 const BLOCK: usize = 4;
+/// Questions searched together by one thread.
+const QUERY_GROUP: usize = 128;
 
 /// One nearest neighbour: the entry's position and its (approximate) cosine.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -110,8 +112,8 @@ impl VectorIndex {
             .unwrap_or_default()
     }
 
-    /// [`Self::top_k`] for many queries at once (a questionnaire), on two
-    /// threads: far faster than one query at a time.
+    /// [`Self::top_k`] for many queries at once (a questionnaire), on all
+    /// cores: far faster than one query at a time.
     pub fn top_k_batch(
         &self,
         queries: &[Vector],
@@ -119,19 +121,15 @@ impl VectorIndex {
         filter: impl Fn(usize) -> bool,
     ) -> Vec<Vec<Hit>> {
         let allowed: Vec<bool> = (0..self.len()).map(filter).collect();
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(2);
-        if threads < 2 || queries.len() < 64 {
-            return self.search_block(queries, k, &allowed);
-        }
-        let (left, right) = queries.split_at(queries.len() / 2);
-        std::thread::scope(|s| {
-            let handle = s.spawn(|| self.search_block(right, k, &allowed));
-            let mut out = self.search_block(left, k, &allowed);
-            out.extend(handle.join().expect("search thread panicked"));
-            out
-        })
+        // Groups of queries are shared out to the threads as they come free
+        // (a fixed half each would leave one waiting on a busy machine); a
+        // group is large enough that each tile is read from memory once for
+        // many queries.
+        let groups: Vec<&[Vector]> = queries.chunks(QUERY_GROUP).collect();
+        crate::par::map(&groups, |group| self.search_block(group, k, &allowed))
+            .into_iter()
+            .flatten()
+            .collect()
     }
 
     /// Scores `queries` against every entry, tile by tile, keeping each
@@ -156,16 +154,10 @@ impl VectorIndex {
                     block[slot * self.stride..(slot + 1) * self.stride].copy_from_slice(&q.values);
                 }
                 dot_block(&block, tile, self.stride, &mut dots[..BLOCK * tile_len]);
+                let scales = &self.scales[tile_start..tile_start + tile_len];
                 for (slot, q) in chunk.iter().enumerate() {
-                    let top = &mut tops[b * BLOCK + slot];
                     let row = &dots[slot * tile_len..(slot + 1) * tile_len];
-                    for (j, &dot) in row.iter().enumerate() {
-                        let entry = tile_start + j;
-                        let score = dot as f32 * q.scale * self.scales[entry];
-                        if score > top.threshold() && allowed[entry] {
-                            top.push(Hit { entry, score });
-                        }
-                    }
+                    tops[b * BLOCK + slot].offer(row, q.scale, scales, tile_start, allowed);
                 }
             }
         }
@@ -176,6 +168,10 @@ impl VectorIndex {
 /// The best `k` hits seen so far, kept sorted (k is small).
 struct TopK {
     k: usize,
+    /// The score to beat, kept here rather than read from `hits`: a tile is
+    /// offered to every query in turn, and their hits would not all stay in
+    /// the cache.
+    threshold: f32,
     hits: Vec<Hit>,
 }
 
@@ -183,16 +179,13 @@ impl TopK {
     fn new(k: usize) -> Self {
         TopK {
             k,
+            threshold: f32::NEG_INFINITY,
             hits: Vec::with_capacity(k + 1),
         }
     }
 
     fn threshold(&self) -> f32 {
-        if self.hits.len() < self.k {
-            f32::NEG_INFINITY
-        } else {
-            self.hits[self.k - 1].score
-        }
+        self.threshold
     }
 
     /// Inserts a hit that beats the threshold; entries arrive in increasing
@@ -201,6 +194,36 @@ impl TopK {
         let at = self.hits.partition_point(|h| h.score >= hit.score);
         self.hits.insert(at, hit);
         self.hits.truncate(self.k);
+        if self.hits.len() == self.k {
+            self.threshold = self.hits[self.k - 1].score;
+        }
+    }
+
+    /// Offers the entries of a tile, `dots[j]` being entry `first + j`'s
+    /// integer dot product with the query. Most entries score below the
+    /// threshold: a run of them is scored and tested at once (a loop the
+    /// compiler vectorises), and only a run with a better score is looked
+    /// into. The scores are computed exactly as one at a time.
+    fn offer(&mut self, dots: &[i32], scale: f32, scales: &[f32], first: usize, allowed: &[bool]) {
+        const RUN: usize = 16;
+        let mut scores = [0f32; RUN];
+        for (r, (dots, scales)) in dots.chunks(RUN).zip(scales.chunks(RUN)).enumerate() {
+            let mut any = false;
+            let threshold = self.threshold();
+            for ((s, &dot), &entry_scale) in scores.iter_mut().zip(dots).zip(scales) {
+                *s = dot as f32 * scale * entry_scale;
+                any |= *s > threshold;
+            }
+            if !any {
+                continue;
+            }
+            for (j, &score) in scores[..dots.len()].iter().enumerate() {
+                let entry = first + r * RUN + j;
+                if score > self.threshold() && allowed[entry] {
+                    self.push(Hit { entry, score });
+                }
+            }
+        }
     }
 
     fn into_sorted(self) -> Vec<Hit> {

@@ -147,14 +147,14 @@ impl StaticEmbedder {
         self.embed_weighted(&question_parts(text))
     }
 
-    /// [`Self::embed`] for many texts, on two threads when there are many.
+    /// [`Self::embed`] for many texts, on all cores.
     pub fn embed_batch(&self, texts: &[&str]) -> Vec<Vector> {
-        super::par_map(texts, |t| self.embed(t))
+        crate::par::map(texts, |t| self.embed(t))
     }
 
-    /// [`Self::embed_question`] for many questions, on two threads when there are many.
+    /// [`Self::embed_question`] for many questions, on all cores.
     pub fn embed_questions(&self, texts: &[&str]) -> Vec<Vector> {
-        super::par_map(texts, |t| self.embed_question(t))
+        crate::par::map(texts, |t| self.embed_question(t))
     }
 
     #[inline]

@@ -8,7 +8,7 @@ use super::fxhash::FxMap;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use super::analyze::{Analyzer, Polarity};
+use super::analyze::{Analysis, Analyzer, Polarity};
 use crate::library::Library;
 
 /// Below this idf (a term in over ~2/3 of the entries) a term is skipped
@@ -61,70 +61,16 @@ impl Index {
         // Per doc, per field: (term id, tf) and the field length.
         let mut fields: Vec<[FieldTf; 3]> = Vec::with_capacity(lib.entries.len());
         let mut docs = Vec::with_capacity(lib.entries.len());
-        for e in &lib.entries {
-            let mut phrasings = vec![analyzer.field(&e.question)];
-            phrasings.extend(e.variants.iter().map(|v| analyzer.field(v)));
-            let meta = analyzer.side_field(&meta_text(e));
-            let comment = analyzer.side_field(&e.comment);
-            let mut f: [FieldTf; 3] = Default::default();
-            let phrasing_terms: Vec<Vec<u32>> = phrasings
-                .iter()
-                .map(|a| {
-                    let mut ids: Vec<u32> = a.terms.iter().map(|(t, _)| vocab.intern(t)).collect();
-                    for &id in &ids {
-                        f[0].add(id);
-                    }
-                    f[0].len += ids.len() as f64;
-                    ids.sort_unstable();
-                    ids.dedup();
-                    ids
-                })
-                .collect();
-            for (k, a) in [&meta, &comment].into_iter().enumerate() {
-                for (t, _) in &a.terms {
-                    let id = vocab.intern(t);
-                    f[k + 1].add(id);
-                }
-                f[k + 1].len = a.terms.len() as f64;
+        // Analysing the texts is most of the work and needs no shared state:
+        // it runs on all cores, a batch of entries at a time (to bound the
+        // memory the analyses hold). Term ids are then given out in entry
+        // order, as a sequential build would.
+        for batch in lib.entries.chunks(BUILD_BATCH) {
+            for texts in crate::par::map(batch, |e| EntryTexts::analyse(e, analyzer)) {
+                let (doc, f) = texts.into_doc(&mut vocab);
+                docs.push(doc);
+                fields.push(f);
             }
-            let mut main_terms: Vec<u32> = f[0].tf.iter().map(|&(t, _)| t).collect();
-            main_terms.sort_unstable();
-            let mut side_terms: Vec<u32> =
-                f[1].tf.iter().chain(&f[2].tf).map(|&(t, _)| t).collect();
-            side_terms.sort_unstable();
-            side_terms.dedup();
-            let phrasing_bigrams = phrasings.iter().map(|a| bigrams(&a.stem_text)).collect();
-            let identifiers = phrasings
-                .iter_mut()
-                .flat_map(|a| std::mem::take(&mut a.identifiers))
-                .collect();
-            // Only what re-ranking and polarity need is kept: the analyses
-            // themselves are many small allocations.
-            let framework_ids = |a: &super::analyze::Analysis| -> Vec<Arc<str>> {
-                a.frameworks.iter().cloned().collect()
-            };
-            let mut frameworks_named: Vec<Arc<str>> =
-                phrasings.iter().flat_map(framework_ids).collect();
-            frameworks_named.sort();
-            frameworks_named.dedup();
-            let mut frameworks_mentioned = frameworks_named.clone();
-            frameworks_mentioned.extend(framework_ids(&meta));
-            frameworks_mentioned.extend(framework_ids(&comment));
-            frameworks_mentioned.sort();
-            frameworks_mentioned.dedup();
-            let question = phrasings.swap_remove(0);
-            docs.push(DocInfo {
-                frameworks_named,
-                frameworks_mentioned,
-                main_terms,
-                side_terms,
-                concepts: question.concepts,
-                polarity: question.polarity,
-                identifiers,
-                phrasing_terms,
-                phrasing_bigrams,
-            });
-            fields.push(f);
         }
         let Vocab { terms, names } = vocab;
         let n = lib.entries.len().max(1) as f64;
@@ -290,6 +236,102 @@ impl Vocab {
         self.names.push(term.to_string());
         self.terms.insert(term.to_string(), id);
         id
+    }
+}
+
+/// Entries analysed together by [`Index::build`].
+const BUILD_BATCH: usize = 2048;
+
+/// The analysed texts of one entry: the terms of its phrasings (question,
+/// variants), of its tags and topic and of its comment, and what re-ranking
+/// and polarity need of the rest (the analyses themselves are many small
+/// allocations, not kept).
+struct EntryTexts {
+    phrasings: Vec<Vec<Arc<str>>>,
+    meta: Vec<Arc<str>>,
+    comment: Vec<Arc<str>>,
+    doc: DocInfo,
+}
+
+impl EntryTexts {
+    fn analyse(e: &crate::library::Entry, analyzer: &Analyzer) -> Self {
+        let mut phrasings = vec![analyzer.field(&e.question)];
+        phrasings.extend(e.variants.iter().map(|v| analyzer.field(v)));
+        let meta = analyzer.side_field(&meta_text(e));
+        let comment = analyzer.side_field(&e.comment);
+        let phrasing_bigrams = phrasings.iter().map(|a| bigrams(&a.stem_text)).collect();
+        let identifiers = phrasings
+            .iter_mut()
+            .flat_map(|a| std::mem::take(&mut a.identifiers))
+            .collect();
+        let framework_ids =
+            |a: &Analysis| -> Vec<Arc<str>> { a.frameworks.iter().cloned().collect() };
+        let mut frameworks_named: Vec<Arc<str>> =
+            phrasings.iter().flat_map(framework_ids).collect();
+        frameworks_named.sort();
+        frameworks_named.dedup();
+        let mut frameworks_mentioned = frameworks_named.clone();
+        frameworks_mentioned.extend(framework_ids(&meta));
+        frameworks_mentioned.extend(framework_ids(&comment));
+        frameworks_mentioned.sort();
+        frameworks_mentioned.dedup();
+        let terms =
+            |a: Analysis| -> Vec<Arc<str>> { a.terms.into_iter().map(|(t, _)| t).collect() };
+        let question = &mut phrasings[0];
+        let doc = DocInfo {
+            frameworks_named,
+            frameworks_mentioned,
+            concepts: std::mem::take(&mut question.concepts),
+            polarity: std::mem::take(&mut question.polarity),
+            identifiers,
+            phrasing_bigrams,
+            ..DocInfo::default()
+        };
+        let phrasing_terms = phrasings.into_iter().map(terms).collect();
+        EntryTexts {
+            phrasings: phrasing_terms,
+            meta: terms(meta),
+            comment: terms(comment),
+            doc,
+        }
+    }
+
+    /// The entry's term ids (given out by `vocab`) and field counts.
+    fn into_doc(self, vocab: &mut Vocab) -> (DocInfo, [FieldTf; 3]) {
+        let mut f: [FieldTf; 3] = Default::default();
+        let phrasing_terms: Vec<Vec<u32>> = self
+            .phrasings
+            .iter()
+            .map(|terms| {
+                let mut ids: Vec<u32> = terms.iter().map(|t| vocab.intern(t)).collect();
+                for &id in &ids {
+                    f[0].add(id);
+                }
+                f[0].len += ids.len() as f64;
+                ids.sort_unstable();
+                ids.dedup();
+                ids
+            })
+            .collect();
+        for (k, terms) in [&self.meta, &self.comment].into_iter().enumerate() {
+            for t in terms {
+                let id = vocab.intern(t);
+                f[k + 1].add(id);
+            }
+            f[k + 1].len = terms.len() as f64;
+        }
+        let mut main_terms: Vec<u32> = f[0].tf.iter().map(|&(t, _)| t).collect();
+        main_terms.sort_unstable();
+        let mut side_terms: Vec<u32> = f[1].tf.iter().chain(&f[2].tf).map(|&(t, _)| t).collect();
+        side_terms.sort_unstable();
+        side_terms.dedup();
+        let doc = DocInfo {
+            main_terms,
+            side_terms,
+            phrasing_terms,
+            ..self.doc
+        };
+        (doc, f)
     }
 }
 

@@ -184,7 +184,7 @@ impl<'m> Meaning<'m> {
     }
 
     /// [`Meaning::question`] for a whole questionnaire: the vectors are made
-    /// and searched in batches (two threads).
+    /// and searched in batches (on all cores).
     pub fn questions(
         &self,
         questions: &[&str],
@@ -212,29 +212,57 @@ impl<'m> Meaning<'m> {
 
     /// One hit per entry, with exact cosines, best first.
     fn nearest(&self, vector: Vector, hits: Vec<crate::embed::Hit>) -> QuestionMeaning {
-        let mut nearest: Vec<(usize, f64)> = Vec::with_capacity(RECALL_DEPTH + 1);
+        let mut entries: Vec<usize> = Vec::with_capacity(RECALL_DEPTH + 1);
         for h in hits {
             let e = self.row_entry[h.entry];
-            if !nearest.iter().any(|(n, _)| *n == e) {
-                nearest.push((e, self.cosine_of(&vector, e)));
+            if !entries.contains(&e) {
+                entries.push(e);
             }
         }
+        let cosines = self.cosines_of(&vector, &entries);
+        let mut nearest: Vec<(usize, f64)> = entries.into_iter().zip(cosines).collect();
         nearest.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         QuestionMeaning { vector, nearest }
     }
 
-    /// The exact best cosine of `v` with entry `e`'s texts (0 for an entry
-    /// with no text).
-    fn cosine_of(&self, v: &Vector, e: usize) -> f64 {
-        self.entry_rows[e]
-            .clone()
-            .map(|r| f64::from(v.dot(&self.vectors[r])))
-            .fold(0.0, f64::max)
+    /// The exact best cosine of `v` with each entry's texts (0 for an entry
+    /// with no text). The dot products are taken four at a time
+    /// ([`Vector::dot4`], bit-identical to one at a time).
+    fn cosines_of(&self, v: &Vector, entries: &[usize]) -> Vec<f64> {
+        let rows: Vec<usize> = entries
+            .iter()
+            .flat_map(|&e| self.entry_rows[e].clone())
+            .collect();
+        let mut dots: Vec<f32> = Vec::with_capacity(rows.len() + 3);
+        for four in rows.chunks(4) {
+            // A short last group repeats its first row.
+            let row = |i: usize| &self.vectors[*four.get(i).unwrap_or(&four[0])];
+            dots.extend(&v.dot4([row(0), row(1), row(2), row(3)])[..four.len()]);
+        }
+        let mut dots = dots.into_iter();
+        entries
+            .iter()
+            .map(|&e| {
+                dots.by_ref()
+                    .take(self.entry_rows[e].len())
+                    .map(f64::from)
+                    .fold(0.0, f64::max)
+            })
+            .collect()
     }
 
-    /// The meaning features of entry `e` for a question.
-    pub fn signal(&self, q: &QuestionMeaning, e: usize) -> Signal {
-        let cosine = self.cosine_of(&q.vector, e);
+    /// The meaning features of entries `entries` for a question.
+    pub fn signals(&self, q: &QuestionMeaning, entries: &[usize]) -> Vec<Signal> {
+        let cosines = self.cosines_of(&q.vector, entries);
+        entries
+            .iter()
+            .zip(cosines)
+            .map(|(&e, cosine)| Self::signal_with(q, e, cosine))
+            .collect()
+    }
+
+    /// The meaning features of entry `e`, whose cosine is `cosine`.
+    fn signal_with(q: &QuestionMeaning, e: usize, cosine: f64) -> Signal {
         let best_other = q
             .nearest
             .iter()

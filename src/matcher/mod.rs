@@ -139,8 +139,27 @@ impl<'a> Matcher<'a> {
     /// Builds the index over `lib`, with the shipped model, in the default
     /// mode (the static embedding table as the meaning signal).
     pub fn new(lib: &'a Library, thesaurus: &'a Thesaurus, cfg: MatchConfig) -> Self {
-        let meaning = meaning::Meaning::build(lib, Embedder::Static).unwrap_or(None);
-        Self::assemble(lib, thesaurus, cfg, meaning)
+        let (meaning, m) = Self::build(lib, thesaurus, cfg, Embedder::Static);
+        Self {
+            meaning: meaning.unwrap_or(None),
+            ..m
+        }
+    }
+
+    /// Embeds the library and builds the lexical index at the same time
+    /// (each on all cores too: the sequential parts of one overlap the
+    /// other); the matcher comes back without its meaning signal.
+    fn build(
+        lib: &'a Library,
+        thesaurus: &'a Thesaurus,
+        cfg: MatchConfig,
+        embedder: Embedder<'a>,
+    ) -> (anyhow::Result<Option<meaning::Meaning<'a>>>, Self) {
+        std::thread::scope(|s| {
+            let meaning = s.spawn(|| meaning::Meaning::build(lib, embedder));
+            let m = Self::assemble(lib, thesaurus, cfg);
+            (meaning.join().expect("embedding thread panicked"), m)
+        })
     }
 
     /// [`Matcher::new`] with the meaning signal of `embedder`: full mode
@@ -153,7 +172,6 @@ impl<'a> Matcher<'a> {
         mut cfg: MatchConfig,
         embedder: Embedder<'a>,
     ) -> anyhow::Result<Self> {
-        let meaning = meaning::Meaning::build(lib, embedder)?;
         let model = Model::for_embedder(embedder);
         let shipped = Model::shipped();
         if cfg.min_confidence == shipped.auto {
@@ -162,17 +180,16 @@ impl<'a> Matcher<'a> {
         if cfg.review_confidence == shipped.review {
             cfg.review_confidence = model.review;
         }
-        let mut m = Self::assemble(lib, thesaurus, cfg, meaning);
-        m.model = model.clone();
-        Ok(m)
+        let (meaning, m) = Self::build(lib, thesaurus, cfg, embedder);
+        Ok(Self {
+            meaning: meaning?,
+            model: model.clone(),
+            ..m
+        })
     }
 
-    fn assemble(
-        lib: &'a Library,
-        thesaurus: &'a Thesaurus,
-        cfg: MatchConfig,
-        meaning: Option<meaning::Meaning<'a>>,
-    ) -> Self {
+    /// The lexical matcher (no meaning signal yet).
+    fn assemble(lib: &'a Library, thesaurus: &'a Thesaurus, cfg: MatchConfig) -> Self {
         let mut analyzer = Analyzer::new(thesaurus);
         analyzer.own_names = analyze::own_names(lib.entries.iter().map(|e| e.question.as_str()));
         let index = index::Index::build(lib, &analyzer);
@@ -188,7 +205,7 @@ impl<'a> Matcher<'a> {
             cfg,
             model: Model::shipped().clone(),
             has_hidden,
-            meaning,
+            meaning: None,
         }
     }
 
@@ -306,12 +323,19 @@ impl<'a> Matcher<'a> {
                 }
             }
         }
+        let signals = match (&self.meaning, qm) {
+            (Some(m), Some(qm)) => {
+                let entries: Vec<usize> = hits.iter().map(|&(d, _)| d).collect();
+                m.signals(qm, &entries)
+            }
+            _ => Vec::new(),
+        };
         let mut cands: Vec<Candidate> = hits
             .into_iter()
-            .map(|(d, bm25)| {
+            .enumerate()
+            .map(|(i, (d, bm25))| {
                 let (mut features, matched) = rerank::features(&self.index, q, &query, d, bm25);
-                if let (Some(m), Some(qm)) = (&self.meaning, qm) {
-                    let signal = m.signal(qm, d);
+                if let Some(signal) = signals.get(i) {
                     features.cosine = signal.cosine;
                     features.agree = signal.agree;
                     features.cos_gap = signal.cos_gap;
@@ -379,11 +403,12 @@ impl<'a> Matcher<'a> {
                 .collect(),
             None => questions.iter().map(|_| None).collect(),
         };
-        let mut decided: Vec<Decided> = questions
-            .iter()
-            .zip(&meanings)
-            .map(|(q, qm)| self.decide(q, None, qm.as_ref()))
-            .collect();
+        // Questions are decided independently (on all cores, in order); only
+        // the hub check below looks at the run as a whole.
+        let pairs: Vec<(&str, Option<meaning::QuestionMeaning>)> =
+            questions.iter().copied().zip(meanings).collect();
+        let mut decided: Vec<Decided> =
+            crate::par::map(&pairs, |(q, qm)| self.decide(q, None, qm.as_ref()));
         gates::hubness(&self.index, self.lib, &mut decided);
         decided.into_iter().map(|d| d.m).collect()
     }

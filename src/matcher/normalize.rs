@@ -371,7 +371,7 @@ fn ascii_words(text: &str) -> Vec<&str> {
 /// normalised words (questionnaires repeat their vocabulary a lot).
 pub struct Normalizer {
     stemmer: Stemmer,
-    cache: std::sync::Mutex<super::fxhash::FxMap<String, Token>>,
+    cache: std::sync::RwLock<super::fxhash::FxMap<String, Token>>,
 }
 
 /// Words cached at most (bounds memory on huge inputs).
@@ -389,29 +389,42 @@ impl Default for Normalizer {
 impl Normalizer {
     /// Tokens of a folded, boilerplate-free piece of text.
     pub fn tokens(&self, folded: &str) -> Vec<Token> {
-        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-        words(folded)
+        let words = words(folded);
+        // Matching threads share the cache: most words are found under a
+        // read lock, which they can hold together.
+        let cached: Vec<Option<Token>> = {
+            let cache = self.cache.read().unwrap_or_else(|e| e.into_inner());
+            words.iter().map(|w| cache.get(*w).cloned()).collect()
+        };
+        if cached.iter().all(Option::is_some) {
+            return cached.into_iter().flatten().collect();
+        }
+        let out: Vec<Token> = cached
             .into_iter()
-            .map(|w| {
-                if let Some(t) = cache.get(w) {
-                    return t.clone();
-                }
-                let word = americanize(w);
-                let stop = is_stop(&word);
-                let stem = self.stem(&word);
-                let token = Token {
-                    negator: Lexicon::get().is_negator(&word),
-                    flags: word_flags(&word),
-                    word: word.into(),
-                    stem: stem.into(),
-                    stop,
-                };
-                if cache.len() < CACHE_LIMIT {
-                    cache.insert(w.to_string(), token.clone());
-                }
-                token
-            })
-            .collect()
+            .zip(&words)
+            .map(|(t, w)| t.unwrap_or_else(|| self.token(w)))
+            .collect();
+        let mut cache = self.cache.write().unwrap_or_else(|e| e.into_inner());
+        for (w, t) in words.iter().zip(&out) {
+            if cache.len() < CACHE_LIMIT && !cache.contains_key(*w) {
+                cache.insert(w.to_string(), t.clone());
+            }
+        }
+        out
+    }
+
+    /// One word, normalised (not cached).
+    fn token(&self, w: &str) -> Token {
+        let word = americanize(w);
+        let stop = is_stop(&word);
+        let stem = self.stem(&word);
+        Token {
+            negator: Lexicon::get().is_negator(&word),
+            flags: word_flags(&word),
+            word: word.into(),
+            stem: stem.into(),
+            stop,
+        }
     }
 
     pub fn stem(&self, word: &str) -> String {
