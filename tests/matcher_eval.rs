@@ -158,13 +158,16 @@ fn dropout_fitting_and_scoring_change_the_figures_and_are_checked() {
     // Scoring without half the thesaurus is harder: top-1 at threshold 0 drops.
     let t0 = |r: &Value| r["summary"]["sweep"][0]["top1"].as_f64().unwrap();
     assert!(t0(&proxy) < t0(&plain), "{} vs {}", t0(&proxy), t0(&plain));
-    let out = eval_fails(&["--cv", "3", "--fit-dropout", "1.5"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        util::stderr(&out).contains("--fit-dropout"),
-        "{}",
-        util::stderr(&out)
-    );
+    // A share out of range, and a fitting option without fitting.
+    for args in [
+        &["--cv", "3", "--fit-dropout", "1.5"][..],
+        &["--fit-dropout", "0.5"][..],
+    ] {
+        let out = eval_fails(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = util::stderr(&out);
+        assert!(err.contains("--fit-dropout"), "{err}");
+    }
 }
 
 #[test]

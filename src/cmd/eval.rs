@@ -142,9 +142,16 @@ pub fn run(args: &Args, _global: &Global) -> anyhow::Result<u8> {
         "--score-dropout: expected a share from 0 to below 1, got {}",
         args.score_dropout
     );
+    let fitting = args.fit || args.cv.is_some();
+    anyhow::ensure!(
+        args.fit_dropout == 0.0 || fitting,
+        "--fit-dropout applies to fitting: add --fit or --cv K"
+    );
     // Fitting sees the whole thesaurus unless `--fit-dropout` says otherwise,
     // also when scoring does not.
-    let fit_thesaurus = if args.fit_dropout > 0.0 {
+    let fit_thesaurus = if !fitting {
+        None
+    } else if args.fit_dropout > 0.0 {
         Some(thesaurus.with_dropout(args.fit_dropout, args.fit_seed))
     } else if args.score_dropout > 0.0 {
         Some(thesaurus.clone())
