@@ -17,7 +17,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::path::Path;
 use std::time::Instant;
 
-use vouch::library::{Entry, Library};
+use vouch::library::Library;
 
 mod synth;
 use synth::{seeds, sentence, Rng};
@@ -30,19 +30,8 @@ fn main() {
     let started = Instant::now();
     let seeds = seeds();
     let mut rng = Rng(42);
-    let answers = ["Yes", "No", "N/A"];
-    let entries: Vec<Entry> = (0..ENTRIES)
-        .map(|i| Entry {
-            id: format!("SYN-{i:05}"),
-            question: sentence(&mut rng, &seeds),
-            answer: answers[rng.below(3)].to_string(),
-            comment: sentence(&mut rng, &seeds),
-            criteria: vec!["CC6.1".into()],
-            ..Entry::default()
-        })
-        .collect();
+    let lib = synth::library(&mut rng, &seeds, ENTRIES);
     let questions: Vec<String> = (0..QUESTIONS).map(|_| sentence(&mut rng, &seeds)).collect();
-    let lib = Library { entries };
     write_data(&lib, &questions);
     let synth_ms = started.elapsed().as_secs_f64() * 1000.0;
 

@@ -8,7 +8,6 @@ use std::time::Instant;
 
 use vouch::embed::transformer::{model_dir, NO_MODEL};
 use vouch::embed::Transformer;
-use vouch::library::{Entry, Library};
 
 #[path = "../benches/synth/mod.rs"]
 mod synth;
@@ -25,19 +24,7 @@ fn main() {
     };
     let seeds = seeds();
     let mut rng = Rng(42);
-    let answers = ["Yes", "No", "N/A"];
-    let lib = Library {
-        entries: (0..ENTRIES)
-            .map(|i| Entry {
-                id: format!("SYN-{i:05}"),
-                question: sentence(&mut rng, &seeds),
-                answer: answers[rng.below(3)].to_string(),
-                comment: sentence(&mut rng, &seeds),
-                criteria: vec!["CC6.1".into()],
-                ..Entry::default()
-            })
-            .collect(),
-    };
+    let lib = synth::library(&mut rng, &seeds, ENTRIES);
     let questions: Vec<String> = (0..QUESTIONS).map(|_| sentence(&mut rng, &seeds)).collect();
     let texts: Vec<&str> = questions.iter().map(String::as_str).collect();
     let thesaurus = Thesaurus::builtin();

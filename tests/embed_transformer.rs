@@ -10,23 +10,8 @@
 
 mod util;
 
-use std::path::PathBuf;
-
-use vouch::embed::transformer::{model_dir, NO_MODEL};
+use vouch::embed::transformer::NO_MODEL;
 use vouch::embed::Transformer;
-
-fn model() -> Option<PathBuf> {
-    match model_dir(None) {
-        Some(dir) => Some(dir),
-        None if std::env::var_os("VOUCH_REQUIRE_MODEL").is_some_and(|v| v == "1") => {
-            panic!("VOUCH_REQUIRE_MODEL=1 but VOUCH_MODEL is not set")
-        }
-        None => {
-            eprintln!("skipped: VOUCH_MODEL is not set (run scripts/fetch_model.sh DIR and export VOUCH_MODEL=DIR)");
-            None
-        }
-    }
-}
 
 fn reference() -> Vec<(String, Vec<f32>)> {
     let path = util::repo_root().join("tests/fixtures/embed/minilm_reference.json");
@@ -57,7 +42,9 @@ fn cosine(a: &[f32], b: &[f32]) -> f32 {
 
 #[test]
 fn full_mode_matches_the_numpy_reference() {
-    let Some(dir) = model() else { return };
+    let Some(dir) = util::model_or_skip() else {
+        return;
+    };
     let model = Transformer::load(&dir).unwrap().with_cache_dir(None);
     assert_eq!(model.dims(), 384);
     let rows = reference();
@@ -79,7 +66,9 @@ fn full_mode_matches_the_numpy_reference() {
 
 #[test]
 fn library_vectors_are_cached_by_content() {
-    let Some(dir) = model() else { return };
+    let Some(dir) = util::model_or_skip() else {
+        return;
+    };
     let cache = tempfile::tempdir().unwrap();
     let texts = [
         "Is data encrypted at rest?",

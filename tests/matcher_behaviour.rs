@@ -6,15 +6,9 @@ use chrono::NaiveDate;
 use vouch::library::{Entry, Library, Visibility};
 use vouch::matcher::{MatchConfig, Matcher, Thesaurus, Tier};
 
+/// An entry without an explanation.
 fn entry(id: &str, question: &str, answer: &str) -> Entry {
-    Entry {
-        id: id.into(),
-        question: question.into(),
-        answer: answer.into(),
-        comment: String::new(),
-        criteria: vec!["CC6.1".into()],
-        ..Entry::default()
-    }
+    util::entry(id, question, answer, "")
 }
 
 fn library() -> Library {

@@ -5,19 +5,9 @@
 mod util;
 
 use chrono::NaiveDate;
-use vouch::library::{Entry, Library};
+use util::entry;
+use vouch::library::Library;
 use vouch::matcher::{Match, MatchConfig, Matcher, QuestionType, Thesaurus, Tier};
-
-fn entry(id: &str, question: &str, answer: &str, comment: &str) -> Entry {
-    Entry {
-        id: id.into(),
-        question: question.into(),
-        answer: answer.into(),
-        comment: comment.into(),
-        criteria: vec!["CC6.1".into()],
-        ..Entry::default()
-    }
-}
 
 fn library() -> Library {
     Library {

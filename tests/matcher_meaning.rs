@@ -6,8 +6,7 @@ mod util;
 
 use std::path::{Path, PathBuf};
 
-use vouch::embed::transformer::model_dir;
-use vouch::library::{Entry, Library};
+use vouch::library::Library;
 use vouch::matcher::{Embedder, MatchConfig, Matcher, Thesaurus};
 
 /// The paraphrase and the entry it means; they share no content word.
@@ -61,15 +60,20 @@ fn library() -> Library {
     Library {
         entries: entries()
             .into_iter()
-            .map(|(id, q, a)| Entry {
-                id: id.into(),
-                question: q.into(),
-                answer: a.into(),
-                criteria: vec!["CC6.1".into()],
-                ..Entry::default()
-            })
+            .map(|(id, q, a)| util::entry(id, q, a, ""))
             .collect(),
     }
+}
+
+/// A one-question questionnaire, `dir/q.csv`.
+fn write_questions_csv(dir: &Path) -> PathBuf {
+    let path = dir.join("q.csv");
+    std::fs::write(
+        &path,
+        "Question,Answer\nIs customer data encrypted at rest?,\n",
+    )
+    .unwrap();
+    path
 }
 
 fn write_library_csv(dir: &Path) -> PathBuf {
@@ -131,12 +135,7 @@ fn a_paraphrase_sharing_no_word_is_retrieved_end_to_end() {
 fn a_missing_model_folder_is_an_error_naming_it() {
     let tmp = tempfile::tempdir().unwrap();
     let lib = write_library_csv(tmp.path());
-    let questions = tmp.path().join("q.csv");
-    std::fs::write(
-        &questions,
-        "Question,Answer\nIs customer data encrypted at rest?,\n",
-    )
-    .unwrap();
+    let questions = write_questions_csv(tmp.path());
     let missing = tmp.path().join("no-such-model");
     let out = util::run_in(
         tmp.path(),
@@ -165,12 +164,7 @@ fn a_missing_model_folder_is_an_error_naming_it() {
 fn asking_for_full_mode_without_a_model_says_so_once() {
     let tmp = tempfile::tempdir().unwrap();
     let lib = write_library_csv(tmp.path());
-    let questions = tmp.path().join("q.csv");
-    std::fs::write(
-        &questions,
-        "Question,Answer\nIs customer data encrypted at rest?,\n",
-    )
-    .unwrap();
+    let questions = write_questions_csv(tmp.path());
     let run = |extra: &[&str]| {
         let mut args = vec![
             "answer",
@@ -199,25 +193,11 @@ fn asking_for_full_mode_without_a_model_says_so_once() {
     );
 }
 
-/// The model folder for full mode, or None with a printed reason (a fresh
-/// clone has no weights); `VOUCH_REQUIRE_MODEL=1` (CI) makes a missing
-/// model a failure.
-fn model() -> Option<PathBuf> {
-    match model_dir(None) {
-        Some(dir) => Some(dir),
-        None if std::env::var_os("VOUCH_REQUIRE_MODEL").is_some_and(|v| v == "1") => {
-            panic!("VOUCH_REQUIRE_MODEL=1 but VOUCH_MODEL is not set")
-        }
-        None => {
-            eprintln!("skipped: VOUCH_MODEL is not set (run scripts/fetch_model.sh DIR and export VOUCH_MODEL=DIR)");
-            None
-        }
-    }
-}
-
 #[test]
 fn full_mode_scores_the_dev_set_with_the_transformer() {
-    let Some(dir) = model() else { return };
+    let Some(dir) = util::model_or_skip() else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let dev = util::shared().join("eval/dev");
     let out = util::vouch()

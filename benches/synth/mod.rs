@@ -77,3 +77,21 @@ pub fn sentence(rng: &mut Rng, seeds: &[Vec<String>]) -> String {
     s.push('?');
     s
 }
+
+/// A synthetic library of `n` entries: a question and a comment from
+/// [`sentence`], a random Yes / No / N/A answer.
+#[allow(dead_code)] // benches/embed.rs needs no library
+pub fn library(rng: &mut Rng, seeds: &[Vec<String>], n: usize) -> library::Library {
+    let answers = ["Yes", "No", "N/A"];
+    let entries = (0..n)
+        .map(|i| library::Entry {
+            id: format!("SYN-{i:05}"),
+            question: sentence(rng, seeds),
+            answer: answers[rng.below(3)].to_string(),
+            comment: sentence(rng, seeds),
+            criteria: vec!["CC6.1".into()],
+            ..library::Entry::default()
+        })
+        .collect();
+    library::Library { entries }
+}

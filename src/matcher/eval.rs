@@ -355,42 +355,29 @@ pub fn run(dir: &Path, thesaurus: &Thesaurus, opts: &Options) -> anyhow::Result<
     let index_ms = started.elapsed().as_secs_f64() * 1000.0;
     let started = Instant::now();
     let all: Vec<usize> = (0..questions.len()).collect();
-    matcher.prepare(
-        &questions
-            .iter()
-            .map(|q| q.question.as_str())
-            .collect::<Vec<_>>(),
-    )?;
+    let texts: Vec<&str> = questions.iter().map(|q| q.question.as_str()).collect();
+    matcher.prepare(&texts)?;
     let pre = Precomputed::new(&matcher, &lib, &questions);
-    // The matcher the model is fitted with: the scoring one, or one whose
-    // thesaurus lacks some wording.
-    let mut fit_matcher = match opts.fit_thesaurus {
+    // What the model is fitted with, when not the scoring matcher: a
+    // matcher whose thesaurus lacks some wording, and its candidates.
+    let mut fitting = match opts.fit_thesaurus {
         Some(t) => {
-            let cfg = matcher.config().clone();
-            let m = Matcher::with_embedder(&lib, t, cfg, opts.embedder)?;
-            m.prepare(
-                &questions
-                    .iter()
-                    .map(|q| q.question.as_str())
-                    .collect::<Vec<_>>(),
-            )?;
-            Some(m)
+            let m = Matcher::with_embedder(&lib, t, matcher.config().clone(), opts.embedder)?;
+            m.prepare(&texts)?;
+            let p = Precomputed::new(&m, &lib, &questions);
+            Some((m, p))
         }
         None => None,
     };
-    let fit_pre = fit_matcher
-        .as_ref()
-        .map(|m| Precomputed::new(m, &lib, &questions));
     let (mode, rows, orphan_rows, cv, fitted_model) = if let Some(k) = opts.cv {
         anyhow::ensure!(
             k >= 2 && k <= questions.len(),
             "--cv needs 2 to {} folds",
             questions.len()
         );
-        let fitting = fit_matcher.as_mut().zip(fit_pre.as_ref());
         let (rows, orphans, cv) = cross_validate(
             &mut matcher,
-            fitting,
+            fitting.as_mut().map(|(m, p)| (m, &*p)),
             &lib,
             &questions,
             &pre,
@@ -399,7 +386,7 @@ pub fn run(dir: &Path, thesaurus: &Thesaurus, opts: &Options) -> anyhow::Result<
         );
         ("out-of-fold", rows, orphans, Some(cv), None)
     } else if opts.fit {
-        let model = match fit_matcher.as_mut().zip(fit_pre.as_ref()) {
+        let model = match fitting.as_mut() {
             Some((m, p)) => fit_model(m, &lib, &questions, p, &all, &opts.settings),
             None => fit_model(&mut matcher, &lib, &questions, &pre, &all, &opts.settings),
         };

@@ -125,3 +125,31 @@ pub fn all_files(dir: &Path, out: &mut Vec<PathBuf>) {
         }
     }
 }
+
+/// The model folder for full mode (`VOUCH_MODEL`), or None with a printed
+/// reason (a fresh clone has no weights); `VOUCH_REQUIRE_MODEL=1` (CI) makes
+/// a missing model a failure.
+pub fn model_or_skip() -> Option<PathBuf> {
+    match vouch::embed::transformer::model_dir(None) {
+        Some(dir) => Some(dir),
+        None if std::env::var_os("VOUCH_REQUIRE_MODEL").is_some_and(|v| v == "1") => {
+            panic!("VOUCH_REQUIRE_MODEL=1 but VOUCH_MODEL is not set")
+        }
+        None => {
+            eprintln!("skipped: VOUCH_MODEL is not set (run scripts/fetch_model.sh DIR and export VOUCH_MODEL=DIR)");
+            None
+        }
+    }
+}
+
+/// A library entry for matcher tests (criterion CC6.1).
+pub fn entry(id: &str, question: &str, answer: &str, comment: &str) -> vouch::library::Entry {
+    vouch::library::Entry {
+        id: id.into(),
+        question: question.into(),
+        answer: answer.into(),
+        comment: comment.into(),
+        criteria: vec!["CC6.1".into()],
+        ..vouch::library::Entry::default()
+    }
+}
