@@ -169,7 +169,28 @@ impl Index {
         keep: usize,
         usable: impl Fn(usize) -> bool,
     ) -> Vec<(usize, f64)> {
-        let mut acc = vec![0f32; self.docs.len()];
+        thread_local! {
+            /// The score array of [`Index::top`], kept by each thread: a
+            /// fresh one per question was a large allocation for a large
+            /// library (and fresh pages for the kernel to zero).
+            static SCORES: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        SCORES.with(|scores| match scores.try_borrow_mut() {
+            Ok(mut acc) => self.top_into(&mut acc, query, keep, &usable),
+            Err(_) => self.top_into(&mut Vec::new(), query, keep, &usable),
+        })
+    }
+
+    /// [`Index::top`] with `acc` as the score array (cleared first).
+    fn top_into(
+        &self,
+        acc: &mut Vec<f32>,
+        query: &[(u32, f64)],
+        keep: usize,
+        usable: &impl Fn(usize) -> bool,
+    ) -> Vec<(usize, f64)> {
+        acc.clear();
+        acc.resize(self.docs.len(), 0.0);
         for &(t, wq) in query {
             let idf = self.idf[t as usize];
             // Terms in most entries barely separate them (their idf is tiny)
@@ -182,7 +203,7 @@ impl Index {
                 acc[d as usize] += w * tf;
             }
         }
-        best_scores(&acc, keep, &usable)
+        best_scores(acc, keep, usable)
     }
 }
 

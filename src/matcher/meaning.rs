@@ -251,13 +251,25 @@ impl<'m> Meaning<'m> {
             .collect()
     }
 
-    /// The meaning features of entries `entries` for a question.
+    /// The meaning features of entries `entries` for a question. The cosines
+    /// of the question's nearest entries were taken already (by the same
+    /// computation, so they are the same numbers): only the others are.
     pub fn signals(&self, q: &QuestionMeaning, entries: &[usize]) -> Vec<Signal> {
-        let cosines = self.cosines_of(&q.vector, entries);
+        let known = |e: usize| q.nearest.iter().find(|(n, _)| *n == e).map(|&(_, c)| c);
+        let unknown: Vec<usize> = entries
+            .iter()
+            .copied()
+            .filter(|&e| known(e).is_none())
+            .collect();
+        let mut taken = self.cosines_of(&q.vector, &unknown).into_iter();
         entries
             .iter()
-            .zip(cosines)
-            .map(|(&e, cosine)| Self::signal_with(q, e, cosine))
+            .map(|&e| {
+                let cosine = known(e)
+                    .or_else(|| taken.next())
+                    .expect("a cosine for every entry not among the nearest");
+                Self::signal_with(q, e, cosine)
+            })
             .collect()
     }
 

@@ -391,19 +391,30 @@ impl Normalizer {
     pub fn tokens(&self, folded: &str) -> Vec<Token> {
         let words = words(folded);
         // Matching threads share the cache: most words are found under a
-        // read lock, which they can hold together.
-        let cached: Vec<Option<Token>> = {
+        // read lock, which they can hold together. The usual case, every
+        // word cached, is one pass into the output.
+        let mut out: Vec<Token> = Vec::with_capacity(words.len());
+        let rest: Vec<Option<Token>> = {
             let cache = self.cache.read().unwrap_or_else(|e| e.into_inner());
-            words.iter().map(|w| cache.get(*w).cloned()).collect()
+            for w in &words {
+                match cache.get(*w) {
+                    Some(t) => out.push(t.clone()),
+                    None => break,
+                }
+            }
+            if out.len() == words.len() {
+                return out;
+            }
+            words[out.len()..]
+                .iter()
+                .map(|w| cache.get(*w).cloned())
+                .collect()
         };
-        if cached.iter().all(Option::is_some) {
-            return cached.into_iter().flatten().collect();
+        // New words are normalised outside the lock.
+        let done = out.len();
+        for (t, w) in rest.into_iter().zip(&words[done..]) {
+            out.push(t.unwrap_or_else(|| self.token(w)));
         }
-        let out: Vec<Token> = cached
-            .into_iter()
-            .zip(&words)
-            .map(|(t, w)| t.unwrap_or_else(|| self.token(w)))
-            .collect();
         let mut cache = self.cache.write().unwrap_or_else(|e| e.into_inner());
         for (w, t) in words.iter().zip(&out) {
             if cache.len() < CACHE_LIMIT && !cache.contains_key(*w) {
