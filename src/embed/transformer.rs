@@ -61,28 +61,31 @@ impl Transformer {
             .with_context(|| format!("cannot read {}", file("model.safetensors").display()))?;
         let tokenizer_text = std::fs::read(file("tokenizer.json"))
             .with_context(|| format!("cannot read {}", file("tokenizer.json").display()))?;
-        let mut tokenizer = tokenizers::Tokenizer::from_bytes(&tokenizer_text)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", file("tokenizer.json").display()))?;
-        tokenizer.with_padding(None);
-        tokenizer
-            .with_truncation(Some(tokenizers::TruncationParams {
-                max_length: MAX_TOKENS.min(config.shape.max_positions),
-                ..Default::default()
-            }))
-            .map_err(|e| anyhow::anyhow!("{}: {e}", file("tokenizer.json").display()))?;
-
-        let mut key = Vec::with_capacity(64);
-        key.extend_from_slice(&cache::content_hash(&weights).to_le_bytes());
-        key.extend_from_slice(&cache::content_hash(&tokenizer_text).to_le_bytes());
-        key.extend_from_slice(&cache::content_hash(config_text.as_bytes()).to_le_bytes());
-        let model_hash = cache::content_hash(&key);
-
-        let model = bert::load(&weights, &config.shape).with_context(|| {
-            format!(
-                "{}: not the weights of the BERT in config.json",
-                file("model.safetensors").display()
+        // The tokenizer and the cache key (a hash of 90 MB of weights) on a
+        // second core while this one unpacks the weights.
+        let (model, side) = std::thread::scope(|s| {
+            let side = s.spawn(|| -> Result<(tokenizers::Tokenizer, u128)> {
+                let tokenizer = load_tokenizer(&tokenizer_text, config.shape.max_positions)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", file("tokenizer.json").display()))?;
+                let mut key = Vec::with_capacity(64);
+                key.extend_from_slice(&cache::content_hash(&weights).to_le_bytes());
+                key.extend_from_slice(&cache::content_hash(&tokenizer_text).to_le_bytes());
+                key.extend_from_slice(&cache::content_hash(config_text.as_bytes()).to_le_bytes());
+                Ok((tokenizer, cache::content_hash(&key)))
+            });
+            let model = bert::load(&weights, &config.shape).with_context(|| {
+                format!(
+                    "{}: not the weights of the BERT in config.json",
+                    file("model.safetensors").display()
+                )
+            });
+            (
+                model,
+                side.join().expect("the tokenizer thread does not panic"),
             )
-        })?;
+        });
+        let (tokenizer, model_hash) = side?;
+        let model = model?;
         Ok(Transformer {
             tokenizer,
             model,
@@ -177,6 +180,18 @@ impl Transformer {
             .map(|v| v.expect("every text was embedded"))
             .collect())
     }
+}
+
+/// The tokenizer of `tokenizer.json` (`text`), without padding, truncating
+/// at [`MAX_TOKENS`] (or the model's positions, if fewer).
+fn load_tokenizer(text: &[u8], max_positions: usize) -> tokenizers::Result<tokenizers::Tokenizer> {
+    let mut tokenizer = tokenizers::Tokenizer::from_bytes(text)?;
+    tokenizer.with_padding(None);
+    tokenizer.with_truncation(Some(tokenizers::TruncationParams {
+        max_length: MAX_TOKENS.min(max_positions),
+        ..Default::default()
+    }))?;
+    Ok(tokenizer)
 }
 
 /// The parts of `config.json` that shape the network.
