@@ -1,4 +1,4 @@
-//! Full mode against the packaged weights: the candle forward pass must agree
+//! Full mode against the packaged weights: the forward pass must agree
 //! with the independent numpy reference (`scripts/minilm_numpy.py`, vectors
 //! in `tests/fixtures/embed/minilm_reference.json`) to a cosine of 0.999, and
 //! library vectors must come back from the content-hash cache.

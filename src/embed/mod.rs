@@ -5,13 +5,15 @@
 //!   from all-MiniLM-L6-v2 (`scripts/distill_static.py`), embedded in the
 //!   binary; tens of thousands of texts a second, no model files.
 //! - [`Transformer`]: the full mode. all-MiniLM-L6-v2 itself, run on the CPU
-//!   through candle from a model folder (`--model DIR` / `VOUCH_MODEL`), with
-//!   library vectors cached by content hash.
+//!   (`bert.rs`: plain arrays and the `gemm` crate) from a model folder
+//!   (`--model DIR` / `VOUCH_MODEL`), with library vectors cached by content
+//!   hash.
 //! - [`VectorIndex`]: exact nearest neighbours over library vectors (int16
 //!   dot products), one query or a whole questionnaire at a time.
 //!
 //! See `docs/embeddings.md` for the API and the measured figures.
 
+mod bert;
 pub mod cache;
 pub mod index;
 mod mode_args;

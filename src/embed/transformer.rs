@@ -1,7 +1,8 @@
-//! Full mode: all-MiniLM-L6-v2 itself (a 6-layer BERT), run on the CPU with
-//! candle, tokenised by the `tokenizers` crate from the model folder's
-//! `tokenizer.json`, with sentence-transformers' pooling: the mean of the
-//! last hidden states over the real tokens, L2-normalised.
+//! Full mode: all-MiniLM-L6-v2 itself (a 6-layer BERT), run on the CPU
+//! ([`super::bert`]: plain arrays and the `gemm` crate), tokenised by the
+//! `tokenizers` crate from the model folder's `tokenizer.json`, with
+//! sentence-transformers' pooling: the mean of the last hidden states over
+//! the real tokens, L2-normalised.
 //!
 //! The model folder (`--model DIR` or `VOUCH_MODEL`) holds `config.json`,
 //! `model.safetensors` and `tokenizer.json`; `scripts/fetch_model.sh` fills
@@ -11,9 +12,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, ensure, Context, Result};
-use candle_core::{DType, Device, Module, Tensor};
-use candle_nn::{embedding, layer_norm, linear, Embedding, LayerNorm, Linear, VarBuilder};
 
+use super::bert::{self, Bert};
 use super::cache::{self, VectorCache};
 use super::Vector;
 
@@ -26,9 +26,11 @@ pub const NO_MODEL: &str = "no model: using the default mode (pass --model DIR o
 
 /// Tokens per sequence, as sentence-transformers (`max_seq_length`).
 const MAX_TOKENS: usize = 256;
-/// Sequences per forward pass (texts are sorted by length first, so a batch
-/// has little padding).
-const BATCH: usize = 64;
+/// About this many word pieces go through the network together (one matrix
+/// product per linear layer, on one thread): enough rows for efficient
+/// products, and a 1,000-text library makes about 30 chunks, so the cores
+/// finish close together. Not tuned further.
+const CHUNK_TOKENS: usize = 1024;
 
 /// The model folder: `explicit` (from `--model`), else `$VOUCH_MODEL`; `None`
 /// when neither is set (the caller reports [`NO_MODEL`] and uses the default
@@ -62,44 +64,35 @@ impl Transformer {
             .with_context(|| format!("cannot read {}", file("model.safetensors").display()))?;
         let tokenizer_text = std::fs::read(file("tokenizer.json"))
             .with_context(|| format!("cannot read {}", file("tokenizer.json").display()))?;
-        let mut tokenizer = tokenizers::Tokenizer::from_bytes(&tokenizer_text)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", file("tokenizer.json").display()))?;
-        tokenizer.with_padding(None);
-        tokenizer
-            .with_truncation(Some(tokenizers::TruncationParams {
-                max_length: MAX_TOKENS.min(config.max_positions),
-                ..Default::default()
-            }))
-            .map_err(|e| anyhow::anyhow!("{}: {e}", file("tokenizer.json").display()))?;
-
-        let mut key = Vec::with_capacity(64);
-        key.extend_from_slice(&cache::content_hash(&weights).to_le_bytes());
-        key.extend_from_slice(&cache::content_hash(&tokenizer_text).to_le_bytes());
-        key.extend_from_slice(&cache::content_hash(config_text.as_bytes()).to_le_bytes());
-        let model_hash = cache::content_hash(&key);
-
-        let vb = VarBuilder::from_buffered_safetensors(weights, DType::F32, &Device::Cpu)
-            .with_context(|| {
+        // The tokenizer and the cache key (a hash of 90 MB of weights) on a
+        // second core while this one unpacks the weights.
+        let (model, side) = std::thread::scope(|s| {
+            let side = s.spawn(|| -> Result<(tokenizers::Tokenizer, u128)> {
+                let tokenizer = load_tokenizer(&tokenizer_text, config.shape.max_positions)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", file("tokenizer.json").display()))?;
+                let mut key = Vec::with_capacity(64);
+                key.extend_from_slice(&cache::content_hash(&weights).to_le_bytes());
+                key.extend_from_slice(&cache::content_hash(&tokenizer_text).to_le_bytes());
+                key.extend_from_slice(&cache::content_hash(config_text.as_bytes()).to_le_bytes());
+                Ok((tokenizer, cache::content_hash(&key)))
+            });
+            let model = bert::load(&weights, &config.shape).with_context(|| {
                 format!(
-                    "{}: not a safetensors file",
+                    "{}: not the weights of the BERT in config.json",
                     file("model.safetensors").display()
                 )
-            })?;
-        let vb = if vb.contains_tensor("embeddings.word_embeddings.weight") {
-            vb
-        } else {
-            vb.pp("bert")
-        };
-        let model = Bert::load(vb, &config).with_context(|| {
-            format!(
-                "{}: not the weights of the BERT in config.json",
-                file("model.safetensors").display()
+            });
+            (
+                model,
+                side.join().expect("the tokenizer thread does not panic"),
             )
-        })?;
+        });
+        let (tokenizer, model_hash) = side?;
+        let model = model?;
         Ok(Transformer {
             tokenizer,
             model,
-            dims: config.hidden,
+            dims: config.shape.hidden,
             model_hash,
             cache_dir: Some(cache::default_dir()),
         })
@@ -155,14 +148,34 @@ impl Transformer {
                 .map_err(|e| anyhow::anyhow!("cannot tokenise {text:?}: {e}"))?;
             encoded.push((i, enc.get_ids().to_vec()));
         }
-        // Similar lengths together: little padding.
-        encoded.sort_by_key(|(_, ids)| ids.len());
+        // Longest first (the costliest chunks start first, and similar
+        // lengths stay together), in chunks of about CHUNK_TOKENS word
+        // pieces, on all cores.
+        encoded.sort_by_key(|(_, ids)| std::cmp::Reverse(ids.len()));
+        let mut chunks: Vec<&[(usize, Vec<u32>)]> = Vec::new();
+        let mut rest = encoded.as_slice();
+        while !rest.is_empty() {
+            let mut tokens = 0;
+            let take = rest
+                .iter()
+                .take_while(|(_, ids)| {
+                    tokens += ids.len();
+                    tokens <= CHUNK_TOKENS
+                })
+                .count()
+                .max(1);
+            let (chunk, tail) = rest.split_at(take);
+            chunks.push(chunk);
+            rest = tail;
+        }
+        let pooled = crate::par::map(&chunks, |chunk| {
+            let ids: Vec<&[u32]> = chunk.iter().map(|(_, ids)| ids.as_slice()).collect();
+            self.model.mean_pooled(&ids)
+        });
         let mut out: Vec<Option<Vector>> = vec![None; texts.len()];
-        for batch in encoded.chunks(BATCH) {
-            let ids: Vec<&[u32]> = batch.iter().map(|(_, ids)| ids.as_slice()).collect();
-            let vectors = self.forward(&ids)?;
-            for ((i, _), v) in batch.iter().zip(vectors) {
-                out[*i] = Some(v);
+        for (chunk, rows) in chunks.iter().zip(pooled) {
+            for ((i, _), row) in chunk.iter().zip(rows?) {
+                out[*i] = Some(Vector::normalized(row));
             }
         }
         Ok(out
@@ -170,39 +183,23 @@ impl Transformer {
             .map(|v| v.expect("every text was embedded"))
             .collect())
     }
+}
 
-    /// One padded batch through the model, mean-pooled over real tokens.
-    fn forward(&self, batch: &[&[u32]]) -> Result<Vec<Vector>> {
-        let width = batch.iter().map(|ids| ids.len()).max().unwrap_or(0).max(1);
-        let mut ids = vec![0u32; batch.len() * width];
-        let mut mask = vec![0f32; batch.len() * width];
-        for (row, seq) in batch.iter().enumerate() {
-            ids[row * width..row * width + seq.len()].copy_from_slice(seq);
-            mask[row * width..row * width + seq.len()].fill(1.0);
-        }
-        let dev = Device::Cpu;
-        let ids = Tensor::from_vec(ids, (batch.len(), width), &dev)?;
-        let mask = Tensor::from_vec(mask, (batch.len(), width), &dev)?;
-        let hidden = self.model.forward(&ids, &mask)?;
-        let mask3 = mask.unsqueeze(2)?;
-        let summed = hidden.broadcast_mul(&mask3)?.sum(1)?;
-        let counts = mask3.sum(1)?.clamp(1e-9, f64::MAX)?;
-        let pooled = summed.broadcast_div(&counts)?;
-        let rows: Vec<Vec<f32>> = pooled.to_vec2()?;
-        Ok(rows.into_iter().map(Vector::normalized).collect())
-    }
+/// The tokenizer of `tokenizer.json` (`text`), without padding, truncating
+/// at [`MAX_TOKENS`] (or the model's positions, if fewer).
+fn load_tokenizer(text: &[u8], max_positions: usize) -> tokenizers::Result<tokenizers::Tokenizer> {
+    let mut tokenizer = tokenizers::Tokenizer::from_bytes(text)?;
+    tokenizer.with_padding(None);
+    tokenizer.with_truncation(Some(tokenizers::TruncationParams {
+        max_length: MAX_TOKENS.min(max_positions),
+        ..Default::default()
+    }))?;
+    Ok(tokenizer)
 }
 
 /// The parts of `config.json` that shape the network.
 struct Config {
-    vocab: usize,
-    hidden: usize,
-    layers: usize,
-    heads: usize,
-    intermediate: usize,
-    max_positions: usize,
-    type_vocab: usize,
-    eps: f64,
+    shape: bert::Shape,
 }
 
 impl Config {
@@ -219,7 +216,7 @@ impl Config {
                 bail!("hidden_act {act:?} is not supported (only gelu)");
             }
         }
-        let config = Config {
+        let shape = bert::Shape {
             vocab: num("vocab_size")?,
             hidden: num("hidden_size")?,
             layers: num("num_hidden_layers")?,
@@ -230,118 +227,12 @@ impl Config {
             eps: json
                 .get("layer_norm_eps")
                 .and_then(|v| v.as_f64())
-                .unwrap_or(1e-12),
+                .unwrap_or(1e-12) as f32,
         };
         ensure!(
-            config.heads > 0 && config.hidden.is_multiple_of(config.heads),
+            shape.heads > 0 && shape.hidden.is_multiple_of(shape.heads),
             "hidden_size is not a multiple of num_attention_heads"
         );
-        Ok(config)
-    }
-}
-
-struct Bert {
-    words: Embedding,
-    positions: Embedding,
-    token_types: Embedding,
-    norm: LayerNorm,
-    layers: Vec<Layer>,
-    heads: usize,
-}
-
-struct Layer {
-    query: Linear,
-    key: Linear,
-    value: Linear,
-    attention_out: Linear,
-    attention_norm: LayerNorm,
-    intermediate: Linear,
-    output: Linear,
-    output_norm: LayerNorm,
-}
-
-impl Bert {
-    fn load(vb: VarBuilder, c: &Config) -> candle_core::Result<Self> {
-        let e = vb.pp("embeddings");
-        let layers = (0..c.layers)
-            .map(|i| Layer::load(vb.pp(format!("encoder.layer.{i}")), c))
-            .collect::<candle_core::Result<Vec<_>>>()?;
-        Ok(Bert {
-            words: embedding(c.vocab, c.hidden, e.pp("word_embeddings"))?,
-            positions: embedding(c.max_positions, c.hidden, e.pp("position_embeddings"))?,
-            token_types: embedding(c.type_vocab, c.hidden, e.pp("token_type_embeddings"))?,
-            norm: layer_norm(c.hidden, c.eps, e.pp("LayerNorm"))?,
-            layers,
-            heads: c.heads,
-        })
-    }
-
-    /// Last hidden states (batch, tokens, hidden) for `ids` (batch, tokens)
-    /// and `mask` (1 for real tokens, 0 for padding).
-    fn forward(&self, ids: &Tensor, mask: &Tensor) -> candle_core::Result<Tensor> {
-        let (_, width) = ids.dims2()?;
-        let positions = Tensor::arange(0u32, width as u32, ids.device())?;
-        let types = Tensor::zeros(1, DType::U32, ids.device())?;
-        let x = self
-            .words
-            .forward(ids)?
-            .broadcast_add(&self.positions.forward(&positions)?)?
-            .broadcast_add(&self.token_types.forward(&types)?)?;
-        let (batch, _, hidden) = x.dims3()?;
-        // Rows of all sequences stacked, (batch × tokens, hidden): each linear
-        // layer is then one large matrix product, not one small product per
-        // sequence (candle's Linear broadcasts over a 3-D input).
-        let mut x = self.norm.forward(&x)?.reshape((batch * width, hidden))?;
-        // 0 where attended, a large negative number on padding.
-        let bias = ((mask.unsqueeze(1)?.unsqueeze(1)? - 1.0)? * 1e9)?;
-        for layer in &self.layers {
-            x = layer.forward(&x, &bias, self.heads, (batch, width))?;
-        }
-        x.reshape((batch, width, hidden))
-    }
-}
-
-impl Layer {
-    fn load(vb: VarBuilder, c: &Config) -> candle_core::Result<Self> {
-        let h = c.hidden;
-        Ok(Layer {
-            query: linear(h, h, vb.pp("attention.self.query"))?,
-            key: linear(h, h, vb.pp("attention.self.key"))?,
-            value: linear(h, h, vb.pp("attention.self.value"))?,
-            attention_out: linear(h, h, vb.pp("attention.output.dense"))?,
-            attention_norm: layer_norm(h, c.eps, vb.pp("attention.output.LayerNorm"))?,
-            intermediate: linear(h, c.intermediate, vb.pp("intermediate.dense"))?,
-            output: linear(c.intermediate, h, vb.pp("output.dense"))?,
-            output_norm: layer_norm(h, c.eps, vb.pp("output.LayerNorm"))?,
-        })
-    }
-
-    /// `x` is (batch × tokens, hidden); `shape` is (batch, tokens).
-    fn forward(
-        &self,
-        x: &Tensor,
-        bias: &Tensor,
-        heads: usize,
-        (b, t): (usize, usize),
-    ) -> candle_core::Result<Tensor> {
-        let h = x.dim(1)?;
-        let head = h / heads;
-        let split = |y: Tensor| {
-            y.reshape((b, t, heads, head))?
-                .transpose(1, 2)?
-                .contiguous()
-        };
-        let q = split(self.query.forward(x)?)?;
-        let k = split(self.key.forward(x)?)?;
-        let v = split(self.value.forward(x)?)?;
-        let scores = (q.matmul(&k.t()?)? / (head as f64).sqrt())?.broadcast_add(bias)?;
-        let probs = candle_nn::ops::softmax_last_dim(&scores)?;
-        let context = probs.matmul(&v)?.transpose(1, 2)?.reshape((b * t, h))?;
-        let x = self
-            .attention_norm
-            .forward(&(self.attention_out.forward(&context)? + x)?)?;
-        let inner = self.intermediate.forward(&x)?.gelu_erf()?;
-        self.output_norm
-            .forward(&(self.output.forward(&inner)? + x)?)
+        Ok(Config { shape })
     }
 }
