@@ -390,13 +390,16 @@ pub fn run(dir: &Path, thesaurus: &Thesaurus, opts: &Options) -> anyhow::Result<
             Some((m, p)) => fit_model(m, &lib, &questions, p, &all, &opts.settings),
             None => fit_model(&mut matcher, &lib, &questions, &pre, &all, &opts.settings),
         };
-        use_model(&mut matcher, &model, opts.review_threshold);
-        let rows = score(&matcher, &lib, &questions, &all, None);
-        let orphans = score_orphans(&matcher, &lib, &questions, &pre, &all, None);
         let text = match opts.embedder {
             super::Embedder::Full(_) => model.to_toml_full(),
             _ => model.to_toml(),
         };
+        // Scored as printed (weights rounded to 3 decimals), so that the
+        // printed model file reproduces these figures exactly.
+        let model = Model::from_fitted_toml(&text).expect("a fitted model reads back");
+        use_model(&mut matcher, &model, opts.review_threshold);
+        let rows = score(&matcher, &lib, &questions, &all, None);
+        let orphans = score_orphans(&matcher, &lib, &questions, &pre, &all, None);
         ("fitted in-sample", rows, orphans, None, Some(text))
     } else {
         let shipped = match &opts.model {
