@@ -243,6 +243,7 @@ impl Bert {
 struct Scratch {
     qkv: Vec<f32>,
     context: Vec<f32>,
+    attended: Vec<f32>,
     inner: Vec<f32>,
     scores: Vec<f32>,
     keys_t: Vec<f32>,
@@ -269,17 +270,17 @@ impl Layer {
             );
             start += len;
         }
-        let mut attended = Vec::new();
         self.attention_out
-            .apply(&s.context, rows, &mut attended, Some(x));
-        for row in attended.chunks_exact_mut(h) {
+            .apply(&s.context, rows, &mut s.attended, Some(x));
+        for row in s.attended.chunks_exact_mut(h) {
             self.attention_norm.apply(row);
         }
-        self.intermediate.apply(&attended, rows, &mut s.inner, None);
+        self.intermediate
+            .apply(&s.attended, rows, &mut s.inner, None);
         for v in s.inner.iter_mut() {
             *v = gelu(*v);
         }
-        self.output.apply(&s.inner, rows, x, Some(&attended));
+        self.output.apply(&s.inner, rows, x, Some(&s.attended));
         for row in x.chunks_exact_mut(h) {
             self.output_norm.apply(row);
         }

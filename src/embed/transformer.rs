@@ -58,7 +58,7 @@ impl Transformer {
         let file = |name: &str| dir.join(name);
         let config_text = std::fs::read_to_string(file("config.json"))
             .with_context(|| format!("cannot read {}", file("config.json").display()))?;
-        let config = Config::parse(&config_text)
+        let shape = parse_config(&config_text)
             .with_context(|| format!("{}: not a BERT config", file("config.json").display()))?;
         let weights = std::fs::read(file("model.safetensors"))
             .with_context(|| format!("cannot read {}", file("model.safetensors").display()))?;
@@ -68,7 +68,7 @@ impl Transformer {
         // second core while this one unpacks the weights.
         let (model, side) = std::thread::scope(|s| {
             let side = s.spawn(|| -> Result<(tokenizers::Tokenizer, u128)> {
-                let tokenizer = load_tokenizer(&tokenizer_text, config.shape.max_positions)
+                let tokenizer = load_tokenizer(&tokenizer_text, shape.max_positions)
                     .map_err(|e| anyhow::anyhow!("{}: {e}", file("tokenizer.json").display()))?;
                 let mut key = Vec::with_capacity(64);
                 key.extend_from_slice(&cache::content_hash(&weights).to_le_bytes());
@@ -76,7 +76,7 @@ impl Transformer {
                 key.extend_from_slice(&cache::content_hash(config_text.as_bytes()).to_le_bytes());
                 Ok((tokenizer, cache::content_hash(&key)))
             });
-            let model = bert::load(&weights, &config.shape).with_context(|| {
+            let model = bert::load(&weights, &shape).with_context(|| {
                 format!(
                     "{}: not the weights of the BERT in config.json",
                     file("model.safetensors").display()
@@ -92,7 +92,7 @@ impl Transformer {
         Ok(Transformer {
             tokenizer,
             model,
-            dims: config.shape.hidden,
+            dims: shape.hidden,
             model_hash,
             cache_dir: Some(cache::default_dir()),
         })
@@ -198,41 +198,35 @@ fn load_tokenizer(text: &[u8], max_positions: usize) -> tokenizers::Result<token
 }
 
 /// The parts of `config.json` that shape the network.
-struct Config {
-    shape: bert::Shape,
-}
-
-impl Config {
-    fn parse(text: &str) -> Result<Self> {
-        let json: serde_json::Value = serde_json::from_str(text)?;
-        let num = |key: &str| -> Result<usize> {
-            json.get(key)
-                .and_then(|v| v.as_u64())
-                .map(|v| v as usize)
-                .with_context(|| format!("missing or bad {key}"))
-        };
-        if let Some(act) = json.get("hidden_act").and_then(|v| v.as_str()) {
-            if act != "gelu" {
-                bail!("hidden_act {act:?} is not supported (only gelu)");
-            }
+fn parse_config(text: &str) -> Result<bert::Shape> {
+    let json: serde_json::Value = serde_json::from_str(text)?;
+    let num = |key: &str| -> Result<usize> {
+        json.get(key)
+            .and_then(|v| v.as_u64())
+            .map(|v| v as usize)
+            .with_context(|| format!("missing or bad {key}"))
+    };
+    if let Some(act) = json.get("hidden_act").and_then(|v| v.as_str()) {
+        if act != "gelu" {
+            bail!("hidden_act {act:?} is not supported (only gelu)");
         }
-        let shape = bert::Shape {
-            vocab: num("vocab_size")?,
-            hidden: num("hidden_size")?,
-            layers: num("num_hidden_layers")?,
-            heads: num("num_attention_heads")?,
-            intermediate: num("intermediate_size")?,
-            max_positions: num("max_position_embeddings")?,
-            type_vocab: num("type_vocab_size").unwrap_or(2),
-            eps: json
-                .get("layer_norm_eps")
-                .and_then(|v| v.as_f64())
-                .unwrap_or(1e-12) as f32,
-        };
-        ensure!(
-            shape.heads > 0 && shape.hidden.is_multiple_of(shape.heads),
-            "hidden_size is not a multiple of num_attention_heads"
-        );
-        Ok(Config { shape })
     }
+    let shape = bert::Shape {
+        vocab: num("vocab_size")?,
+        hidden: num("hidden_size")?,
+        layers: num("num_hidden_layers")?,
+        heads: num("num_attention_heads")?,
+        intermediate: num("intermediate_size")?,
+        max_positions: num("max_position_embeddings")?,
+        type_vocab: num("type_vocab_size").unwrap_or(2),
+        eps: json
+            .get("layer_norm_eps")
+            .and_then(|v| v.as_f64())
+            .unwrap_or(1e-12) as f32,
+    };
+    ensure!(
+        shape.heads > 0 && shape.hidden.is_multiple_of(shape.heads),
+        "hidden_size is not a multiple of num_attention_heads"
+    );
+    Ok(shape)
 }
