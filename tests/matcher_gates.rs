@@ -124,6 +124,22 @@ fn open_questions_get_the_explanation_never_a_bare_yes() {
 }
 
 #[test]
+fn a_question_pointing_back_at_an_earlier_row_is_never_auto() {
+    let lib = library();
+    let th = Thesaurus::builtin();
+    let m = Matcher::new(&lib, &th, MatchConfig::new(today()));
+    // The same ask with its own subject is answered automatically ...
+    let r = m.answer("Are passwords hashed with a salted algorithm?");
+    assert_eq!(id_of(&lib, &r).as_deref(), Some("ENC-010"), "{r:?}");
+    assert_eq!(r.tier, Tier::Auto, "{r:?}");
+    // ... but "they" depends on the rows before it.
+    let r = m.answer("Are they hashed with a salted algorithm?");
+    assert_eq!(id_of(&lib, &r).as_deref(), Some("ENC-010"), "{r:?}");
+    assert_ne!(r.tier, Tier::Auto, "{r:?}");
+    assert!(r.reasons.iter().any(|x| x.contains("refers back")), "{r:?}");
+}
+
+#[test]
 fn plaintext_passwords_are_never_a_confident_yes() {
     let lib = library();
     let th = Thesaurus::builtin();
@@ -172,6 +188,21 @@ fn conditions_and_scopes_are_not_negations() {
             !r.reasons.iter().any(|x| x.contains("opposite")),
             "{q}: {r:?}"
         );
+    }
+    // Brackets explain; bounds are limits: neither negates the question.
+    for (q, id) in [
+        (
+            "Are hard drives securely wiped before disposal (i.e. not merely deleted)?",
+            "AST-004",
+        ),
+        (
+            "Are user access rights reviewed at intervals no greater than 90 days?",
+            "IAM-006",
+        ),
+    ] {
+        let r = m.answer(q);
+        assert_eq!(id_of(&lib, &r).as_deref(), Some(id), "{q}: {r:?}");
+        assert!(!r.flipped, "{q}: {r:?}");
     }
     // Real negations still flip.
     let r = m.answer("Are hard drives disposed of without being wiped?");

@@ -102,14 +102,42 @@ pub struct Analysis {
     pub question_type: QuestionType,
 }
 
-/// Splits text into sentences at `?`, and at `.`/`!`/`;` followed by a space.
+/// Byte ranges inside matched round brackets (a bracket never closed
+/// encloses nothing: it may be a list marker like "a)" or a typo).
+fn bracketed_bytes(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut spans = Vec::new();
+    let mut open = Vec::new();
+    for (at, c) in text.char_indices() {
+        match c {
+            '(' => open.push(at),
+            ')' => {
+                if let Some(start) = open.pop() {
+                    if open.is_empty() {
+                        spans.push(start..at);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    spans
+}
+
+/// Splits text into sentences at `?`, and at `.`/`!`/`;` followed by a space,
+/// except inside brackets ("(e.g. an app store)" explains; it ends nothing).
 pub fn sentences(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut start = 0;
+    let brackets = if text.contains('(') {
+        bracketed_bytes(text)
+    } else {
+        Vec::new()
+    };
     let mut iter = text.char_indices().peekable();
     while let Some((i, c)) = iter.next() {
         let next_space = iter.peek().is_none_or(|&(_, n)| n.is_whitespace());
-        if c == '?' || (matches!(c, '.' | '!' | ';') && next_space) {
+        let stop = c == '?' || (matches!(c, '.' | '!' | ';') && next_space);
+        if stop && !brackets.iter().any(|b| b.contains(&i)) {
             let end = i + c.len_utf8();
             let part = &text[start..end];
             if !part.trim().is_empty() {
@@ -356,6 +384,33 @@ fn clause_starts(text: &str) -> Vec<usize> {
     starts
 }
 
+/// Word positions inside round brackets: "(i.e., with no human review)",
+/// "(e.g. any company not owned by you)". A bracket that is never closed
+/// encloses nothing (it may be a list marker like "a)" or a typo).
+fn parenthesised(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut spans = Vec::new();
+    let (mut count, mut depth, mut opened_at, mut piece_start) = (0, 0usize, 0, 0);
+    for (at, c) in text.char_indices() {
+        if c != '(' && c != ')' {
+            continue;
+        }
+        count += super::normalize::words(&text[piece_start..at]).len();
+        piece_start = at + 1;
+        if c == '(' {
+            if depth == 0 {
+                opened_at = count;
+            }
+            depth += 1;
+        } else if depth > 0 {
+            depth -= 1;
+            if depth == 0 {
+                spans.push(opened_at..count);
+            }
+        }
+    }
+    spans
+}
+
 /// Distinct terms with their highest weight, in order of first appearance.
 /// Short texts scan a vector (faster than hashing); long ones switch to a
 /// map so that analysis stays linear in the text's length.
@@ -496,13 +551,24 @@ fn follows_complement_verb(before: &[Token]) -> bool {
 /// Negators that negate nothing: inside fixed phrases ("including but not
 /// limited to", "whether or not"), conditions ("if it is not destroyed"),
 /// leading scopes ("For customers not using SSO, ..."), reduced relative
-/// clauses ("for users not enrolled") and before privative adjectives ("not
-/// recoverable" = "unrecoverable").
+/// clauses ("for users not enrolled"), before privative adjectives ("not
+/// recoverable" = "unrecoverable"), inside brackets, which explain or
+/// give examples rather than ask ("(i.e., with no human review)"), "without"
+/// before a harm ("without data loss") and a purpose ("to prevent").
 #[allow(clippy::needless_range_loop)] // `i` also looks at neighbouring words
-fn inert_negators(words: &[&str], clause_starts: &[usize]) -> Vec<bool> {
+fn inert_negators(
+    words: &[&str],
+    clause_starts: &[usize],
+    brackets: &[std::ops::Range<usize>],
+) -> Vec<bool> {
     let lex = &Lexicon::get().polarity;
     let n = words.len();
     let mut inert = vec![false; n];
+    for span in brackets {
+        inert[span.start.min(n)..span.end.min(n)]
+            .iter_mut()
+            .for_each(|x| *x = true);
+    }
     let clause_end = |i: usize| {
         clause_starts
             .iter()
@@ -538,6 +604,16 @@ fn inert_negators(words: &[&str], clause_starts: &[usize]) -> Vec<bool> {
         if lex.privative_adjectives.contains(next) {
             inert[i] = true;
         }
+        if words[i] == "without"
+            && words[i + 1..n.min(i + 3)]
+                .iter()
+                .any(|w| lex.harms.contains(w))
+        {
+            inert[i] = true;
+        }
+        if i > 0 && words[i - 1] == "to" && lex.negating_words.contains(words[i]) {
+            inert[i] = true;
+        }
         let participle = next.len() > 4 && (next.ends_with("ing") || next.ends_with("ed"));
         let after_preposition = (i.saturating_sub(3)..i.saturating_sub(1))
             .any(|j| lex.reduced_relative_prepositions.contains(words[j]));
@@ -568,7 +644,7 @@ fn add_polarity(
     // Most texts hold no negator: only then are inert ones looked for.
     let inert = if (0..tokens.len()).any(negates_at) {
         let words: Vec<&str> = tokens.iter().map(|t| &*t.word).collect();
-        inert_negators(&words, &clause_starts(text))
+        inert_negators(&words, &clause_starts(text), &parenthesised(text))
     } else {
         Vec::new()
     };
@@ -722,6 +798,15 @@ mod tests {
             "Is deleted data rendered not recoverable?",
             "Are incidents reported no later than 72 hours after discovery?",
             "Is data deleted when no longer needed?",
+            "Are decisions fully automated (i.e. with no human review)?",
+            "Is data shared with any third party (a company not owned by you counts as one)?",
+            "Must passwords be changed at intervals no greater than 60 days?",
+            "Are keys at least 128 bits long (not counting check bits)?",
+            "Which of these apply: encryption at rest; key rotation; none of the above?",
+            "Do offline changes synchronise without data loss?",
+            "Has the service run without unplanned outages this year?",
+            "Is MFA enforced for all staff without exception?",
+            "Are there controls to prevent unauthorised access to the data centre?",
         ] {
             assert_eq!(negations(q), 0, "{q}");
         }
@@ -730,9 +815,27 @@ mod tests {
             "Is the system not using TLS?",
             "Do you operate without a firewall?",
             "Are any accounts exempt from MFA?",
+            "Is data (at rest) not encrypted?",
+            "Is data not encrypted (at rest or in transit)?",
+            "a) Is data not encrypted?",
+            "Is data not encrypted (at rest?",
+            "Can staff log in without MFA?",
+            "Does anything prevent customers from exporting their data?",
         ] {
             assert_eq!(negations(q), 1, "{q}");
         }
+    }
+
+    #[test]
+    fn a_full_stop_inside_brackets_ends_no_sentence() {
+        let parts = sentences("Is it sold in a trusted store (e.g. an app store)? Name it (a) (b?");
+        assert_eq!(
+            parts,
+            vec![
+                "Is it sold in a trusted store (e.g. an app store)?",
+                " Name it (a) (b?"
+            ]
+        );
     }
 
     #[test]

@@ -42,6 +42,7 @@ pub struct PolarityWords {
     pub negating_pairs: Vec<(String, String)>,
     pub not_negations: Phrases,
     pub privative_adjectives: WordSet,
+    pub harms: WordSet,
     pub condition_openers: Phrases,
     pub scope_openers: Phrases,
     pub reduced_relative_prepositions: WordSet,
@@ -67,6 +68,8 @@ pub struct QuestionWords {
     pub request_verbs: WordSet,
     pub document_nouns: WordSet,
     pub subordinators: WordSet,
+    pub back_references: WordSet,
+    pub expletive_it_followers: WordSet,
 }
 
 /// A list of words, looked up by hashing (they are checked for every word

@@ -523,6 +523,12 @@ impl<'a> Matcher<'a> {
             // a question states only by chance: a human checks the value.
             held.push("a form field (a label, not a question): check the proposed value".into());
         }
+        if shape::refers_back(question) {
+            held.push(
+                "the question refers back to an earlier one (\"it\", \"these\"): answer it with that context"
+                    .into(),
+            );
+        }
         if entry.is_stale(self.cfg.today) && !self.cfg.allow_stale {
             held.push("the entry is stale (past its review interval)".into());
         }

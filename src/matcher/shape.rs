@@ -72,6 +72,29 @@ pub fn is_form_field(question: &str) -> bool {
     !text.contains(['\n', '?']) && is_field_label(text)
 }
 
+/// How far after "it" a word may show that "it" stands for what follows.
+const EXPLETIVE_WINDOW: usize = 5;
+
+/// True when the question's subject points back at an earlier question
+/// ("Is it encrypted while in the consultant's possession?", "Are these logs
+/// kept for a year?"): what it asks depends on rows the matcher does not see.
+/// An "it" that stands for a clause after it ("Is it possible to ...") does
+/// not count. The words are in `lexicon/question.toml`.
+pub fn refers_back(question: &str) -> bool {
+    let lex = &Lexicon::get().question;
+    let text = analysed_text(question).to_lowercase();
+    let all = words(&text);
+    let [aux, subject, rest @ ..] = all.as_slice() else {
+        return false;
+    };
+    let anticipatory = *subject == "it"
+        && rest
+            .iter()
+            .take(EXPLETIVE_WINDOW)
+            .any(|w| lex.expletive_it_followers.contains(w));
+    lex.yes_no_starts.contains(aux) && lex.back_references.contains(subject) && !anticipatory
+}
+
 fn is_field_label(sentence: &str) -> bool {
     let lex = &Lexicon::get().question;
     let all = words(sentence);
@@ -212,6 +235,25 @@ mod tests {
             "We are a bank.\nIs data encrypted?",
         ] {
             assert_eq!(is_form_field(q), q == "Encryption at rest", "{q}");
+        }
+    }
+
+    #[test]
+    fn a_subject_pointing_back_at_an_earlier_row_is_found() {
+        for (q, back) in [
+            ("Is it encrypted while in the contractor's hands?", true),
+            ("Are these logs kept for a year?", true),
+            ("Do they undergo background checks?", true),
+            (
+                "Is it possible for one tenant to read another tenant's data?",
+                false,
+            ),
+            ("Is it documented how long records are kept?", false),
+            ("Is data encrypted at rest?", false),
+            ("Does this product support SSO?", false),
+            ("It is encrypted.", false),
+        ] {
+            assert_eq!(refers_back(q), back, "{q}");
         }
     }
 
