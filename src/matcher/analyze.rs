@@ -385,28 +385,17 @@ fn clause_starts(text: &str) -> Vec<usize> {
 }
 
 /// Word positions inside round brackets: "(i.e., with no human review)",
-/// "(e.g. any company not owned by you)". A bracket that is never closed
-/// encloses nothing (it may be a list marker like "a)" or a typo).
+/// "(e.g. any company not owned by you)".
 fn parenthesised(text: &str) -> Vec<std::ops::Range<usize>> {
+    let count = |from: usize, to: usize| super::normalize::words(&text[from..to]).len();
+    let (mut at, mut words) = (0, 0);
     let mut spans = Vec::new();
-    let (mut count, mut depth, mut opened_at, mut piece_start) = (0, 0usize, 0, 0);
-    for (at, c) in text.char_indices() {
-        if c != '(' && c != ')' {
-            continue;
-        }
-        count += super::normalize::words(&text[piece_start..at]).len();
-        piece_start = at + 1;
-        if c == '(' {
-            if depth == 0 {
-                opened_at = count;
-            }
-            depth += 1;
-        } else if depth > 0 {
-            depth -= 1;
-            if depth == 0 {
-                spans.push(opened_at..count);
-            }
-        }
+    // Brackets split no word, so the counts of the pieces add up.
+    for span in bracketed_bytes(text) {
+        let start = words + count(at, span.start);
+        words = start + count(span.start, span.end);
+        at = span.end;
+        spans.push(start..words);
     }
     spans
 }
