@@ -143,17 +143,23 @@ impl VectorIndex {
             .iter()
             .map(|q| quantize(q.as_slice(), self.stride))
             .collect();
-        let mut block = vec![0i16; BLOCK * self.stride];
+        // The queries laid out block by block once (a short last block padded
+        // with zeros), rather than copied again for every tile.
+        let block_len = BLOCK * self.stride;
+        let mut blocks = vec![0i16; quantized.len().div_ceil(BLOCK) * block_len];
+        for (q, slot) in quantized.iter().zip(blocks.chunks_exact_mut(self.stride)) {
+            slot.copy_from_slice(&q.values);
+        }
         let mut dots = vec![0i32; BLOCK * TILE];
         for tile_start in (0..self.len()).step_by(TILE) {
             let tile_len = TILE.min(self.len() - tile_start);
             let tile = &self.rows[tile_start * self.stride..(tile_start + tile_len) * self.stride];
-            for (b, chunk) in quantized.chunks(BLOCK).enumerate() {
-                block.fill(0);
-                for (slot, q) in chunk.iter().enumerate() {
-                    block[slot * self.stride..(slot + 1) * self.stride].copy_from_slice(&q.values);
-                }
-                dot_block(&block, tile, self.stride, &mut dots[..BLOCK * tile_len]);
+            for (b, (chunk, block)) in quantized
+                .chunks(BLOCK)
+                .zip(blocks.chunks_exact(block_len))
+                .enumerate()
+            {
+                dot_block(block, tile, self.stride, &mut dots[..BLOCK * tile_len]);
                 let scales = &self.scales[tile_start..tile_start + tile_len];
                 for (slot, q) in chunk.iter().enumerate() {
                     let row = &dots[slot * tile_len..(slot + 1) * tile_len];
