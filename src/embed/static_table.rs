@@ -171,7 +171,7 @@ impl StaticEmbedder {
     }
 }
 
-/// [`StaticEmbedder::add_rows`] one dimension range at a time: `rows` holds
+/// [`StaticEmbedder::add_rows`] one id at a time, as plain loops: `rows` holds
 /// `dims` int8 values per id, `acc` at least `dims` values.
 fn add_rows_portable(ids: &[u32], scales: &[f32], rows: &[u8], dims: usize, acc: &mut [f32]) {
     for &id in ids {
