@@ -143,17 +143,23 @@ impl VectorIndex {
             .iter()
             .map(|q| quantize(q.as_slice(), self.stride))
             .collect();
-        let mut block = vec![0i16; BLOCK * self.stride];
+        // The queries laid out block by block once (a short last block padded
+        // with zeros), rather than copied again for every tile.
+        let block_len = BLOCK * self.stride;
+        let mut blocks = vec![0i16; quantized.len().div_ceil(BLOCK) * block_len];
+        for (q, slot) in quantized.iter().zip(blocks.chunks_exact_mut(self.stride)) {
+            slot.copy_from_slice(&q.values);
+        }
         let mut dots = vec![0i32; BLOCK * TILE];
         for tile_start in (0..self.len()).step_by(TILE) {
             let tile_len = TILE.min(self.len() - tile_start);
             let tile = &self.rows[tile_start * self.stride..(tile_start + tile_len) * self.stride];
-            for (b, chunk) in quantized.chunks(BLOCK).enumerate() {
-                block.fill(0);
-                for (slot, q) in chunk.iter().enumerate() {
-                    block[slot * self.stride..(slot + 1) * self.stride].copy_from_slice(&q.values);
-                }
-                dot_block(&block, tile, self.stride, &mut dots[..BLOCK * tile_len]);
+            for (b, (chunk, block)) in quantized
+                .chunks(BLOCK)
+                .zip(blocks.chunks_exact(block_len))
+                .enumerate()
+            {
+                dot_block(block, tile, self.stride, &mut dots[..BLOCK * tile_len]);
                 let scales = &self.scales[tile_start..tile_start + tile_len];
                 for (slot, q) in chunk.iter().enumerate() {
                     let row = &dots[slot * tile_len..(slot + 1) * tile_len];
@@ -293,9 +299,12 @@ mod avx2 {
                 }
                 d += LANES;
             }
+            let sums = hsum8(acc);
+            let op = out.as_mut_ptr();
             for q in 0..BLOCK {
-                out[q * tile_len + e] = hsum(acc[2 * q]);
-                out[q * tile_len + e + 1] = hsum(acc[2 * q + 1]);
+                // In bounds: `out` holds BLOCK * tile_len values (asserted).
+                *op.add(q * tile_len + e) = sums[2 * q];
+                *op.add(q * tile_len + e + 1) = sums[2 * q + 1];
             }
             e += 2;
         }
@@ -315,6 +324,27 @@ mod avx2 {
                 out[q * tile_len + e] = hsum(*acc);
             }
         }
+    }
+
+    /// The lane sums of eight accumulators at once, in their order (integer
+    /// additions: the order of the additions does not change the sums).
+    #[target_feature(enable = "avx2")]
+    unsafe fn hsum8(acc: [__m256i; 8]) -> [i32; 8] {
+        let t0 = _mm256_hadd_epi32(acc[0], acc[1]);
+        let t1 = _mm256_hadd_epi32(acc[2], acc[3]);
+        let t2 = _mm256_hadd_epi32(acc[4], acc[5]);
+        let t3 = _mm256_hadd_epi32(acc[6], acc[7]);
+        // Each 128-bit half of u0 holds partial sums of acc[0..4], of u1 of acc[4..8].
+        let u0 = _mm256_hadd_epi32(t0, t1);
+        let u1 = _mm256_hadd_epi32(t2, t3);
+        let low = _mm256_permute2x128_si256::<0x20>(u0, u1);
+        let high = _mm256_permute2x128_si256::<0x31>(u0, u1);
+        let mut sums = [0i32; 8];
+        _mm256_storeu_si256(
+            sums.as_mut_ptr() as *mut __m256i,
+            _mm256_add_epi32(low, high),
+        );
+        sums
     }
 
     #[target_feature(enable = "avx2")]

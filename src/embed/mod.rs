@@ -65,14 +65,14 @@ impl Vector {
         self.0.iter().zip(&other.0).map(|(a, b)| a * b).sum()
     }
 
-    /// [`Vector::dot`] with four vectors at once: each sum is taken in the
+    /// [`Vector::dot`] with `N` vectors at once: each sum is taken in the
     /// same order as `dot` takes it (the results are bit-identical), but the
-    /// four chains of additions are interleaved, so their latencies overlap.
-    pub fn dot4(&self, others: [&Vector; 4]) -> [f32; 4] {
+    /// `N` chains of additions are interleaved, so their latencies overlap.
+    pub fn dots<const N: usize>(&self, others: [&Vector; N]) -> [f32; N] {
         let n = others.iter().fold(self.0.len(), |n, o| n.min(o.0.len()));
         let rows = others.map(|o| &o.0[..n]);
         // -0.0: where f32's `Sum` starts.
-        let mut acc = [-0.0f32; 4];
+        let mut acc = [-0.0f32; N];
         for (i, &x) in self.0[..n].iter().enumerate() {
             for (acc, row) in acc.iter_mut().zip(&rows) {
                 *acc += x * row[i];
@@ -187,10 +187,16 @@ mod tests {
         };
         let q = v(1);
         let rows = [v(2), v(3), v(4), Vector::normalized(vec![0.0; 257])];
-        let four = q.dot4([&rows[0], &rows[1], &rows[2], &rows[3]]);
+        let four = q.dots([&rows[0], &rows[1], &rows[2], &rows[3]]);
         for (row, got) in rows.iter().zip(four) {
             assert_eq!(q.dot(row).to_bits(), got.to_bits());
         }
         assert_ne!(four[0], four[1]);
+        let eight = q.dots([
+            &rows[0], &rows[1], &rows[2], &rows[3], &rows[3], &rows[2], &rows[1], &rows[0],
+        ]);
+        for (row, got) in rows.iter().chain(rows.iter().rev()).zip(eight) {
+            assert_eq!(q.dot(row).to_bits(), got.to_bits());
+        }
     }
 }

@@ -130,9 +130,7 @@ impl StaticEmbedder {
                 continue;
             }
             part.fill(0.0);
-            for &id in &ids {
-                self.add_row(id as usize, &mut part);
-            }
+            self.add_rows(&ids, &mut part);
             let w = weight / ids.len() as f32;
             for (a, p) in acc.iter_mut().zip(&part) {
                 *a += w * p;
@@ -157,15 +155,112 @@ impl StaticEmbedder {
         crate::par::map(texts, |t| self.embed_question(t))
     }
 
-    #[inline]
-    fn add_row(&self, id: usize, acc: &mut [f32]) {
-        let scale = self.scales[id];
-        if scale == 0.0 {
-            return;
+    /// Adds the rows of `ids` to `acc`, each scaled, in order: for every
+    /// dimension, `acc[d] += scale * row[d]` one id after the other (ids
+    /// whose scale is 0 are skipped).
+    fn add_rows(&self, ids: &[u32], acc: &mut [f32]) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: AVX2 is present (checked above).
+                unsafe { avx2::add_rows(ids, &self.scales, self.rows, self.dims, acc) };
+                return;
+            }
         }
-        let row = &self.rows[id * self.dims..(id + 1) * self.dims];
+        add_rows_portable(ids, &self.scales, self.rows, self.dims, acc);
+    }
+}
+
+/// [`StaticEmbedder::add_rows`] one id at a time, as plain loops: `rows` holds
+/// `dims` int8 values per id, `acc` at least `dims` values.
+fn add_rows_portable(ids: &[u32], scales: &[f32], rows: &[u8], dims: usize, acc: &mut [f32]) {
+    for &id in ids {
+        let id = id as usize;
+        let scale = scales[id];
+        if scale == 0.0 {
+            continue;
+        }
+        let row = &rows[id * dims..(id + 1) * dims];
         for (a, &q) in acc.iter_mut().zip(row) {
             *a += scale * f32::from(q as i8);
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use std::arch::x86_64::*;
+
+    /// Dimensions summed together, held in eight registers across all ids.
+    const SPAN: usize = 64;
+    /// How many ids ahead rows are prefetched.
+    const AHEAD: usize = 4;
+
+    /// As [`super::add_rows_portable`], bit for bit: each dimension gets the
+    /// same additions in the same order (a multiply, then an add: no FMA);
+    /// only the loop order differs (a span of dimensions over all ids, so the
+    /// sums stay in registers).
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn add_rows(ids: &[u32], scales: &[f32], rows: &[u8], dims: usize, acc: &mut [f32]) {
+        assert!(acc.len() >= dims);
+        for &id in ids {
+            // Every id is checked once here, so the loads below stay in bounds.
+            assert!((id as usize) < scales.len() && (id as usize + 1) * dims <= rows.len());
+        }
+        // The rows are spread over a table of several MB: ask for each row a
+        // few ids ahead, so the first span does not wait on memory.
+        let prefetch = |id: u32| {
+            let row = rows.as_ptr().add(id as usize * dims);
+            for line in (0..dims).step_by(64) {
+                _mm_prefetch::<_MM_HINT_T0>(row.add(line) as *const i8);
+            }
+        };
+        for &id in ids.iter().take(AHEAD) {
+            prefetch(id);
+        }
+        let mut start = 0;
+        while start + SPAN <= dims {
+            let out = acc.as_mut_ptr().add(start);
+            let mut sum = [_mm256_setzero_ps(); SPAN / 8];
+            for (k, s) in sum.iter_mut().enumerate() {
+                *s = _mm256_loadu_ps(out.add(8 * k));
+            }
+            for (i, &id) in ids.iter().enumerate() {
+                if start == 0 {
+                    if let Some(&next) = ids.get(i + AHEAD) {
+                        prefetch(next);
+                    }
+                }
+                let id = id as usize;
+                let scale = scales[id];
+                if scale == 0.0 {
+                    continue;
+                }
+                let scale = _mm256_set1_ps(scale);
+                let row = rows.as_ptr().add(id * dims + start);
+                for (k, s) in sum.iter_mut().enumerate() {
+                    let bytes = _mm_loadl_epi64(row.add(8 * k) as *const __m128i);
+                    let values = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(bytes));
+                    *s = _mm256_add_ps(*s, _mm256_mul_ps(scale, values));
+                }
+            }
+            for (k, s) in sum.iter().enumerate() {
+                _mm256_storeu_ps(out.add(8 * k), *s);
+            }
+            start += SPAN;
+        }
+        if start < dims {
+            for &id in ids {
+                let id = id as usize;
+                let scale = scales[id];
+                if scale == 0.0 {
+                    continue;
+                }
+                let row = &rows[id * dims + start..(id + 1) * dims];
+                for (a, &q) in acc[start..dims].iter_mut().zip(row) {
+                    *a += scale * f32::from(q as i8);
+                }
+            }
         }
     }
 }
@@ -195,6 +290,31 @@ mod tests {
             q.dot(&para),
             q.dot(&other)
         );
+    }
+
+    #[test]
+    fn the_simd_accumulation_is_bit_identical_to_the_portable_one() {
+        let e = StaticEmbedder::get();
+        let ids = e
+            .tokenizer()
+            .encode("Do you rotate encryption keys at least yearly? [CLS] unaffiliated");
+        assert!(ids.len() > 5);
+        for dims in [e.dims(), 100, 64, 7] {
+            let mut simd = vec![0.5f32; dims];
+            let mut portable = simd.clone();
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: AVX2 is present.
+                unsafe { avx2::add_rows(&ids, &e.scales, e.rows, dims, &mut simd) };
+            } else {
+                add_rows_portable(&ids, &e.scales, e.rows, dims, &mut simd);
+            }
+            #[cfg(not(target_arch = "x86_64"))]
+            add_rows_portable(&ids, &e.scales, e.rows, dims, &mut simd);
+            add_rows_portable(&ids, &e.scales, e.rows, dims, &mut portable);
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&simd), bits(&portable), "{dims} dimensions");
+        }
     }
 
     #[test]

@@ -226,18 +226,19 @@ impl<'m> Meaning<'m> {
     }
 
     /// The exact best cosine of `v` with each entry's texts (0 for an entry
-    /// with no text). The dot products are taken four at a time
-    /// ([`Vector::dot4`], bit-identical to one at a time).
+    /// with no text). The dot products are taken eight at a time
+    /// ([`Vector::dots`], bit-identical to one at a time).
     fn cosines_of(&self, v: &Vector, entries: &[usize]) -> Vec<f64> {
         let rows: Vec<usize> = entries
             .iter()
             .flat_map(|&e| self.entry_rows[e].clone())
             .collect();
-        let mut dots: Vec<f32> = Vec::with_capacity(rows.len() + 3);
-        for four in rows.chunks(4) {
+        let mut dots: Vec<f32> = Vec::with_capacity(rows.len() + 7);
+        for group in rows.chunks(8) {
             // A short last group repeats its first row.
-            let row = |i: usize| &self.vectors[*four.get(i).unwrap_or(&four[0])];
-            dots.extend(&v.dot4([row(0), row(1), row(2), row(3)])[..four.len()]);
+            let row = |i: usize| &self.vectors[*group.get(i).unwrap_or(&group[0])];
+            let eight = [0, 1, 2, 3, 4, 5, 6, 7].map(row);
+            dots.extend(&v.dots(eight)[..group.len()]);
         }
         let mut dots = dots.into_iter();
         entries
