@@ -180,17 +180,7 @@ fn conditions_and_scopes_are_not_negations() {
             "Are security policies reviewed at least annually, whether or not they changed?",
             "GOV-002",
         ),
-    ] {
-        let r = m.answer(q);
-        assert_eq!(id_of(&lib, &r).as_deref(), Some(id), "{q}: {r:?}");
-        assert!(!r.flipped, "{q}: {r:?}");
-        assert!(
-            !r.reasons.iter().any(|x| x.contains("opposite")),
-            "{q}: {r:?}"
-        );
-    }
-    // Brackets explain; bounds are limits: neither negates the question.
-    for (q, id) in [
+        // Brackets explain; bounds are limits: neither negates the question.
         (
             "Are hard drives securely wiped before disposal (i.e. not merely deleted)?",
             "AST-004",
@@ -203,6 +193,10 @@ fn conditions_and_scopes_are_not_negations() {
         let r = m.answer(q);
         assert_eq!(id_of(&lib, &r).as_deref(), Some(id), "{q}: {r:?}");
         assert!(!r.flipped, "{q}: {r:?}");
+        assert!(
+            !r.reasons.iter().any(|x| x.contains("opposite")),
+            "{q}: {r:?}"
+        );
     }
     // Real negations still flip.
     let r = m.answer("Are hard drives disposed of without being wiped?");

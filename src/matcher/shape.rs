@@ -82,16 +82,18 @@ const EXPLETIVE_WINDOW: usize = 5;
 /// not count. The words are in `lexicon/question.toml`.
 pub fn refers_back(question: &str) -> bool {
     let lex = &Lexicon::get().question;
-    let text = analysed_text(question).to_lowercase();
-    let all = words(&text);
-    let [aux, subject, rest @ ..] = all.as_slice() else {
+    let text = analysed_text(question);
+    // Only the first words matter: the whole question is not lowercased.
+    let head: Vec<String> = words(&text)
+        .into_iter()
+        .take(2 + EXPLETIVE_WINDOW)
+        .map(str::to_lowercase)
+        .collect();
+    let [aux, subject, rest @ ..] = head.as_slice() else {
         return false;
     };
-    let anticipatory = *subject == "it"
-        && rest
-            .iter()
-            .take(EXPLETIVE_WINDOW)
-            .any(|w| lex.expletive_it_followers.contains(w));
+    let anticipatory =
+        subject == "it" && rest.iter().any(|w| lex.expletive_it_followers.contains(w));
     lex.yes_no_starts.contains(aux) && lex.back_references.contains(subject) && !anticipatory
 }
 
