@@ -57,23 +57,38 @@ pub struct Index {
 
 impl Index {
     pub fn build(lib: &Library, analyzer: &Analyzer) -> Index {
-        let mut vocab = Vocab::default();
-        // Per doc, per field: (term id, tf) and the field length.
-        let mut fields: Vec<[FieldTf; 3]> = Vec::with_capacity(lib.entries.len());
-        let mut docs = Vec::with_capacity(lib.entries.len());
         // Analysing the texts is most of the work and needs no shared state:
         // it runs on all cores, a batch of entries at a time (to bound the
         // memory the analyses hold), and so does counting each entry's terms
         // by their entry-local number. Term ids are then given out in entry
         // order, as a sequential build would: only each entry's distinct
-        // terms are looked up, in the order the entry first uses them.
-        for batch in lib.entries.chunks(BUILD_BATCH) {
-            for texts in crate::par::map(batch, |e| EntryTexts::analyse(e, analyzer)) {
-                let (doc, f) = texts.into_doc(&mut vocab);
-                docs.push(doc);
-                fields.push(f);
+        // terms are looked up, in the order the entry first uses them, on a
+        // thread of its own while the next batch is analysed.
+        let (docs, fields, vocab) = std::thread::scope(|s| {
+            let (send, analysed) = std::sync::mpsc::sync_channel::<Vec<EntryTexts>>(2);
+            let interner = s.spawn(move || {
+                let mut vocab = Vocab::default();
+                // Per doc, per field: (term id, tf) and the field length.
+                let mut fields: Vec<[FieldTf; 3]> = Vec::with_capacity(lib.entries.len());
+                let mut docs = Vec::with_capacity(lib.entries.len());
+                for batch in analysed {
+                    for texts in batch {
+                        let (doc, f) = texts.into_doc(&mut vocab);
+                        docs.push(doc);
+                        fields.push(f);
+                    }
+                }
+                (docs, fields, vocab)
+            });
+            for batch in lib.entries.chunks(BUILD_BATCH) {
+                let texts = crate::par::map(batch, |e| EntryTexts::analyse(e, analyzer));
+                if send.send(texts).is_err() {
+                    break; // the interner panicked: its join reports it
+                }
             }
-        }
+            drop(send);
+            interner.join().expect("term interning thread panicked")
+        });
         let Vocab { terms, names } = vocab;
         let n = lib.entries.len().max(1) as f64;
         let mut avg = [0.0; 3];
@@ -276,7 +291,7 @@ impl Vocab {
 }
 
 /// Entries analysed together by [`Index::build`].
-const BUILD_BATCH: usize = 2048;
+const BUILD_BATCH: usize = 1024;
 
 /// The analysed texts of one entry: its distinct terms, in the order its
 /// phrasings (question, variants), then its tags and topic, then its comment
