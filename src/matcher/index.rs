@@ -401,24 +401,33 @@ impl EntryTexts {
     }
 }
 
-/// An entry's distinct terms, numbered in order of first use (an entry has
-/// a few dozen: a vector beats a hash map).
+/// An entry's distinct terms, numbered in order of first use. An entry has
+/// a few dozen: a scan beats a hash map, and comparing each term's hash
+/// first keeps the scan off string comparisons.
 #[derive(Default)]
 struct LocalTerms {
     list: Vec<Arc<str>>,
+    hashes: Vec<u64>,
 }
 
 impl LocalTerms {
     fn number(&mut self, term: &Arc<str>) -> u32 {
-        // Cached words share their `Arc`, so most hits are pointer-equal.
+        let hash = {
+            use std::hash::Hasher;
+            let mut h = super::fxhash::FxHasher::default();
+            h.write(term.as_bytes());
+            h.finish()
+        };
         match self
-            .list
+            .hashes
             .iter()
-            .position(|t| Arc::ptr_eq(t, term) || **t == **term)
+            .zip(&self.list)
+            .position(|(&h, t)| h == hash && **t == **term)
         {
             Some(i) => i as u32,
             None => {
                 self.list.push(term.clone());
+                self.hashes.push(hash);
                 (self.list.len() - 1) as u32
             }
         }
