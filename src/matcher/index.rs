@@ -337,7 +337,7 @@ impl EntryTexts {
             phrasing_bigrams,
             ..DocInfo::default()
         };
-        let mut terms = LocalTerms::default();
+        let mut terms = LocalTerms::new();
         let mut fields: [FieldTf; 3] = Default::default();
         let phrasings = phrasings
             .iter()
@@ -401,36 +401,27 @@ impl EntryTexts {
     }
 }
 
-/// An entry's distinct terms, numbered in order of first use. An entry has
-/// a few dozen: a scan beats a hash map, and comparing each term's hash
-/// first keeps the scan off string comparisons.
-#[derive(Default)]
-struct LocalTerms {
+/// An entry's distinct terms, numbered in order of first use.
+struct LocalTerms<'a> {
     list: Vec<Arc<str>>,
-    hashes: Vec<u64>,
+    numbers: FxMap<&'a str, u32>,
 }
 
-impl LocalTerms {
-    fn number(&mut self, term: &Arc<str>) -> u32 {
-        let hash = {
-            use std::hash::Hasher;
-            let mut h = super::fxhash::FxHasher::default();
-            h.write(term.as_bytes());
-            h.finish()
-        };
-        match self
-            .hashes
-            .iter()
-            .zip(&self.list)
-            .position(|(&h, t)| h == hash && **t == **term)
-        {
-            Some(i) => i as u32,
-            None => {
-                self.list.push(term.clone());
-                self.hashes.push(hash);
-                (self.list.len() - 1) as u32
-            }
+impl<'a> LocalTerms<'a> {
+    fn new() -> Self {
+        LocalTerms {
+            list: Vec::new(),
+            numbers: FxMap::with_capacity_and_hasher(64, Default::default()),
         }
+    }
+
+    fn number(&mut self, term: &'a Arc<str>) -> u32 {
+        let next = self.list.len() as u32;
+        let n = *self.numbers.entry(&**term).or_insert(next);
+        if n == next {
+            self.list.push(term.clone());
+        }
+        n
     }
 }
 
