@@ -680,18 +680,19 @@ fn add_polarity(
 /// questions, as in "Does Northwind Cloud carry cyber insurance?". Longest
 /// first.
 pub fn own_names<'a>(questions: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let mut n = 0usize;
-    for q in questions {
-        n += 1;
-        let mut seen = BTreeSet::new();
-        for run in title_case_runs(q) {
-            if seen.insert(run.clone()) {
-                *counts.entry(run).or_default() += 1;
-            }
-        }
+    let questions: Vec<&str> = questions.collect();
+    // Each question's distinct runs, found on all cores, then counted.
+    let runs = crate::par::map(&questions, |q| {
+        let mut runs = title_case_runs(q);
+        runs.sort_unstable();
+        runs.dedup();
+        runs
+    });
+    let mut counts: super::fxhash::FxMap<String, usize> = Default::default();
+    for run in runs.into_iter().flatten() {
+        *counts.entry(run).or_default() += 1;
     }
-    let min = (n / 20).max(3);
+    let min = (questions.len() / 20).max(3);
     let mut out: Vec<String> = counts
         .into_iter()
         .filter(|(_, c)| *c >= min)

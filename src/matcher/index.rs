@@ -57,21 +57,38 @@ pub struct Index {
 
 impl Index {
     pub fn build(lib: &Library, analyzer: &Analyzer) -> Index {
-        let mut vocab = Vocab::default();
-        // Per doc, per field: (term id, tf) and the field length.
-        let mut fields: Vec<[FieldTf; 3]> = Vec::with_capacity(lib.entries.len());
-        let mut docs = Vec::with_capacity(lib.entries.len());
         // Analysing the texts is most of the work and needs no shared state:
         // it runs on all cores, a batch of entries at a time (to bound the
-        // memory the analyses hold). Term ids are then given out in entry
-        // order, as a sequential build would.
-        for batch in lib.entries.chunks(BUILD_BATCH) {
-            for texts in crate::par::map(batch, |e| EntryTexts::analyse(e, analyzer)) {
-                let (doc, f) = texts.into_doc(&mut vocab);
-                docs.push(doc);
-                fields.push(f);
+        // memory the analyses hold), and so does counting each entry's terms
+        // by their entry-local number. Term ids are then given out in entry
+        // order, as a sequential build would: only each entry's distinct
+        // terms are looked up, in the order the entry first uses them, on a
+        // thread of its own while the next batch is analysed.
+        let (docs, fields, vocab) = std::thread::scope(|s| {
+            let (send, analysed) = std::sync::mpsc::sync_channel::<Vec<EntryTexts>>(2);
+            let interner = s.spawn(move || {
+                let mut vocab = Vocab::default();
+                // Per doc, per field: (term id, tf) and the field length.
+                let mut fields: Vec<[FieldTf; 3]> = Vec::with_capacity(lib.entries.len());
+                let mut docs = Vec::with_capacity(lib.entries.len());
+                for batch in analysed {
+                    for texts in batch {
+                        let (doc, f) = texts.into_doc(&mut vocab);
+                        docs.push(doc);
+                        fields.push(f);
+                    }
+                }
+                (docs, fields, vocab)
+            });
+            for batch in lib.entries.chunks(BUILD_BATCH) {
+                let texts = crate::par::map(batch, |e| EntryTexts::analyse(e, analyzer));
+                if send.send(texts).is_err() {
+                    break; // the interner panicked: its join reports it
+                }
             }
-        }
+            drop(send);
+            interner.join().expect("term interning thread panicked")
+        });
         let Vocab { terms, names } = vocab;
         let n = lib.entries.len().max(1) as f64;
         let mut avg = [0.0; 3];
@@ -80,24 +97,18 @@ impl Index {
                 avg[k] += f[k].len / n;
             }
         }
-        let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); names.len()];
-        let mut tf: Vec<(u32, f64)> = Vec::new();
-        for (d, f) in fields.iter().enumerate() {
-            tf.clear();
-            for k in 0..3 {
-                let norm = 1.0 - B + B * f[k].len / avg[k].max(1.0);
-                for &(t, c) in &f[k].tf {
-                    let w = FIELD_WEIGHTS[k] * c / norm;
-                    match tf.iter_mut().find(|(id, _)| *id == t) {
-                        Some(e) => e.1 += w,
-                        None => tf.push((t, w)),
-                    }
-                }
-            }
-            for &(t, w) in &tf {
-                // Stored already saturated: the query loop only multiplies.
-                let saturated = w * (K1 + 1.0) / (w + K1);
-                postings[t as usize].push((d as u32, saturated as f32));
+        // Each entry's saturated term weights (on all cores), then the
+        // postings in entry order.
+        let weights = crate::par::map(&fields, |f| saturated_weights(f, &avg));
+        let mut df = vec![0u32; names.len()];
+        for &(t, _) in weights.iter().flatten() {
+            df[t as usize] += 1;
+        }
+        let mut postings: Vec<Vec<(u32, f32)>> =
+            df.iter().map(|&c| Vec::with_capacity(c as usize)).collect();
+        for (d, w) in weights.iter().enumerate() {
+            for &(t, saturated) in w {
+                postings[t as usize].push((d as u32, saturated));
             }
         }
         let idf: Vec<f64> = postings.iter().map(|p| idf(n, p.len() as f64)).collect();
@@ -241,6 +252,25 @@ fn best_scores(acc: &[f32], keep: usize, usable: &impl Fn(usize) -> bool) -> Vec
     hits
 }
 
+/// An entry's BM25F term weights, stored already saturated (the query loop
+/// only multiplies), in the order the entry's fields first use the terms.
+fn saturated_weights(f: &[FieldTf; 3], avg: &[f64; 3]) -> Vec<(u32, f32)> {
+    let mut tf: Vec<(u32, f64)> = Vec::new();
+    for k in 0..3 {
+        let norm = 1.0 - B + B * f[k].len / avg[k].max(1.0);
+        for &(t, c) in &f[k].tf {
+            let w = FIELD_WEIGHTS[k] * c / norm;
+            match tf.iter_mut().find(|(id, _)| *id == t) {
+                Some(e) => e.1 += w,
+                None => tf.push((t, w)),
+            }
+        }
+    }
+    tf.into_iter()
+        .map(|(t, w)| (t, (w * (K1 + 1.0) / (w + K1)) as f32))
+        .collect()
+}
+
 /// The term dictionary being built: term -> id, and id -> term.
 #[derive(Default)]
 struct Vocab {
@@ -261,16 +291,17 @@ impl Vocab {
 }
 
 /// Entries analysed together by [`Index::build`].
-const BUILD_BATCH: usize = 2048;
+const BUILD_BATCH: usize = 1024;
 
-/// The analysed texts of one entry: the terms of its phrasings (question,
-/// variants), of its tags and topic and of its comment, and what re-ranking
-/// and polarity need of the rest (the analyses themselves are many small
-/// allocations, not kept).
+/// The analysed texts of one entry: its distinct terms, in the order its
+/// phrasings (question, variants), then its tags and topic, then its comment
+/// first use them; the terms of each phrasing and the counts of each field
+/// as numbers into that list; and what re-ranking and polarity need of the
+/// rest (the analyses themselves are many small allocations, not kept).
 struct EntryTexts {
-    phrasings: Vec<Vec<Arc<str>>>,
-    meta: Vec<Arc<str>>,
-    comment: Vec<Arc<str>>,
+    terms: Vec<Arc<str>>,
+    phrasings: Vec<Vec<u32>>,
+    fields: [FieldTf; 3],
     doc: DocInfo,
 }
 
@@ -296,8 +327,6 @@ impl EntryTexts {
         frameworks_mentioned.extend(framework_ids(&comment));
         frameworks_mentioned.sort();
         frameworks_mentioned.dedup();
-        let terms =
-            |a: Analysis| -> Vec<Arc<str>> { a.terms.into_iter().map(|(t, _)| t).collect() };
         let question = &mut phrasings[0];
         let doc = DocInfo {
             frameworks_named,
@@ -308,39 +337,55 @@ impl EntryTexts {
             phrasing_bigrams,
             ..DocInfo::default()
         };
-        let phrasing_terms = phrasings.into_iter().map(terms).collect();
+        let mut terms = LocalTerms::new();
+        let mut fields: [FieldTf; 3] = Default::default();
+        let phrasings = phrasings
+            .iter()
+            .map(|a| {
+                let ids: Vec<u32> = a.terms.iter().map(|(t, _)| terms.number(t)).collect();
+                for &id in &ids {
+                    fields[0].add(id);
+                }
+                fields[0].len += ids.len() as f64;
+                ids
+            })
+            .collect();
+        for (k, a) in [&meta, &comment].into_iter().enumerate() {
+            for (t, _) in &a.terms {
+                let id = terms.number(t);
+                fields[k + 1].add(id);
+            }
+            fields[k + 1].len = a.terms.len() as f64;
+        }
         EntryTexts {
-            phrasings: phrasing_terms,
-            meta: terms(meta),
-            comment: terms(comment),
+            terms: terms.list,
+            phrasings,
+            fields,
             doc,
         }
     }
 
     /// The entry's term ids (given out by `vocab`) and field counts.
     fn into_doc(self, vocab: &mut Vocab) -> (DocInfo, [FieldTf; 3]) {
-        let mut f: [FieldTf; 3] = Default::default();
+        let ids: Vec<u32> = self.terms.iter().map(|t| vocab.intern(t)).collect();
+        let mut f = self.fields;
+        for field in &mut f {
+            for (t, _) in &mut field.tf {
+                *t = ids[*t as usize];
+            }
+        }
         let phrasing_terms: Vec<Vec<u32>> = self
             .phrasings
-            .iter()
-            .map(|terms| {
-                let mut ids: Vec<u32> = terms.iter().map(|t| vocab.intern(t)).collect();
-                for &id in &ids {
-                    f[0].add(id);
+            .into_iter()
+            .map(|mut terms| {
+                for t in &mut terms {
+                    *t = ids[*t as usize];
                 }
-                f[0].len += ids.len() as f64;
-                ids.sort_unstable();
-                ids.dedup();
-                ids
+                terms.sort_unstable();
+                terms.dedup();
+                terms
             })
             .collect();
-        for (k, terms) in [&self.meta, &self.comment].into_iter().enumerate() {
-            for t in terms {
-                let id = vocab.intern(t);
-                f[k + 1].add(id);
-            }
-            f[k + 1].len = terms.len() as f64;
-        }
         let mut main_terms: Vec<u32> = f[0].tf.iter().map(|&(t, _)| t).collect();
         main_terms.sort_unstable();
         let mut side_terms: Vec<u32> = f[1].tf.iter().chain(&f[2].tf).map(|&(t, _)| t).collect();
@@ -353,6 +398,30 @@ impl EntryTexts {
             ..self.doc
         };
         (doc, f)
+    }
+}
+
+/// An entry's distinct terms, numbered in order of first use.
+struct LocalTerms<'a> {
+    list: Vec<Arc<str>>,
+    numbers: FxMap<&'a str, u32>,
+}
+
+impl<'a> LocalTerms<'a> {
+    fn new() -> Self {
+        LocalTerms {
+            list: Vec::new(),
+            numbers: FxMap::with_capacity_and_hasher(64, Default::default()),
+        }
+    }
+
+    fn number(&mut self, term: &'a Arc<str>) -> u32 {
+        let next = self.list.len() as u32;
+        let n = *self.numbers.entry(&**term).or_insert(next);
+        if n == next {
+            self.list.push(term.clone());
+        }
+        n
     }
 }
 

@@ -410,15 +410,23 @@ impl Normalizer {
                 .map(|w| cache.get(*w).cloned())
                 .collect()
         };
-        // New words are normalised outside the lock.
+        // New words are normalised, and their keys allocated, outside the
+        // lock; the write lock then only inserts them (other threads wait
+        // for it, so it is held briefly).
         let done = out.len();
+        let mut new: Vec<(String, Token)> = Vec::new();
         for (t, w) in rest.into_iter().zip(&words[done..]) {
-            out.push(t.unwrap_or_else(|| self.token(w)));
+            let t = t.unwrap_or_else(|| {
+                let t = self.token(w);
+                new.push((w.to_string(), t.clone()));
+                t
+            });
+            out.push(t);
         }
         let mut cache = self.cache.write().unwrap_or_else(|e| e.into_inner());
-        for (w, t) in words.iter().zip(&out) {
-            if cache.len() < CACHE_LIMIT && !cache.contains_key(*w) {
-                cache.insert(w.to_string(), t.clone());
+        for (w, t) in new {
+            if cache.len() < CACHE_LIMIT && !cache.contains_key(&w) {
+                cache.insert(w, t);
             }
         }
         out

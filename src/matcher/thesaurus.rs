@@ -57,6 +57,9 @@ fn yes() -> bool {
 #[derive(Debug, Clone)]
 struct Phrase {
     stems: Vec<String>,
+    /// The numbers of `stems` ([`Stem::id`]): matching compares numbers,
+    /// not strings.
+    ids: Vec<u32>,
     concept: Arc<str>,
     /// Matched on content words only (skipping stop words).
     on_content: bool,
@@ -64,12 +67,25 @@ struct Phrase {
     text: Arc<str>,
 }
 
+/// The number of a stem no phrase uses.
+const NO_STEM: u32 = u32::MAX;
+
+/// A stem used by the thesaurus's phrases.
+#[derive(Debug, Clone, Default)]
+struct Stem {
+    /// A number of its own (stems are compared by number when matching).
+    id: u32,
+    /// The phrases it starts, longest first.
+    starts: Vec<Phrase>,
+}
+
 /// Concept phrases, compiled for matching on stem sequences.
 #[derive(Debug, Clone, Default)]
 pub struct Thesaurus {
-    /// First stem of a phrase -> (all stems, concept id, matched on content
-    /// words only), longest phrases first.
-    phrases: super::fxhash::FxMap<String, Vec<Phrase>>,
+    /// Every stem of a phrase -> its number, and the phrases it starts
+    /// (all stems, concept id, matched on content words only), longest
+    /// phrases first.
+    phrases: super::fxhash::FxMap<String, Stem>,
     pub opposites: Vec<Opposite>,
     /// Concept ids that are named frameworks (`lexicon/frameworks.toml`),
     /// with their display names.
@@ -123,8 +139,8 @@ impl Thesaurus {
     pub fn with_dropout(&self, share: f64, seed: u64) -> Thesaurus {
         use std::hash::{Hash, Hasher};
         let mut t = self.clone();
-        for list in t.phrases.values_mut() {
-            list.retain(|p| {
+        for stem in t.phrases.values_mut() {
+            stem.starts.retain(|p| {
                 if t.frameworks.contains_key(&p.concept) || KEPT_BY_DROPOUT.contains(&&*p.concept) {
                     return true;
                 }
@@ -136,7 +152,6 @@ impl Thesaurus {
                 (h.finish() as f64 / u64::MAX as f64) >= share
             });
         }
-        t.phrases.retain(|_, list| !list.is_empty());
         t
     }
 
@@ -161,6 +176,22 @@ impl Thesaurus {
             concepts,
             opposite: Vec::new(),
         });
+    }
+
+    /// The number of a phrase's stem (a new one for a new stem).
+    fn stem_id(&mut self, stem: &str) -> u32 {
+        if let Some(s) = self.phrases.get(stem) {
+            return s.id;
+        }
+        let id = self.phrases.len() as u32;
+        self.phrases.insert(
+            stem.to_string(),
+            Stem {
+                id,
+                starts: Vec::new(),
+            },
+        );
+        id
     }
 
     /// True when `concept` is one side of an `[[opposite]]` pair.
@@ -199,12 +230,18 @@ impl Thesaurus {
                 let Some(first) = stems.first().cloned() else {
                     continue;
                 };
-                let list = self.phrases.entry(first).or_default();
+                let ids = stems.iter().map(|s| self.stem_id(s)).collect();
+                let list = &mut self
+                    .phrases
+                    .get_mut(&first)
+                    .expect("stem_id added the first stem")
+                    .starts;
                 if !list.iter().any(|p| {
                     p.stems == stems && *p.concept == *concept && p.on_content == on_content
                 }) {
                     list.push(Phrase {
                         stems,
+                        ids,
                         concept: concept.clone(),
                         on_content,
                         text: Arc::from(phrase.as_str()),
@@ -224,7 +261,7 @@ impl Thesaurus {
         let concepts: Vec<Arc<str>> = self
             .phrases
             .values()
-            .flatten()
+            .flat_map(|s| &s.starts)
             .map(|p| p.concept.clone())
             .collect();
         for c in concepts {
@@ -257,7 +294,7 @@ impl Thesaurus {
         let mut out: Vec<(Arc<str>, Arc<str>)> = self
             .phrases
             .values()
-            .flatten()
+            .flat_map(|s| &s.starts)
             .map(|p| (p.concept.clone(), p.text.clone()))
             .collect();
         out.sort();
@@ -274,30 +311,28 @@ impl Thesaurus {
     ) {
         // Positions of non-stop tokens, and each token's rank among them.
         let content_pos: Vec<usize> = (0..tokens.len()).filter(|&i| !tokens[i].stop).collect();
+        // Each token's stem, looked up once: phrases then compare numbers.
+        let stems: Vec<Option<&Stem>> = tokens.iter().map(|t| self.phrases.get(&*t.stem)).collect();
+        let id = |i: usize| stems[i].map_or(NO_STEM, |s| s.id);
         let mut content_rank = 0;
         for (i, token) in tokens.iter().enumerate() {
-            let Some(cands) = self.phrases.get(&*token.stem) else {
+            let Some(stem) = stems[i] else {
                 content_rank += usize::from(!token.stop);
                 continue;
             };
-            for p in cands {
+            for p in &stem.starts {
                 if !p.on_content {
-                    let end = i + p.stems.len();
-                    if end <= tokens.len()
-                        && p.stems
-                            .iter()
-                            .zip(&tokens[i..end])
-                            .all(|(a, b)| **a == *b.stem)
-                    {
+                    let end = i + p.ids.len();
+                    if end <= tokens.len() && p.ids.iter().zip(i..end).all(|(&a, j)| a == id(j)) {
                         found(p, i..end);
                     }
                 } else if !token.stop {
-                    let end = content_rank + p.stems.len();
+                    let end = content_rank + p.ids.len();
                     if end <= content_pos.len()
-                        && p.stems
+                        && p.ids
                             .iter()
                             .zip(&content_pos[content_rank..end])
-                            .all(|(a, &q)| **a == *tokens[q].stem)
+                            .all(|(&a, &q)| a == id(q))
                     {
                         found(p, i..content_pos[end - 1] + 1);
                     }
