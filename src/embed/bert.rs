@@ -309,9 +309,13 @@ fn attention(
         let (q0, k0, v0) = (head * d, h + head * d, 2 * h + head * d);
         // Keys transposed, (d, len): each score row is then a sum of
         // scaled key rows, which vectorises.
+        // (Each key row is sliced once, so the inner loop has no bounds
+        // checks: this copy was 2% of full mode's time.)
+        let keys_t = &mut keys_t[..d * len];
         for j in 0..len {
-            for c in 0..d {
-                keys_t[c * len + j] = qkv[j * 3 * h + k0 + c];
+            let key = &qkv[j * 3 * h + k0..j * 3 * h + k0 + d];
+            for (column, &k) in keys_t.chunks_exact_mut(len).zip(key) {
+                column[j] = k;
             }
         }
         for i in 0..len {
