@@ -320,23 +320,90 @@ fn attention(
         }
         for i in 0..len {
             let row = &mut scores[i * len..(i + 1) * len];
-            row.fill(0.0);
             let q = &qkv[i * 3 * h + q0..i * 3 * h + q0 + d];
-            for (c, &qc) in q.iter().enumerate() {
-                for (s, k) in row.iter_mut().zip(&keys_t[c * len..(c + 1) * len]) {
-                    *s += qc * k;
-                }
-            }
+            key_scores(q, keys_t, row);
             softmax(row, scale);
             let out = &mut context[i * h + head * d..i * h + head * d + d];
-            for (j, &p) in row.iter().enumerate() {
-                let v = &qkv[j * 3 * h + v0..j * 3 * h + v0 + d];
-                for (o, v) in out.iter_mut().zip(v) {
-                    *o += p * v;
-                }
-            }
+            weighted_values(row, qkv, 3 * h, v0, out);
         }
     }
+}
+
+/// `row[j]` = q · key j, where `keys_t` holds the keys transposed (d, len).
+/// Blocks of 32, then 8, then single keys, with the sums in registers (not
+/// in `row`, loaded and stored once per dimension; four independent
+/// registers hide the latency of the additions). Each sum runs in the same
+/// order as one at a time: the same bits.
+#[inline(always)]
+fn key_scores(q: &[f32], keys_t: &[f32], row: &mut [f32]) {
+    let len = row.len();
+    let mut j = 0;
+    j = key_score_blocks::<32>(q, keys_t, row, j, len);
+    j = key_score_blocks::<8>(q, keys_t, row, j, len);
+    key_score_blocks::<1>(q, keys_t, row, j, len);
+}
+
+/// [`key_scores`] for keys `j..` in blocks of `W`; returns where it stopped.
+#[inline(always)]
+fn key_score_blocks<const W: usize>(
+    q: &[f32],
+    keys_t: &[f32],
+    row: &mut [f32],
+    mut j: usize,
+    len: usize,
+) -> usize {
+    while j + W <= len {
+        let mut acc = [0f32; W];
+        for (column, &qc) in keys_t.chunks_exact(len).zip(q) {
+            let keys: &[f32; W] = column[j..j + W].try_into().expect("W keys");
+            for (a, k) in acc.iter_mut().zip(keys) {
+                *a += qc * k;
+            }
+        }
+        row[j..j + W].copy_from_slice(&acc);
+        j += W;
+    }
+    j
+}
+
+/// `out` (zero on entry) = Σ_j p[j] × value row j, where value row j is
+/// `qkv[j * stride + v0..][..out.len()]`. Blocks of 32, 8, then single
+/// dimensions with the sums in registers; each sum in the order of `j`, as
+/// before.
+#[inline(always)]
+fn weighted_values(p: &[f32], qkv: &[f32], stride: usize, v0: usize, out: &mut [f32]) {
+    let mut c = 0;
+    c = weighted_value_blocks::<32>(p, qkv, stride, v0, out, c);
+    c = weighted_value_blocks::<8>(p, qkv, stride, v0, out, c);
+    weighted_value_blocks::<1>(p, qkv, stride, v0, out, c);
+}
+
+/// [`weighted_values`] for dimensions `c..` in blocks of `W`; returns where
+/// it stopped.
+#[inline(always)]
+fn weighted_value_blocks<const W: usize>(
+    p: &[f32],
+    qkv: &[f32],
+    stride: usize,
+    v0: usize,
+    out: &mut [f32],
+    mut c: usize,
+) -> usize {
+    while c + W <= out.len() {
+        let mut acc = [0f32; W];
+        for (j, &pj) in p.iter().enumerate() {
+            let at = j * stride + v0 + c;
+            let v: &[f32; W] = qkv[at..at + W].try_into().expect("W values");
+            for (a, v) in acc.iter_mut().zip(v) {
+                *a += pj * v;
+            }
+        }
+        for (o, a) in out[c..c + W].iter_mut().zip(acc) {
+            *o += a;
+        }
+        c += W;
+    }
+    c
 }
 
 /// Softmax of `row / scale`, in place.
