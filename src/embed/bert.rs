@@ -15,6 +15,19 @@ use anyhow::{bail, ensure, Context, Result};
 use gemm::{gemm, Parallelism};
 use safetensors::{Dtype, SafeTensors};
 
+use super::quant::{QuantMatrix, QuantRows};
+
+/// How the linear layers multiply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Precision {
+    /// `f32` weights and products (the `gemm` crate).
+    F32,
+    /// Weights and activations rounded to integers ([`super::quant`]:
+    /// 10-bit weights, 12-bit activations, 16-bit lanes); the attention and
+    /// everything else stay `f32`.
+    Int,
+}
+
 /// The shape of the network, from `config.json`.
 pub struct Shape {
     pub vocab: usize,
@@ -52,10 +65,15 @@ struct Layer {
 
 /// A linear layer, its weight stored (inputs, outputs) row-major.
 struct Dense {
-    weight: Vec<f32>,
+    weight: Weight,
     bias: Vec<f32>,
     inputs: usize,
     outputs: usize,
+}
+
+enum Weight {
+    F32(Vec<f32>),
+    Int(QuantMatrix),
 }
 
 struct Norm {
@@ -66,7 +84,7 @@ struct Norm {
 
 /// Reads the weights of a BERT of shape `s` from a safetensors file, with
 /// or without the `bert.` prefix of a `BertModel` export.
-pub fn load(bytes: &[u8], s: &Shape) -> Result<Bert> {
+pub fn load(bytes: &[u8], s: &Shape, precision: Precision) -> Result<Bert> {
     let file = SafeTensors::deserialize(bytes).context("not a safetensors file")?;
     let prefix = if file.names().iter().any(|n| n.starts_with("bert.")) {
         "bert."
@@ -117,6 +135,13 @@ pub fn load(bytes: &[u8], s: &Shape) -> Result<Bert> {
             }
             bias.extend(tensor(&format!("{name}.bias"), &[outputs])?);
         }
+        let weight = match precision {
+            Precision::F32 => Weight::F32(weight),
+            Precision::Int => match QuantMatrix::new(&weight, inputs, width) {
+                Some(q) => Weight::Int(q),
+                None => Weight::F32(weight),
+            },
+        };
         Ok(Dense {
             weight,
             bias,
@@ -247,6 +272,7 @@ struct Scratch {
     inner: Vec<f32>,
     scores: Vec<f32>,
     keys_t: Vec<f32>,
+    quantised: QuantRows,
 }
 
 impl Layer {
@@ -255,7 +281,7 @@ impl Layer {
     fn forward(&self, x: &mut Vec<f32>, lens: &[usize], heads: usize, s: &mut Scratch) {
         let h = self.attention_out.outputs;
         let rows = x.len() / h;
-        self.qkv.apply(x, rows, &mut s.qkv, None);
+        self.qkv.apply(x, rows, &mut s.qkv, None, &mut s.quantised);
         s.context.resize(rows * h, 0.0);
         let mut start = 0;
         for &len in lens {
@@ -271,16 +297,17 @@ impl Layer {
             start += len;
         }
         self.attention_out
-            .apply(&s.context, rows, &mut s.attended, Some(x));
+            .apply(&s.context, rows, &mut s.attended, Some(x), &mut s.quantised);
         for row in s.attended.chunks_exact_mut(h) {
             self.attention_norm.apply(row);
         }
         self.intermediate
-            .apply(&s.attended, rows, &mut s.inner, None);
+            .apply(&s.attended, rows, &mut s.inner, None, &mut s.quantised);
         for v in s.inner.iter_mut() {
             *v = gelu(*v);
         }
-        self.output.apply(&s.inner, rows, x, Some(&s.attended));
+        self.output
+            .apply(&s.inner, rows, x, Some(&s.attended), &mut s.quantised);
         for row in x.chunks_exact_mut(h) {
             self.output_norm.apply(row);
         }
@@ -454,7 +481,14 @@ fn erf(x: f32) -> f32 {
 
 impl Dense {
     /// `out` = `x` (rows × inputs) · weight + bias (+ `residual`).
-    fn apply(&self, x: &[f32], rows: usize, out: &mut Vec<f32>, residual: Option<&[f32]>) {
+    fn apply(
+        &self,
+        x: &[f32],
+        rows: usize,
+        out: &mut Vec<f32>,
+        residual: Option<&[f32]>,
+        quantised: &mut QuantRows,
+    ) {
         let n = self.outputs;
         out.clear();
         match residual {
@@ -471,6 +505,14 @@ impl Dense {
         }
         debug_assert_eq!(out.len(), rows * n);
         debug_assert_eq!(x.len(), rows * self.inputs);
+        let weight = match &self.weight {
+            Weight::F32(w) => w,
+            Weight::Int(q) => {
+                quantised.quantise(x, q);
+                q.mul_add(quantised, out);
+                return;
+            }
+        };
         // SAFETY: the slices hold (rows, inputs), (inputs, outputs) and
         // (rows, outputs) row-major f32 values, as the strides say.
         unsafe {
@@ -485,7 +527,7 @@ impl Dense {
                 x.as_ptr(),
                 1,
                 self.inputs as isize,
-                self.weight.as_ptr(),
+                weight.as_ptr(),
                 1,
                 n as isize,
                 1.0,
