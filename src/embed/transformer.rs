@@ -202,7 +202,10 @@ impl Transformer {
 
 /// The linear layers' arithmetic: `$VOUCH_PRECISION` if set, else integer
 /// products where the CPU has AVX2 (the integer kernel's fast path) and
-/// f32 elsewhere (the portable integer loop is slower than `gemm`).
+/// f32 elsewhere (the portable integer loop is slower than `gemm`). Debug
+/// builds (the tests) default to f32 too: unlike `gemm`, whose crates the
+/// dev profile optimises, the integer kernel is part of this crate and runs
+/// unoptimised there, about 50 times slower.
 fn precision() -> Result<Precision> {
     match std::env::var(PRECISION_ENV).as_deref() {
         Ok("f32") => Ok(Precision::F32),
@@ -210,7 +213,7 @@ fn precision() -> Result<Precision> {
         Ok(other) => bail!("{PRECISION_ENV}={other:?}: expected f32 or int"),
         Err(_) => {
             #[cfg(target_arch = "x86_64")]
-            if std::arch::is_x86_feature_detected!("avx2") {
+            if std::arch::is_x86_feature_detected!("avx2") && !cfg!(debug_assertions) {
                 return Ok(Precision::Int);
             }
             Ok(Precision::F32)
