@@ -15,6 +15,19 @@ use anyhow::{bail, ensure, Context, Result};
 use gemm::{gemm, Parallelism};
 use safetensors::{Dtype, SafeTensors};
 
+use super::quant::{QuantMatrix, QuantRows};
+
+/// How the linear layers multiply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Precision {
+    /// `f32` weights and products (the `gemm` crate).
+    F32,
+    /// Weights and activations rounded to integers ([`super::quant`]:
+    /// 10-bit weights, 12-bit activations, 16-bit lanes); the attention and
+    /// everything else stay `f32`.
+    Int,
+}
+
 /// The shape of the network, from `config.json`.
 pub struct Shape {
     pub vocab: usize,
@@ -52,10 +65,15 @@ struct Layer {
 
 /// A linear layer, its weight stored (inputs, outputs) row-major.
 struct Dense {
-    weight: Vec<f32>,
+    weight: Weight,
     bias: Vec<f32>,
     inputs: usize,
     outputs: usize,
+}
+
+enum Weight {
+    F32(Vec<f32>),
+    Int(QuantMatrix),
 }
 
 struct Norm {
@@ -66,7 +84,7 @@ struct Norm {
 
 /// Reads the weights of a BERT of shape `s` from a safetensors file, with
 /// or without the `bert.` prefix of a `BertModel` export.
-pub fn load(bytes: &[u8], s: &Shape) -> Result<Bert> {
+pub fn load(bytes: &[u8], s: &Shape, precision: Precision) -> Result<Bert> {
     let file = SafeTensors::deserialize(bytes).context("not a safetensors file")?;
     let prefix = if file.names().iter().any(|n| n.starts_with("bert.")) {
         "bert."
@@ -117,6 +135,13 @@ pub fn load(bytes: &[u8], s: &Shape) -> Result<Bert> {
             }
             bias.extend(tensor(&format!("{name}.bias"), &[outputs])?);
         }
+        let weight = match precision {
+            Precision::F32 => Weight::F32(weight),
+            Precision::Int => match QuantMatrix::new(&weight, inputs, width) {
+                Some(q) => Weight::Int(q),
+                None => Weight::F32(weight),
+            },
+        };
         Ok(Dense {
             weight,
             bias,
@@ -247,6 +272,7 @@ struct Scratch {
     inner: Vec<f32>,
     scores: Vec<f32>,
     keys_t: Vec<f32>,
+    quantised: QuantRows,
 }
 
 impl Layer {
@@ -255,7 +281,7 @@ impl Layer {
     fn forward(&self, x: &mut Vec<f32>, lens: &[usize], heads: usize, s: &mut Scratch) {
         let h = self.attention_out.outputs;
         let rows = x.len() / h;
-        self.qkv.apply(x, rows, &mut s.qkv, None);
+        self.qkv.apply(x, rows, &mut s.qkv, None, &mut s.quantised);
         s.context.resize(rows * h, 0.0);
         let mut start = 0;
         for &len in lens {
@@ -271,16 +297,17 @@ impl Layer {
             start += len;
         }
         self.attention_out
-            .apply(&s.context, rows, &mut s.attended, Some(x));
+            .apply(&s.context, rows, &mut s.attended, Some(x), &mut s.quantised);
         for row in s.attended.chunks_exact_mut(h) {
             self.attention_norm.apply(row);
         }
         self.intermediate
-            .apply(&s.attended, rows, &mut s.inner, None);
+            .apply(&s.attended, rows, &mut s.inner, None, &mut s.quantised);
         for v in s.inner.iter_mut() {
             *v = gelu(*v);
         }
-        self.output.apply(&s.inner, rows, x, Some(&s.attended));
+        self.output
+            .apply(&s.inner, rows, x, Some(&s.attended), &mut s.quantised);
         for row in x.chunks_exact_mut(h) {
             self.output_norm.apply(row);
         }
@@ -309,30 +336,101 @@ fn attention(
         let (q0, k0, v0) = (head * d, h + head * d, 2 * h + head * d);
         // Keys transposed, (d, len): each score row is then a sum of
         // scaled key rows, which vectorises.
+        // (Each key row is sliced once, so the inner loop has no bounds
+        // checks: this copy was 2% of full mode's time.)
+        let keys_t = &mut keys_t[..d * len];
         for j in 0..len {
-            for c in 0..d {
-                keys_t[c * len + j] = qkv[j * 3 * h + k0 + c];
+            let key = &qkv[j * 3 * h + k0..j * 3 * h + k0 + d];
+            for (column, &k) in keys_t.chunks_exact_mut(len).zip(key) {
+                column[j] = k;
             }
         }
         for i in 0..len {
             let row = &mut scores[i * len..(i + 1) * len];
-            row.fill(0.0);
             let q = &qkv[i * 3 * h + q0..i * 3 * h + q0 + d];
-            for (c, &qc) in q.iter().enumerate() {
-                for (s, k) in row.iter_mut().zip(&keys_t[c * len..(c + 1) * len]) {
-                    *s += qc * k;
-                }
-            }
+            key_scores(q, keys_t, row);
             softmax(row, scale);
             let out = &mut context[i * h + head * d..i * h + head * d + d];
-            for (j, &p) in row.iter().enumerate() {
-                let v = &qkv[j * 3 * h + v0..j * 3 * h + v0 + d];
-                for (o, v) in out.iter_mut().zip(v) {
-                    *o += p * v;
-                }
-            }
+            weighted_values(row, qkv, 3 * h, v0, out);
         }
     }
+}
+
+/// `row[j]` = q · key j, where `keys_t` holds the keys transposed (d, len).
+/// Blocks of 32, then 8, then single keys, with the sums in registers (not
+/// in `row`, loaded and stored once per dimension; four independent
+/// registers hide the latency of the additions). Each sum runs in the same
+/// order as one at a time: the same bits.
+#[inline(always)]
+fn key_scores(q: &[f32], keys_t: &[f32], row: &mut [f32]) {
+    let len = row.len();
+    let mut j = 0;
+    j = key_score_blocks::<32>(q, keys_t, row, j, len);
+    j = key_score_blocks::<8>(q, keys_t, row, j, len);
+    key_score_blocks::<1>(q, keys_t, row, j, len);
+}
+
+/// [`key_scores`] for keys `j..` in blocks of `W`; returns where it stopped.
+#[inline(always)]
+fn key_score_blocks<const W: usize>(
+    q: &[f32],
+    keys_t: &[f32],
+    row: &mut [f32],
+    mut j: usize,
+    len: usize,
+) -> usize {
+    while j + W <= len {
+        let mut acc = [0f32; W];
+        for (column, &qc) in keys_t.chunks_exact(len).zip(q) {
+            let keys: &[f32; W] = column[j..j + W].try_into().expect("W keys");
+            for (a, k) in acc.iter_mut().zip(keys) {
+                *a += qc * k;
+            }
+        }
+        row[j..j + W].copy_from_slice(&acc);
+        j += W;
+    }
+    j
+}
+
+/// `out` (zero on entry) = Σ_j p[j] × value row j, where value row j is
+/// `qkv[j * stride + v0..][..out.len()]`. Blocks of 32, 8, then single
+/// dimensions with the sums in registers; each sum in the order of `j`, as
+/// before.
+#[inline(always)]
+fn weighted_values(p: &[f32], qkv: &[f32], stride: usize, v0: usize, out: &mut [f32]) {
+    let mut c = 0;
+    c = weighted_value_blocks::<32>(p, qkv, stride, v0, out, c);
+    c = weighted_value_blocks::<8>(p, qkv, stride, v0, out, c);
+    weighted_value_blocks::<1>(p, qkv, stride, v0, out, c);
+}
+
+/// [`weighted_values`] for dimensions `c..` in blocks of `W`; returns where
+/// it stopped.
+#[inline(always)]
+fn weighted_value_blocks<const W: usize>(
+    p: &[f32],
+    qkv: &[f32],
+    stride: usize,
+    v0: usize,
+    out: &mut [f32],
+    mut c: usize,
+) -> usize {
+    while c + W <= out.len() {
+        let mut acc = [0f32; W];
+        for (j, &pj) in p.iter().enumerate() {
+            let at = j * stride + v0 + c;
+            let v: &[f32; W] = qkv[at..at + W].try_into().expect("W values");
+            for (a, v) in acc.iter_mut().zip(v) {
+                *a += pj * v;
+            }
+        }
+        for (o, a) in out[c..c + W].iter_mut().zip(acc) {
+            *o += a;
+        }
+        c += W;
+    }
+    c
 }
 
 /// Softmax of `row / scale`, in place.
@@ -383,7 +481,14 @@ fn erf(x: f32) -> f32 {
 
 impl Dense {
     /// `out` = `x` (rows × inputs) · weight + bias (+ `residual`).
-    fn apply(&self, x: &[f32], rows: usize, out: &mut Vec<f32>, residual: Option<&[f32]>) {
+    fn apply(
+        &self,
+        x: &[f32],
+        rows: usize,
+        out: &mut Vec<f32>,
+        residual: Option<&[f32]>,
+        quantised: &mut QuantRows,
+    ) {
         let n = self.outputs;
         out.clear();
         match residual {
@@ -400,6 +505,14 @@ impl Dense {
         }
         debug_assert_eq!(out.len(), rows * n);
         debug_assert_eq!(x.len(), rows * self.inputs);
+        let weight = match &self.weight {
+            Weight::F32(w) => w,
+            Weight::Int(q) => {
+                quantised.quantise(x, q);
+                q.mul_add(quantised, out);
+                return;
+            }
+        };
         // SAFETY: the slices hold (rows, inputs), (inputs, outputs) and
         // (rows, outputs) row-major f32 values, as the strides say.
         unsafe {
@@ -414,7 +527,7 @@ impl Dense {
                 x.as_ptr(),
                 1,
                 self.inputs as isize,
-                self.weight.as_ptr(),
+                weight.as_ptr(),
                 1,
                 n as isize,
                 1.0,

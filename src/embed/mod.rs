@@ -17,10 +17,12 @@ mod bert;
 pub mod cache;
 pub mod index;
 mod mode_args;
+mod quant;
 pub mod static_table;
 pub mod transformer;
 pub mod wordpiece;
 
+pub use bert::Precision;
 pub use index::{Hit, VectorIndex};
 pub use mode_args::ModeArgs;
 pub use static_table::StaticEmbedder;

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, ensure, Context, Result};
 
-use super::bert::{self, Bert};
+use super::bert::{self, Bert, Precision};
 use super::cache::{self, VectorCache};
 use super::Vector;
 
@@ -23,6 +23,10 @@ pub const MODEL_ENV: &str = "VOUCH_MODEL";
 /// What a caller prints, once, when full mode was asked for but no model is
 /// configured.
 pub const NO_MODEL: &str = "no model: using the default mode (pass --model DIR or set VOUCH_MODEL to a folder with model.safetensors and tokenizer.json; scripts/fetch_model.sh makes one)";
+
+/// The environment variable that picks the linear layers' arithmetic:
+/// `f32`, or `int` (integer products, the default where the CPU has AVX2).
+pub const PRECISION_ENV: &str = "VOUCH_PRECISION";
 
 /// Tokens per sequence, as sentence-transformers (`max_seq_length`).
 const MAX_TOKENS: usize = 256;
@@ -52,8 +56,14 @@ pub struct Transformer {
 }
 
 impl Transformer {
-    /// Loads the model folder `dir`; errors name the file that is missing or bad.
+    /// Loads the model folder `dir`; errors name the file that is missing or
+    /// bad. The precision is `$VOUCH_PRECISION`'s, else the CPU's best.
     pub fn load(dir: &Path) -> Result<Self> {
+        Self::load_with(dir, precision()?)
+    }
+
+    /// [`Self::load`] with the linear layers' arithmetic given.
+    pub fn load_with(dir: &Path, precision: Precision) -> Result<Self> {
         ensure!(dir.is_dir(), "{}: model folder not found", dir.display());
         let file = |name: &str| dir.join(name);
         let config_text = std::fs::read_to_string(file("config.json"))
@@ -74,9 +84,14 @@ impl Transformer {
                 key.extend_from_slice(&cache::content_hash(&weights).to_le_bytes());
                 key.extend_from_slice(&cache::content_hash(&tokenizer_text).to_le_bytes());
                 key.extend_from_slice(&cache::content_hash(config_text.as_bytes()).to_le_bytes());
+                // Vectors of the two precisions differ slightly: never mix
+                // them in one cache.
+                if precision == Precision::Int {
+                    key.extend_from_slice(super::quant::LEVELS_TAG.as_bytes());
+                }
                 Ok((tokenizer, cache::content_hash(&key)))
             });
-            let model = bert::load(&weights, &shape).with_context(|| {
+            let model = bert::load(&weights, &shape, precision).with_context(|| {
                 format!(
                     "{}: not the weights of the BERT in config.json",
                     file("model.safetensors").display()
@@ -182,6 +197,27 @@ impl Transformer {
             .into_iter()
             .map(|v| v.expect("every text was embedded"))
             .collect())
+    }
+}
+
+/// The linear layers' arithmetic: `$VOUCH_PRECISION` if set, else integer
+/// products where the CPU has AVX2 (the integer kernel's fast path) and
+/// f32 elsewhere (the portable integer loop is slower than `gemm`). Debug
+/// builds (the tests) default to f32 too: unlike `gemm`, whose crates the
+/// dev profile optimises, the integer kernel is part of this crate and runs
+/// unoptimised there, about 50 times slower.
+fn precision() -> Result<Precision> {
+    match std::env::var(PRECISION_ENV).as_deref() {
+        Ok("f32") => Ok(Precision::F32),
+        Ok("int") => Ok(Precision::Int),
+        Ok(other) => bail!("{PRECISION_ENV}={other:?}: expected f32 or int"),
+        Err(_) => {
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx2") && !cfg!(debug_assertions) {
+                return Ok(Precision::Int);
+            }
+            Ok(Precision::F32)
+        }
     }
 }
 
