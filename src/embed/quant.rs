@@ -21,12 +21,12 @@ pub const WEIGHT_LEVELS: f32 = 511.0;
 pub const ACTIVATION_LEVELS: f32 = 2047.0;
 /// Part of the cache key of vectors made with these levels.
 pub const LEVELS_TAG: &str = "int 511 2047";
-/// No 32-bit sum can overflow: |sum| <= inputs × WEIGHT_LEVELS ×
-/// ACTIVATION_LEVELS (2,053 inputs; MiniLM's widest layer has 1,536).
-// MiniLM's widest layer has 1,536 inputs.
-const _: () = assert!(MAX_INPUTS >= 1536);
+/// The most inputs a layer may have so that no 32-bit sum can overflow:
+/// |sum| <= inputs × WEIGHT_LEVELS × ACTIVATION_LEVELS (2,053 inputs).
 const MAX_INPUTS: usize =
     (i32::MAX as f64 / (WEIGHT_LEVELS as f64 * ACTIVATION_LEVELS as f64)) as usize;
+// MiniLM's widest layer has 1,536 inputs.
+const _: () = assert!(MAX_INPUTS >= 1536);
 
 /// Output columns per packed panel (two AVX2 registers of 32-bit sums).
 const PANEL: usize = 16;
