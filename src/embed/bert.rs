@@ -568,3 +568,132 @@ fn lane_sum(row: &[f32], f: impl Fn(f32) -> f32) -> f32 {
     }
     lanes.iter().sum::<f32>() + rest.iter().map(|&v| f(v)).sum::<f32>()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use safetensors::tensor::TensorView;
+
+    /// A small random BERT (2 layers, 32 wide) as a safetensors file: the
+    /// forward pass end to end without the real weights.
+    fn tiny_model(s: &Shape) -> Vec<u8> {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut random = |n: usize, scale: f32, offset: f32| -> Vec<u8> {
+            (0..n)
+                .flat_map(|_| {
+                    seed = seed
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1_442_695_040_888_963_407);
+                    let unit = (seed >> 40) as f32 / (1u64 << 24) as f32 - 0.5;
+                    (offset + scale * unit).to_le_bytes()
+                })
+                .collect()
+        };
+        let h = s.hidden;
+        let mut tensors: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
+        let mut add = |name: String, shape: Vec<usize>, scale: f32, offset: f32| {
+            let data = random(shape.iter().product(), scale, offset);
+            tensors.push((name, shape, data));
+        };
+        let norm = |add: &mut dyn FnMut(String, Vec<usize>, f32, f32), name: &str| {
+            add(format!("{name}.weight"), vec![h], 0.2, 1.0);
+            add(format!("{name}.bias"), vec![h], 0.2, 0.0);
+        };
+        add(
+            "embeddings.word_embeddings.weight".into(),
+            vec![s.vocab, h],
+            2.0,
+            0.0,
+        );
+        add(
+            "embeddings.position_embeddings.weight".into(),
+            vec![s.max_positions, h],
+            0.5,
+            0.0,
+        );
+        add(
+            "embeddings.token_type_embeddings.weight".into(),
+            vec![s.type_vocab, h],
+            0.5,
+            0.0,
+        );
+        norm(&mut add, "embeddings.LayerNorm");
+        for l in 0..s.layers {
+            let p = |name: &str| format!("encoder.layer.{l}.{name}");
+            for (name, outputs, inputs) in [
+                ("attention.self.query", h, h),
+                ("attention.self.key", h, h),
+                ("attention.self.value", h, h),
+                ("attention.output.dense", h, h),
+                ("intermediate.dense", s.intermediate, h),
+                ("output.dense", h, s.intermediate),
+            ] {
+                add(
+                    p(&format!("{name}.weight")),
+                    vec![outputs, inputs],
+                    0.6,
+                    0.0,
+                );
+                add(p(&format!("{name}.bias")), vec![outputs], 0.2, 0.0);
+            }
+            norm(&mut add, &p("attention.output.LayerNorm"));
+            norm(&mut add, &p("output.LayerNorm"));
+        }
+        let views: Vec<(String, TensorView)> = tensors
+            .iter()
+            .map(|(name, shape, data)| {
+                let view = TensorView::new(Dtype::F32, shape.clone(), data).unwrap();
+                (name.clone(), view)
+            })
+            .collect();
+        safetensors::serialize(views, None).unwrap()
+    }
+
+    fn cosine(a: &[f32], b: &[f32]) -> f32 {
+        let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+        let norm = |v: &[f32]| v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        dot / (norm(a) * norm(b))
+    }
+
+    /// The integer products are the default of optimised builds, which CI's
+    /// debug `cargo test` does not run end to end with the real weights:
+    /// this runs the whole quantised forward pass on a small model.
+    #[test]
+    fn integer_products_keep_the_f32_vectors() {
+        let s = Shape {
+            vocab: 40,
+            hidden: 32,
+            layers: 2,
+            heads: 4,
+            intermediate: 64,
+            max_positions: 24,
+            type_vocab: 2,
+            eps: 1e-12,
+        };
+        let bytes = tiny_model(&s);
+        let f32_model = load(&bytes, &s, Precision::F32).unwrap();
+        let int_model = load(&bytes, &s, Precision::Int).unwrap();
+        assert!(
+            int_model
+                .layers
+                .iter()
+                .flat_map(|l| [&l.qkv, &l.attention_out, &l.intermediate, &l.output])
+                .all(|d| matches!(d.weight, Weight::Int(_))),
+            "every linear layer of the integer model is quantised"
+        );
+        let seqs: Vec<Vec<u32>> = vec![
+            vec![1, 5, 9, 2],
+            (0..20).map(|i| (i * 7 % 40) as u32).collect(),
+            vec![3],
+        ];
+        let seqs: Vec<&[u32]> = seqs.iter().map(Vec::as_slice).collect();
+        let want = f32_model.mean_pooled(&seqs).unwrap();
+        let got = int_model.mean_pooled(&seqs).unwrap();
+        for (w, g) in want.iter().zip(&got) {
+            assert_eq!(w.len(), 32);
+            let c = cosine(w, g);
+            assert!(c >= 0.9995, "cosine {c} between integer and f32 products");
+            assert!(w != g, "the integer path was used (some rounding shows)");
+        }
+    }
+}
