@@ -143,19 +143,23 @@ impl QuantRows {
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU has AVX2.
-            unsafe { self.quantise_avx2(x, matrix) };
+            self.quantise_rows(x, matrix, |row, q, inv| unsafe {
+                round_row_avx2(row, q, inv)
+            });
             return;
         }
-        self.quantise_here(x, matrix);
+        self.quantise_rows(x, matrix, round_row);
     }
 
-    /// [`Self::quantise`] with AVX2: 8 values at a time, rounded to the
-    /// nearest (ties to even, as the portable path) by `vcvtps2dq`. Scalar
-    /// code spent 7-20% of full mode's time here (`rintf` is not inlined).
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    unsafe fn quantise_avx2(&mut self, x: &[f32], matrix: &QuantMatrix) {
-        use std::arch::x86_64::*;
+    /// Each row's scale, and its values divided by it and rounded by
+    /// `round_row(row, out, 1 / scale)`.
+    #[inline(always)]
+    fn quantise_rows(
+        &mut self,
+        x: &[f32],
+        matrix: &QuantMatrix,
+        round_row: impl Fn(&[f32], &mut [i16], f32),
+    ) {
         let inputs = matrix.inputs;
         let width = matrix.pairs() * 2;
         self.start(x.len() / inputs, width);
@@ -164,37 +168,7 @@ impl QuantRows {
             .zip(self.values.chunks_exact_mut(width))
         {
             let scale = row_scale(row);
-            let inv = 1.0 / scale;
-            let mut chunks = row.chunks_exact(16);
-            let mut out = q.chunks_exact_mut(16);
-            for (v, q) in (&mut chunks).zip(&mut out) {
-                let inv = _mm256_set1_ps(inv);
-                let a = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(v.as_ptr()), inv));
-                let b = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(v.as_ptr().add(8)), inv));
-                // packs works within 128-bit halves: put the quarters back in order.
-                let packed = _mm256_permute4x64_epi64(_mm256_packs_epi32(a, b), 0b11_01_10_00);
-                _mm256_storeu_si256(q.as_mut_ptr() as *mut __m256i, packed);
-            }
-            for (q, v) in out.into_remainder().iter_mut().zip(chunks.remainder()) {
-                *q = (v * inv).round_ties_even() as i16;
-            }
-            self.scales.push(scale);
-        }
-    }
-
-    fn quantise_here(&mut self, x: &[f32], matrix: &QuantMatrix) {
-        let inputs = matrix.inputs;
-        let width = matrix.pairs() * 2;
-        self.start(x.len() / inputs, width);
-        for (row, q) in x
-            .chunks_exact(inputs)
-            .zip(self.values.chunks_exact_mut(width))
-        {
-            let scale = row_scale(row);
-            let inv = 1.0 / scale;
-            for (q, v) in q.iter_mut().zip(row) {
-                *q = (v * inv).round_ties_even() as i16;
-            }
+            round_row(row, q, 1.0 / scale);
             self.scales.push(scale);
         }
     }
@@ -206,6 +180,33 @@ impl QuantRows {
         self.values.resize(rows * width, 0);
         self.scales.clear();
     }
+}
+
+/// `row` times `inv`, rounded to the nearest integer (ties to even).
+fn round_row(row: &[f32], out: &mut [i16], inv: f32) {
+    for (q, v) in out.iter_mut().zip(row) {
+        *q = (v * inv).round_ties_even() as i16;
+    }
+}
+
+/// [`round_row`] with AVX2: 16 values at a time, rounded to the nearest
+/// (ties to even, as the portable path) by `vcvtps2dq`. Scalar code spent
+/// 7-20% of full mode's time here (`rintf` is not inlined).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn round_row_avx2(row: &[f32], out: &mut [i16], inv: f32) {
+    use std::arch::x86_64::*;
+    let mut chunks = row.chunks_exact(16);
+    let mut outs = out.chunks_exact_mut(16);
+    let scale = _mm256_set1_ps(inv);
+    for (v, q) in (&mut chunks).zip(&mut outs) {
+        let a = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(v.as_ptr()), scale));
+        let b = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(v.as_ptr().add(8)), scale));
+        // packs works within 128-bit halves: put the quarters back in order.
+        let packed = _mm256_permute4x64_epi64(_mm256_packs_epi32(a, b), 0b11_01_10_00);
+        _mm256_storeu_si256(q.as_mut_ptr() as *mut __m256i, packed);
+    }
+    round_row(chunks.remainder(), outs.into_remainder(), inv);
 }
 
 /// The scale of a row of activations: its largest absolute value maps to
@@ -339,7 +340,7 @@ mod tests {
             let mut q = QuantRows::default();
             q.quantise(&x, &m);
             let mut plain = QuantRows::default();
-            plain.quantise_here(&x, &m);
+            plain.quantise_rows(&x, &m, round_row);
             assert_eq!(q.values, plain.values);
             assert_eq!(q.scales, plain.scales);
             let bias = matrix(rows, outputs, 3);
