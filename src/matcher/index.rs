@@ -184,24 +184,23 @@ impl Index {
             /// The score array of [`Index::top`], kept by each thread: a
             /// fresh one per question was a large allocation for a large
             /// library (and fresh pages for the kernel to zero).
-            static SCORES: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
+            static SCORES: std::cell::RefCell<Scores> = const { std::cell::RefCell::new(Scores::new()) };
         }
         SCORES.with(|scores| match scores.try_borrow_mut() {
-            Ok(mut acc) => self.top_into(&mut acc, query, keep, &usable),
-            Err(_) => self.top_into(&mut Vec::new(), query, keep, &usable),
+            Ok(mut scores) => self.top_into(&mut scores, query, keep, &usable),
+            Err(_) => self.top_into(&mut Scores::new(), query, keep, &usable),
         })
     }
 
-    /// [`Index::top`] with `acc` as the score array (cleared first).
+    /// [`Index::top`] with `scores` as the score array.
     fn top_into(
         &self,
-        acc: &mut Vec<f32>,
+        scores: &mut Scores,
         query: &[(u32, f64)],
         keep: usize,
         usable: &impl Fn(usize) -> bool,
     ) -> Vec<(usize, f64)> {
-        acc.clear();
-        acc.resize(self.docs.len(), 0.0);
+        let acc = scores.take(self.docs.len());
         for &(t, wq) in query {
             let idf = self.idf[t as usize];
             // Terms in most entries barely separate them (their idf is tiny)
@@ -214,19 +213,54 @@ impl Index {
                 acc[d as usize] += w * tf;
             }
         }
-        best_scores(acc, keep, usable)
+        let hits = best_scores(acc, keep, usable);
+        scores.clean = true;
+        hits
+    }
+}
+
+/// A score array that is all zeros between questions: [`best_scores`]
+/// zeroes each block once it has read it, so a question does not pay for
+/// clearing the whole array first.
+struct Scores {
+    values: Vec<f32>,
+    /// False while a question is being scored (so after a panic in it the
+    /// array is cleared in full).
+    clean: bool,
+}
+
+impl Scores {
+    const fn new() -> Self {
+        Scores {
+            values: Vec::new(),
+            clean: true,
+        }
+    }
+
+    /// The first `n` scores, all zero.
+    fn take(&mut self, n: usize) -> &mut [f32] {
+        if !self.clean {
+            self.values.clear();
+        }
+        if self.values.len() < n {
+            self.values.resize(n, 0.0);
+        }
+        self.clean = false;
+        &mut self.values[..n]
     }
 }
 
 /// The best `keep` usable entries of a score array (scores above 0), unsorted.
-fn best_scores(acc: &[f32], keep: usize, usable: &impl Fn(usize) -> bool) -> Vec<(usize, f64)> {
+/// Leaves the array all zeros.
+fn best_scores(acc: &mut [f32], keep: usize, usable: &impl Fn(usize) -> bool) -> Vec<(usize, f64)> {
     let mut hits: Vec<(usize, f64)> = Vec::with_capacity(keep * 4);
     let mut floor = 0f32;
     // Most entries score below the floor: test a whole block first (a
     // branch-free loop the compiler vectorises), then look inside.
     const BLOCK: usize = 32;
-    for (b, block) in acc.chunks(BLOCK).enumerate() {
+    for (b, block) in acc.chunks_mut(BLOCK).enumerate() {
         if !block.iter().fold(false, |any, &x| any | (x > floor)) {
+            block.fill(0.0);
             continue;
         }
         for (i, &score) in block.iter().enumerate() {
@@ -244,6 +278,7 @@ fn best_scores(acc: &[f32], keep: usize, usable: &impl Fn(usize) -> bool) -> Vec
                 }
             }
         }
+        block.fill(0.0);
     }
     if keep > 0 && keep < hits.len() {
         hits.select_nth_unstable_by(keep - 1, |a, b| b.1.total_cmp(&a.1));
@@ -494,4 +529,37 @@ fn idf(n: f64, df: f64) -> f64 {
 /// The idf a term that no entry uses would have.
 fn idf_of_unseen(n: f64) -> f64 {
     idf(n, 0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Scores 0..1000, each once, in a scrambled order.
+    fn scrambled() -> Vec<f32> {
+        (0..1000).map(|i| ((i * 7919) % 1000) as f32).collect()
+    }
+
+    #[test]
+    fn best_scores_finds_the_best_usable_and_leaves_zeros() {
+        let mut acc = scrambled();
+        let best = acc.iter().position(|&x| x == 999.0).unwrap();
+        let mut hits = best_scores(&mut acc, 3, &|d| d != best);
+        hits.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let scores: Vec<f64> = hits.iter().map(|h| h.1).collect();
+        assert_eq!(scores, [998.0, 997.0, 996.0]);
+        assert!(acc.iter().all(|&x| x == 0.0), "the array is left all zeros");
+    }
+
+    #[test]
+    fn a_score_array_left_mid_question_is_cleared_before_reuse() {
+        let mut scores = Scores::new();
+        let acc = scores.take(8);
+        acc[3] = 5.0;
+        // No `best_scores` (as after a panic): the next question starts clean.
+        assert!(scores.take(8).iter().all(|&x| x == 0.0));
+        // A longer array after a shorter one is all zeros too.
+        scores.clean = true;
+        assert!(scores.take(20).iter().all(|&x| x == 0.0));
+    }
 }
