@@ -219,6 +219,46 @@ impl Index {
     }
 }
 
+impl Index {
+    /// Asks the CPU to start loading what [`super::rerank::features`] reads
+    /// of each of `entries`. A question's candidates are scattered over a
+    /// library of many MB, and reading them one after another waits on
+    /// memory for each in turn; asked for all at once (level by level, as
+    /// each level holds the addresses of the next), the waits overlap. Only
+    /// a hint: nothing changes but the speed.
+    pub fn prefetch(&self, entries: &[usize]) {
+        for &d in entries {
+            prefetch(&self.docs[d]);
+        }
+        for &d in entries {
+            let doc = &self.docs[d];
+            prefetch(doc.main_terms.as_ptr());
+            prefetch(doc.side_terms.as_ptr());
+            prefetch(doc.phrasing_terms.as_ptr());
+            prefetch(doc.phrasing_bigrams.as_ptr());
+        }
+        for &d in entries {
+            let doc = &self.docs[d];
+            for (terms, grams) in doc.phrasing_terms.iter().zip(&doc.phrasing_bigrams) {
+                prefetch(terms.as_ptr());
+                prefetch(grams.as_ptr());
+            }
+        }
+    }
+}
+
+/// A hint that the cache line at `p` will be read soon.
+#[inline(always)]
+fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch never faults, whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p as *const i8);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
 /// A score array that is all zeros between questions: [`best_scores`]
 /// zeroes each block once it has read it, so a question does not pay for
 /// clearing the whole array first.

@@ -323,11 +323,10 @@ impl<'a> Matcher<'a> {
                 }
             }
         }
+        let entries: Vec<usize> = hits.iter().map(|&(d, _)| d).collect();
+        self.index.prefetch(&entries);
         let signals = match (&self.meaning, qm) {
-            (Some(m), Some(qm)) => {
-                let entries: Vec<usize> = hits.iter().map(|&(d, _)| d).collect();
-                m.signals(qm, &entries)
-            }
+            (Some(m), Some(qm)) => m.signals(qm, &entries),
             _ => Vec::new(),
         };
         let mut cands: Vec<Candidate> = hits
