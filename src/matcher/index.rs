@@ -49,8 +49,8 @@ pub struct Index {
     /// term id -> (doc, normalised weighted tf).
     postings: Vec<Vec<(u32, f32)>>,
     pub docs: Vec<DocInfo>,
-    /// Word stems by first character, for typo correction.
-    vocab_by_initial: HashMap<(char, char), Vec<u32>>,
+    /// Word stems by their first two characters, for typo correction.
+    vocab_by_initial: HashMap<(char, char), Vec<VocabWord>>,
     pub term_names: Vec<String>,
     pub max_idf: f64,
 }
@@ -113,11 +113,14 @@ impl Index {
         }
         let idf: Vec<f64> = postings.iter().map(|p| idf(n, p.len() as f64)).collect();
 
-        let mut vocab_by_initial: HashMap<(char, char), Vec<u32>> = HashMap::new();
+        let mut vocab_by_initial: HashMap<(char, char), Vec<VocabWord>> = HashMap::new();
         for (id, name) in names.iter().enumerate() {
             if let Some(key) = initials(name) {
                 if name.len() >= 4 {
-                    vocab_by_initial.entry(key).or_default().push(id as u32);
+                    vocab_by_initial
+                        .entry(key)
+                        .or_default()
+                        .push(VocabWord::new(id as u32, name));
                 }
             }
         }
@@ -150,17 +153,18 @@ impl Index {
             return None;
         }
         let mut best: Option<(f64, u32)> = None;
-        for &id in self.vocab_by_initial.get(&initials(term)?)? {
-            let name = &self.term_names[id as usize];
-            if name.len() + 1 < term.len() || term.len() + 1 < name.len() {
+        let a = term.as_bytes();
+        for word in self.vocab_by_initial.get(&initials(term)?)? {
+            if word.len + 1 < term.len() || term.len() + 1 < word.len {
                 continue;
             }
             // Cheap filter before Jaro-Winkler: a typo rarely changes both
             // the third and the last letter.
-            let (a, b) = (term.as_bytes(), name.as_bytes());
-            if a.get(2) != b.get(2) && a.last() != b.last() {
+            if a.get(2).copied() != word.third && a.last().copied() != word.last {
                 continue;
             }
+            let id = word.id;
+            let name = &self.term_names[id as usize];
             let sim = strsim::jaro_winkler(term, name);
             if sim >= 0.92 && best.is_none_or(|(s, _)| sim > s) {
                 best = Some((sim, id));
@@ -257,6 +261,28 @@ fn prefetch<T>(p: *const T) {
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = p;
+}
+
+/// A vocabulary word as typo correction first filters it: what the filters
+/// read is kept here, so that only the words they pass are read from the
+/// names (scattered over memory).
+struct VocabWord {
+    id: u32,
+    len: usize,
+    third: Option<u8>,
+    last: Option<u8>,
+}
+
+impl VocabWord {
+    fn new(id: u32, name: &str) -> Self {
+        let b = name.as_bytes();
+        VocabWord {
+            id,
+            len: b.len(),
+            third: b.get(2).copied(),
+            last: b.last().copied(),
+        }
+    }
 }
 
 /// A score array that is all zeros between questions: [`best_scores`]
