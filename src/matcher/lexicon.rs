@@ -6,7 +6,7 @@
 //! Everything here must hold for any questionnaire: wording of a particular
 //! question belongs in a library entry's `variants`, never in these lists.
 
-use super::fxhash::FxSet;
+use super::fxhash::{FxMap, FxSet};
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -22,7 +22,7 @@ pub const FRAMEWORKS: &str = include_str!("lexicon/frameworks.toml");
 pub struct Words {
     pub stop: Vec<String>,
     pub answer_options: Vec<String>,
-    pub spelling: Vec<(String, String)>,
+    pub spelling: Spellings,
     pub ise_keep: Vec<String>,
     pub our_words: Vec<String>,
 }
@@ -87,6 +87,28 @@ impl From<Vec<String>> for WordSet {
 impl WordSet {
     pub fn contains(&self, word: &str) -> bool {
         self.0.contains(word)
+    }
+}
+
+/// British spellings and their American forms, looked up by hashing (a word
+/// the normaliser has not seen yet is looked up; listed first wins).
+#[derive(Debug, Default, Deserialize)]
+#[serde(from = "Vec<(String, String)>")]
+pub struct Spellings(FxMap<String, String>);
+
+impl From<Vec<(String, String)>> for Spellings {
+    fn from(pairs: Vec<(String, String)>) -> Self {
+        let mut map = FxMap::default();
+        for (uk, us) in pairs {
+            map.entry(uk).or_insert(us);
+        }
+        Spellings(map)
+    }
+}
+
+impl Spellings {
+    pub fn get(&self, word: &str) -> Option<&String> {
+        self.0.get(word)
     }
 }
 

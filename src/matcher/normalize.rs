@@ -265,7 +265,7 @@ pub fn is_stop(word: &str) -> bool {
 /// American spelling of a lowercase word.
 pub fn americanize(word: &str) -> String {
     let lex = &Lexicon::get().words;
-    if let Some((_, us)) = lex.spelling.iter().find(|(uk, _)| uk == word) {
+    if let Some(us) = lex.spelling.get(word) {
         return us.clone();
     }
     for ow in &lex.our_words {
