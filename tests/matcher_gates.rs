@@ -253,6 +253,28 @@ fn the_key_ask_must_be_covered_both_ways() {
 }
 
 #[test]
+fn a_question_largely_in_words_no_entry_uses_is_never_auto() {
+    let lib = library();
+    let th = Thesaurus::builtin();
+    let m = Matcher::new(&lib, &th, MatchConfig::new(today()));
+    let r = m.answer("Are hard drives securely wiped before disposal?");
+    assert_eq!(r.tier, Tier::Auto, "{r:?}");
+    // The whole entry is in the question, but so is a party the library
+    // never mentions: what it asks about that party is not in the entry.
+    let r = m.answer(
+        "Are hard drives securely wiped before disposal by the consultant's offshore subcontractors?",
+    );
+    assert_eq!(id_of(&lib, &r).as_deref(), Some("AST-004"), "{r:?}");
+    assert_ne!(r.tier, Tier::Auto, "{r:?}");
+    assert!(
+        r.reasons
+            .iter()
+            .any(|x| x.contains("words the library never uses")),
+        "{r:?}"
+    );
+}
+
+#[test]
 fn contradicting_entries_are_named_and_never_auto() {
     let mut lib = library();
     lib.entries.push(entry(
