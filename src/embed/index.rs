@@ -54,8 +54,8 @@ fn quantize(v: &[f32], stride: usize) -> Quantized {
 
 /// `y.round()` (halves away from zero) for |y| < 2^23, without the libm call
 /// that `round` is on baseline x86-64: truncation is one instruction, and the
-/// fraction `y - trunc(y)` is exact, so the loop vectorises and the result is
-/// the same.
+/// fraction `y - trunc(y)` is exact, so the result is the same (and the loop
+/// can vectorise).
 fn round_small(y: f32) -> i32 {
     let t = y as i32;
     let frac = y - t as f32;
@@ -492,6 +492,26 @@ mod tests {
         dot_block(&block, &index.rows, index.stride, &mut simd);
         dot_block_portable(&block, &index.rows, index.stride, &mut portable);
         assert_eq!(simd, portable);
+    }
+
+    #[test]
+    fn the_avx2_search_finds_what_the_portable_one_does() {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if !std::arch::is_x86_feature_detected!("avx2") {
+                eprintln!("skipped: this CPU has no AVX2");
+                return;
+            }
+            let lib = random_vectors(700, 256, 21);
+            let queries = random_vectors(9, 256, 22);
+            let index = VectorIndex::build(&lib);
+            let allowed: Vec<bool> = (0..lib.len()).map(|e| e % 7 != 3).collect();
+            let portable = index.search_block_portable(&queries, 12, &allowed);
+            // SAFETY: AVX2 is present (checked above).
+            let simd = unsafe { index.search_block_avx2(&queries, 12, &allowed) };
+            assert_eq!(simd, portable);
+            assert!(portable.iter().all(|hits| hits.len() == 12));
+        }
     }
 
     #[test]

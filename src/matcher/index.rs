@@ -221,9 +221,7 @@ impl Index {
         scores.clean = true;
         hits
     }
-}
 
-impl Index {
     /// Asks the CPU to start loading what [`super::rerank::features`] reads
     /// of each of `entries`. A question's candidates are scattered over a
     /// library of many MB, and reading them one after another waits on
