@@ -261,17 +261,10 @@ impl TopK {
                 <&[i32; RUN]>::try_from(dots),
                 <&[f32; RUN]>::try_from(scales),
             ) {
-                // A whole run: fixed lengths, so the loop is unrolled and
-                // vectorised without length checks.
+                // A whole run: fixed lengths once inlined, so the loop is
+                // unrolled and vectorised without length checks.
                 (Ok(dots), Ok(scales)) => score_run(dots, scales, scale, &mut scores, threshold),
-                _ => {
-                    let mut any = false;
-                    for ((s, &dot), &entry_scale) in scores.iter_mut().zip(dots).zip(scales) {
-                        *s = dot as f32 * scale * entry_scale;
-                        any |= *s > threshold;
-                    }
-                    any
-                }
+                _ => score_run(dots, scales, scale, &mut scores, threshold),
             };
             if !any {
                 continue;
@@ -290,20 +283,14 @@ impl TopK {
     }
 }
 
-/// Scores a whole run of entries (`dots[j] * scale * scales[j]`, as one at a
+/// Scores a run of entries (`dots[j] * scale * scales[j]`, as one at a
 /// time) into `scores`; whether any beats `threshold`.
 #[inline(always)]
-fn score_run<const RUN: usize>(
-    dots: &[i32; RUN],
-    scales: &[f32; RUN],
-    scale: f32,
-    scores: &mut [f32; RUN],
-    threshold: f32,
-) -> bool {
+fn score_run(dots: &[i32], scales: &[f32], scale: f32, scores: &mut [f32], threshold: f32) -> bool {
     let mut any = false;
-    for j in 0..RUN {
-        scores[j] = dots[j] as f32 * scale * scales[j];
-        any |= scores[j] > threshold;
+    for ((s, &dot), &entry_scale) in scores.iter_mut().zip(dots).zip(scales) {
+        *s = dot as f32 * scale * entry_scale;
+        any |= *s > threshold;
     }
     any
 }
