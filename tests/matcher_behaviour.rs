@@ -252,3 +252,95 @@ fn search_command_prints_candidates_as_json() {
     );
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Negations beyond "not": verbs of omission ("lack", "skip", "bypass",
+/// "fail to"), a question looking for exceptions ("are there any ... that
+/// are not"), "without" before a gerund, privative words ("untested")
+/// against their base, and opposite states ("disabled" / "enabled").
+/// Each flips the entry's answer and is never filled automatically; the
+/// plain question, and a privative naming a handled threat, do not flip.
+#[test]
+fn negations_beyond_not_flip_the_answer() {
+    let lib = Library {
+        entries: vec![
+            entry(
+                "IR-001",
+                "Do you have a documented incident response plan?",
+                "Yes",
+            ),
+            entry(
+                "HR-001",
+                "Do you perform background checks on contractors?",
+                "Yes",
+            ),
+            entry("IAM-001", "Is MFA required for all employees?", "Yes"),
+            entry(
+                "CHG-005",
+                "Are changes tested before deployment to production?",
+                "Yes",
+            ),
+            entry(
+                "BCP-005",
+                "Are backup restores tested every quarter?",
+                "Yes",
+            ),
+            entry(
+                "END-002",
+                "Is disk encryption enabled on every laptop?",
+                "Yes",
+            ),
+            entry(
+                "END-005",
+                "Is unapproved software blocked on company laptops?",
+                "Yes",
+            ),
+            entry(
+                "IR-003",
+                "Will you notify customers of a breach affecting their data?",
+                "Yes",
+            ),
+        ],
+    };
+    let th = Thesaurus::builtin();
+    let m = Matcher::new(&lib, &th, MatchConfig::new(today()));
+    for (q, id) in [
+        ("Do you lack a documented incident response plan?", "IR-001"),
+        ("Do you skip background checks for contractors?", "HR-001"),
+        (
+            "Are there any employees who are not required to use MFA?",
+            "IAM-001",
+        ),
+        (
+            "Can changes be deployed to production without testing?",
+            "CHG-005",
+        ),
+        ("Are backup restores left untested for months?", "BCP-005"),
+        ("Is disk encryption disabled on some laptops?", "END-002"),
+        (
+            "Do you ever fail to notify customers of a breach affecting their data?",
+            "IR-003",
+        ),
+    ] {
+        let r = m.answer(q);
+        assert_eq!(id_of(&lib, &r).as_deref(), Some(id), "{q}");
+        assert!(r.flipped, "{q}: {:?}", r.reasons);
+        assert_eq!(r.answer.as_deref(), Some("No"), "{q}");
+        assert_ne!(r.tier, Tier::Auto, "{q}");
+    }
+    for (q, id) in [
+        (
+            "Do you maintain a written incident response plan?",
+            "IR-001",
+        ),
+        (
+            "Are changes tested before they are deployed to production?",
+            "CHG-005",
+        ),
+        ("Do you block unapproved software on laptops?", "END-005"),
+        ("Is disk encryption enabled on all laptops?", "END-002"),
+    ] {
+        let r = m.answer(q);
+        assert_eq!(id_of(&lib, &r).as_deref(), Some(id), "{q}");
+        assert!(!r.flipped, "{q}: {:?}", r.reasons);
+    }
+}

@@ -71,6 +71,14 @@ pub struct Polarity {
     pub axis: Axis,
     /// Concepts asserted (not those after "rather than" / "instead of").
     pub concepts: BTreeSet<Arc<str>>,
+    /// Privative words asserted ("left unpatched"): the hash of the base's
+    /// stem ([`Token::privative_base`]) and the word.
+    pub privatives: Vec<(u64, Arc<str>)>,
+    /// The text opens with a modal ("Can ..."): it asks what can be done.
+    pub asks_ability: bool,
+    /// Hashes of the content stems of the main sentences, sorted: what a
+    /// privative word of the other text is compared with.
+    pub stems: Vec<u64>,
 }
 
 /// An analysed text.
@@ -365,6 +373,8 @@ impl<'t> Analyzer<'t> {
             }
         }
         out.terms = terms.list;
+        out.polarity.stems.sort_unstable();
+        out.polarity.stems.dedup();
         out.stem_text = stem_parts.join(" ");
         out
     }
@@ -600,18 +610,44 @@ fn inert_negators(
         {
             inert[i] = true;
         }
-        if i > 0 && words[i - 1] == "to" && lex.negating_words.contains(words[i]) {
+        if i > 0 && words[i - 1] == "to" && lex.purpose_negators.contains(words[i]) {
             inert[i] = true;
         }
         let participle = next.len() > 4 && (next.ends_with("ing") || next.ends_with("ed"));
         let after_preposition = (i.saturating_sub(3)..i.saturating_sub(1))
             .any(|j| lex.reduced_relative_prepositions.contains(words[j]));
         let after_subject = i >= 2 && lex.non_progressive_auxiliaries.contains(words[0]);
-        if participle && (after_preposition || after_subject) {
+        // "without" before a participle is no reduced relative clause:
+        // "deployed without testing" is not tested.
+        if participle && (after_preposition || after_subject) && words[i] != "without" {
             inert[i] = true;
         }
     }
     inert
+}
+
+/// Whether the privative word at `i` states a property of what is asked
+/// ("are backups left untested?"), rather than naming a threat that is
+/// handled ("is unapproved software blocked?", "protected against
+/// unauthorised access") or being part of a thesaurus concept, which the
+/// concept's own opposite pairs judge ("unencrypted").
+fn asserts_privative(
+    tokens: &[Token],
+    i: usize,
+    found: &[(Arc<str>, std::ops::Range<usize>)],
+) -> bool {
+    let lex = &Lexicon::get().polarity;
+    let handled = (i.saturating_sub(3)..i)
+        .any(|j| lex.privative_blockers.contains(&tokens[j].word))
+        || tokens
+            .get(i + 1..(i + 4).min(tokens.len()))
+            .is_some_and(|after| {
+                after
+                    .iter()
+                    .any(|t| lex.privative_blockers.contains(&t.word))
+            });
+    let in_concept = found.iter().any(|(_, span)| span.contains(&i));
+    !handled && !in_concept
 }
 
 fn add_polarity(
@@ -630,8 +666,9 @@ fn add_polarity(
             || (has(i, flags::PAIR_START)
                 && has_pair(&lex.negating_pairs, &tokens[i].word, next_word(i)))
     };
+    let privative_at = |i: usize| tokens[i].privative_base != 0;
     // Most texts hold no negator: only then are inert ones looked for.
-    let inert = if (0..tokens.len()).any(negates_at) {
+    let inert = if (0..tokens.len()).any(|i| negates_at(i) || privative_at(i)) {
         let words: Vec<&str> = tokens.iter().map(|t| &*t.word).collect();
         inert_negators(&words, &clause_starts(text), &parenthesised(text))
     } else {
@@ -641,16 +678,29 @@ fn add_polarity(
     // restricting is possible: after a sentence-opening modal a deny word
     // names the ability, not a prohibition, so the axis stays "permit".
     let asks_ability = tokens.first().is_some_and(|t| t.flags & flags::MODAL != 0);
+    p.asks_ability |= asks_ability;
+    // "Are there any accounts that do not use MFA?": the relative clause
+    // holds what is asked.
+    let opening: Vec<&str> = tokens.iter().take(4).map(|t| &*t.word).collect();
+    let looks_for_exceptions = lex.existential_openers.at(&opening, 0).is_some();
     let mut rejected_from = usize::MAX;
     for i in 0..tokens.len() {
         let w = &*tokens[i].word;
         let next = next_word(i);
-        if negates_at(i) && !inert[i] {
+        if !tokens[i].stop {
+            p.stems.push(tokens[i].stem_hash);
+        }
+        if (negates_at(i) || privative_at(i)) && !inert[i] {
             let start = i.saturating_sub(3);
             let in_relative = (start..i)
                 .any(|j| has(j, flags::RELATIVE) && !follows_complement_verb(&tokens[..j]));
-            if !in_relative {
+            if in_relative && !looks_for_exceptions {
+                // "accounts that do not use SSO" names which accounts.
+            } else if negates_at(i) {
                 p.negations += 1;
+            } else if asserts_privative(tokens, i, found) {
+                p.privatives
+                    .push((tokens[i].privative_base, tokens[i].word.clone()));
             }
         }
         if has(i, flags::PAIR_START)
@@ -811,8 +861,45 @@ mod tests {
             "Is data not encrypted (at rest?",
             "Can staff log in without MFA?",
             "Does anything prevent customers from exporting their data?",
+            "Do you lack a documented plan?",
+            "Can users skip MFA?",
+            "Is it possible to bypass the review?",
+            "Do you ever fail to notify customers?",
+            "Are there any accounts that do not use MFA?",
+            "Can changes be deployed without testing?",
         ] {
             assert_eq!(negations(q), 1, "{q}");
+        }
+    }
+
+    #[test]
+    fn privative_words_are_kept_unless_they_name_a_handled_threat() {
+        let t = Thesaurus::builtin();
+        let an = Analyzer::new(&t);
+        let privatives = |q: &str| -> Vec<String> {
+            an.question(q)
+                .polarity
+                .privatives
+                .iter()
+                .map(|(_, w)| w.to_string())
+                .collect()
+        };
+        assert_eq!(privatives("Are backups left untested?"), ["untested"]);
+        assert_eq!(
+            privatives("Is access to customer data unlogged?"),
+            ["unlogged"]
+        );
+        // A threat that is handled, a concept with its own opposite, a
+        // condition, and words that only start with "un".
+        for q in [
+            "Is unapproved software blocked?",
+            "Are logs protected against unauthorised access?",
+            "Are unpatched systems detected?",
+            "Is customer data stored unencrypted?",
+            "If a laptop is unmanaged, is it blocked?",
+            "Is there a unique account for each user under this policy?",
+        ] {
+            assert!(privatives(q).is_empty(), "{q}");
         }
     }
 

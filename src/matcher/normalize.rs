@@ -20,7 +20,23 @@ pub struct Token {
     /// Polarity roles of the word ([`flags`]), looked up once per distinct
     /// word: polarity checks every word of every text.
     pub flags: u8,
+    /// A hash of `stem`, for comparing the words of two texts cheaply.
+    pub stem_hash: u64,
+    /// For a privative word ("unpatched"), the hash of its base's stem
+    /// ("patch"); 0 for any other word.
+    pub privative_base: u64,
 }
+
+/// The hash of a stem ([`Token::stem_hash`]); never 0.
+pub fn stem_hash(stem: &str) -> u64 {
+    use std::hash::BuildHasher;
+    let h = std::hash::BuildHasherDefault::<super::fxhash::FxHasher>::default().hash_one(stem);
+    h.max(1)
+}
+
+/// Shortest base of a privative word: "unsafe" is no "un-" + "safe" worth
+/// comparing, and "until" or "unit" have none.
+const MIN_PRIVATIVE_BASE: usize = 4;
 
 /// Bits of [`Token::flags`].
 pub mod flags {
@@ -440,9 +456,26 @@ impl Normalizer {
         Token {
             negator: Lexicon::get().is_negator(&word),
             flags: word_flags(&word),
+            stem_hash: stem_hash(&stem),
+            privative_base: self.privative_base(&word),
             word: word.into(),
             stem: stem.into(),
             stop,
+        }
+    }
+
+    /// "unpatched" is "patched" negated: the hash of the base's stem. Whether
+    /// "un-" is a prefix at all ("under", "unique") is settled by comparing:
+    /// only a base the other text uses counts ([`super::polarity`]).
+    fn privative_base(&self, word: &str) -> u64 {
+        match word.strip_prefix("un") {
+            Some(base)
+                if base.len() >= MIN_PRIVATIVE_BASE
+                    && base.bytes().all(|b| b.is_ascii_lowercase()) =>
+            {
+                stem_hash(&self.stem(base))
+            }
+            _ => 0,
         }
     }
 

@@ -32,12 +32,22 @@ pub fn opposite(q: &Polarity, e: &Polarity, analyzer: &Analyzer) -> Option<Strin
             "one asks whether something is allowed, the other whether it is prohibited".into(),
         );
     }
+    if let Some(word) = privative_against(q, e) {
+        flips += 1;
+        why.push(format!("the question says {word}, the entry does not"));
+    } else if let Some(word) = privative_against(e, q) {
+        flips += 1;
+        why.push(format!("the entry says {word}, the question does not"));
+    }
     // Most texts name no concept of an opposite pair.
     let paired = |p: &Polarity| p.concepts.iter().any(|c| analyzer.thesaurus.in_opposite(c));
     if !paired(q) || !paired(e) {
         return (flips % 2 == 1).then(|| why.join("; "));
     }
     for op in &analyzer.thesaurus.opposites {
+        if op.states && (q.asks_ability || e.asks_ability) {
+            continue;
+        }
         for (x, y) in [(&op.a, &op.b), (&op.b, &op.a)] {
             let q_x = q.concepts.contains(x.as_str()) && !q.concepts.contains(y.as_str());
             let e_y = e.concepts.contains(y.as_str()) && !e.concepts.contains(x.as_str());
@@ -48,6 +58,17 @@ pub fn opposite(q: &Polarity, e: &Polarity, analyzer: &Analyzer) -> Option<Strin
         }
     }
     (flips % 2 == 1).then(|| why.join("; "))
+}
+
+/// A privative word of `a` ("untested") whose base `b` uses ("tested"),
+/// where `b` does not say the privative itself.
+fn privative_against<'a>(a: &'a Polarity, b: &Polarity) -> Option<&'a str> {
+    a.privatives
+        .iter()
+        .find(|(base, _)| {
+            b.stems.binary_search(base).is_ok() && !b.privatives.iter().any(|(x, _)| x == base)
+        })
+        .map(|(_, word)| &**word)
 }
 
 /// Yes <-> No; None for anything else (N/A and free text never flip).

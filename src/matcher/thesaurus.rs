@@ -47,6 +47,12 @@ pub struct Opposite {
     /// Index both sides as one retrieval term (default true).
     #[serde(default = "yes")]
     pub merge: bool,
+    /// The two sides are states ("disabled" / "enabled"): they are opposite
+    /// only where both texts ask what is the case, not what can be done
+    /// ("Can customers disable AI?" does not ask the opposite of "Is AI
+    /// enabled?"). Default false.
+    #[serde(default)]
+    pub states: bool,
 }
 
 fn yes() -> bool {

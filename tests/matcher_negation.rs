@@ -1,0 +1,72 @@
+//! Negation probes: questions written for vouch (not taken from any
+//! evaluation set) that ask the opposite of a demo-library entry in many
+//! English constructions ("lack", "skip", "are there any ... not",
+//! "without testing", "left unreviewed", "disabled"), and controls that ask
+//! the same thing. A sanity floor, not a target: it fails if negation
+//! detection falls back to "not"/"never"/"without" alone (7 of 33 probes).
+mod util;
+
+use vouch::matcher::{Embedder, MatchConfig, Matcher, Thesaurus, Tier};
+
+struct Probe {
+    id: String,
+    question: String,
+    entry: String,
+    negated: bool,
+}
+
+fn probes() -> Vec<Probe> {
+    let path = util::repo_root().join("tests/fixtures/negation_probes.csv");
+    let mut reader = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_path(&path)
+        .expect("the probe file");
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("a probe row");
+            Probe {
+                id: r[0].to_string(),
+                question: r[1].to_string(),
+                entry: r[2].to_string(),
+                negated: &r[3] == "1",
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn negated_questions_flip_and_their_controls_do_not() {
+    let (lib, _) = vouch::library::load(&util::repo_root().join("answers")).expect("demo library");
+    let th = Thesaurus::builtin();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let m = Matcher::with_embedder(&lib, &th, MatchConfig::new(today), Embedder::Static)
+        .expect("the static table needs no files");
+    let (mut negated, mut flipped) = (0, 0);
+    for p in probes() {
+        let r = m.answer(&p.question);
+        let Some(i) = r.entry else { continue };
+        if lib.entries[i].id != p.entry {
+            continue;
+        }
+        if p.negated {
+            negated += 1;
+            if r.flipped {
+                flipped += 1;
+                assert_ne!(r.tier, Tier::Auto, "{}: a flip is always reviewed", p.id);
+            }
+        } else {
+            assert!(!r.flipped, "{} {:?}: {:?}", p.id, p.question, r.reasons);
+        }
+    }
+    assert!(
+        negated >= 25,
+        "only {negated} negated probes found their entry"
+    );
+    let share = flipped as f64 / negated as f64;
+    assert!(
+        share >= 0.55,
+        "{flipped} of {negated} negated probes flipped ({share:.2}); the floor is 0.55"
+    );
+    println!("negation probes: {flipped} of {negated} flipped");
+}
