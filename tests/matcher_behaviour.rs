@@ -344,3 +344,50 @@ fn negations_beyond_not_flip_the_answer() {
         assert!(!r.flipped, "{q}: {:?}", r.reasons);
     }
 }
+
+/// A question naming the contrary side of an opposite pair ("voluntary",
+/// "disabled", "ad hoc") against an entry naming neither side cannot be
+/// flipped or trusted: it is held from auto with the reason named. Asking
+/// what can be done ("Can ... be disabled?") is no contrary.
+#[test]
+fn a_contrary_the_entry_does_not_address_is_never_auto() {
+    let lib = Library {
+        entries: vec![
+            entry(
+                "HR-004",
+                "Do you run phishing simulation exercises for staff?",
+                "Yes",
+            ),
+            entry(
+                "AVL-002",
+                "Do you publish a status page with current service health?",
+                "Yes",
+            ),
+            entry("AI-003", "Can customers turn AI features off?", "Yes"),
+        ],
+    };
+    let th = Thesaurus::builtin();
+    let m = Matcher::new(&lib, &th, MatchConfig::new(today()));
+    let contrary = |r: &vouch::matcher::Match| {
+        r.reasons
+            .iter()
+            .any(|w| w.contains("neither states nor denies"))
+    };
+    for q in [
+        "Is phishing simulation for staff voluntary?",
+        "Do you run phishing simulation exercises for staff only occasionally?",
+        "Is the status page disabled?",
+    ] {
+        let r = m.answer(q);
+        assert!(r.entry.is_some(), "{q}");
+        assert!(contrary(&r), "{q}: {:?}", r.reasons);
+        assert_ne!(r.tier, Tier::Auto, "{q}");
+    }
+    for q in [
+        "Do you run phishing simulations for your staff?",
+        "Can AI features be disabled by customers?",
+    ] {
+        let r = m.answer(q);
+        assert!(!contrary(&r), "{q}: {:?}", r.reasons);
+    }
+}

@@ -470,6 +470,13 @@ impl<'a> Matcher<'a> {
             _ => (entry.answer.clone(), false),
         };
         let mut held: Vec<String> = Vec::new();
+        if flip.is_none() {
+            held.extend(polarity::unanswered_contrary(
+                &q.polarity,
+                &doc.polarity,
+                &self.analyzer,
+            ));
+        }
         if let Some(why) = &flip {
             held.push(format!(
                 "the question asks the opposite of the entry ({why})"

@@ -60,6 +60,28 @@ pub fn opposite(q: &Polarity, e: &Polarity, analyzer: &Analyzer) -> Option<Strin
     (flips % 2 == 1).then(|| why.join("; "))
 }
 
+/// The question names the contrary side of an opposite pair ("voluntary",
+/// "standing access", "plaintext") and the entry names neither side: no
+/// flip can be judged, so a Yes/No taken from the entry may answer the
+/// opposite of what is asked, and the match is not filled automatically.
+pub fn unanswered_contrary(q: &Polarity, e: &Polarity, analyzer: &Analyzer) -> Option<String> {
+    analyzer.thesaurus.opposites.iter().find_map(|op| {
+        if !op.contrary || (op.states && q.asks_ability) {
+            // "Can AI features be disabled?" asks for an ability, which
+            // an entry on turning them off answers.
+            return None;
+        }
+        let says = |p: &Polarity, c: &str| p.concepts.contains(c);
+        let contrary = says(q, &op.b) && !says(q, &op.a);
+        (contrary && !says(e, &op.a) && !says(e, &op.b)).then(|| {
+            format!(
+                "the question says {}, which the entry neither states nor denies: check the answer",
+                op.b
+            )
+        })
+    })
+}
+
 /// A privative word of `a` ("untested") whose base `b` uses ("tested"),
 /// where `b` does not say the privative itself.
 fn privative_against<'a>(a: &'a Polarity, b: &Polarity) -> Option<&'a str> {

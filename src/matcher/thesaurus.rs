@@ -53,6 +53,12 @@ pub struct Opposite {
     /// enabled?"). Default false.
     #[serde(default)]
     pub states: bool,
+    /// `b` is the contrary of `a` (plaintext, standing access, voluntary):
+    /// a question naming it against an entry naming neither side is held
+    /// from auto. False where neither side is a contrary (single-tenant /
+    /// multi-tenant). Default true.
+    #[serde(default = "yes")]
+    pub contrary: bool,
 }
 
 fn yes() -> bool {
