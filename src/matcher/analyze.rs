@@ -613,6 +613,14 @@ fn inert_negators(
         if i > 0 && words[i - 1] == "to" && lex.purpose_negators.contains(words[i]) {
             inert[i] = true;
         }
+        // Before or after: "prevents attacks", "is data leakage prevented?".
+        if lex.purpose_negators.contains(words[i])
+            && words[i.saturating_sub(3)..n.min(i + 4)]
+                .iter()
+                .any(|w| lex.harms.contains(w) || w.starts_with("un"))
+        {
+            inert[i] = true;
+        }
         let participle = next.len() > 4 && (next.ends_with("ing") || next.ends_with("ed"));
         let after_preposition = (i.saturating_sub(3)..i.saturating_sub(1))
             .any(|j| lex.reduced_relative_prepositions.contains(words[j]));
@@ -847,6 +855,9 @@ mod tests {
             "Has the service run without unplanned outages this year?",
             "Is MFA enforced for all staff without exception?",
             "Are there controls to prevent unauthorised access to the data centre?",
+            "Does your web application firewall prevent attacks?",
+            "Do controls prevent unauthorized access to production?",
+            "Do your controls prevent data leakage?",
         ] {
             assert_eq!(negations(q), 0, "{q}");
         }
