@@ -299,6 +299,11 @@ fn negations_beyond_not_flip_the_answer() {
                 "Will you notify customers of a breach affecting their data?",
                 "Yes",
             ),
+            entry(
+                "ENC-010",
+                "Are passwords hashed with a salted algorithm such as bcrypt?",
+                "Yes",
+            ),
         ],
     };
     let th = Thesaurus::builtin();
@@ -320,6 +325,10 @@ fn negations_beyond_not_flip_the_answer() {
             "Do you ever fail to notify customers of a breach affecting their data?",
             "IR-003",
         ),
+        (
+            "Are user passwords stored in a reversible format?",
+            "ENC-010",
+        ),
     ] {
         let r = m.answer(q);
         assert_eq!(id_of(&lib, &r).as_deref(), Some(id), "{q}");
@@ -338,6 +347,10 @@ fn negations_beyond_not_flip_the_answer() {
         ),
         ("Do you block unapproved software on laptops?", "END-005"),
         ("Is disk encryption enabled on all laptops?", "END-002"),
+        (
+            "Are user passwords stored in a non-reversible format?",
+            "ENC-010",
+        ),
     ] {
         let r = m.answer(q);
         assert_eq!(id_of(&lib, &r).as_deref(), Some(id), "{q}");
