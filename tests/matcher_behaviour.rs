@@ -256,7 +256,9 @@ fn search_command_prints_candidates_as_json() {
 /// Negations beyond "not": verbs of omission ("lack", "skip", "bypass",
 /// "fail to"), a question looking for exceptions ("are there any ... that
 /// are not"), "without" before a gerund, privative words ("untested")
-/// against their base, and opposite states ("disabled" / "enabled").
+/// against their base, opposite states ("disabled" / "enabled"),
+/// reversible passwords against hashed ones, and steps put the other way
+/// round ("onboarded before assessed").
 /// Each flips the entry's answer and is never filled automatically; the
 /// plain question, and a privative naming a handled threat, do not flip.
 #[test]
@@ -304,6 +306,11 @@ fn negations_beyond_not_flip_the_answer() {
                 "Are passwords hashed with a salted algorithm such as bcrypt?",
                 "Yes",
             ),
+            entry(
+                "VND-001",
+                "Do you assess the security of vendors before onboarding them?",
+                "Yes",
+            ),
         ],
     };
     let th = Thesaurus::builtin();
@@ -329,6 +336,14 @@ fn negations_beyond_not_flip_the_answer() {
             "Are user passwords stored in a reversible format?",
             "ENC-010",
         ),
+        (
+            "Are vendors onboarded before their security is assessed?",
+            "VND-001",
+        ),
+        (
+            "Is vendor security assessed after vendors are onboarded?",
+            "VND-001",
+        ),
     ] {
         let r = m.answer(q);
         assert_eq!(id_of(&lib, &r).as_deref(), Some(id), "{q}");
@@ -350,6 +365,14 @@ fn negations_beyond_not_flip_the_answer() {
         (
             "Are user passwords stored in a non-reversible format?",
             "ENC-010",
+        ),
+        (
+            "Is vendor security assessed prior to onboarding?",
+            "VND-001",
+        ),
+        (
+            "Are vendors onboarded after their security is assessed?",
+            "VND-001",
         ),
     ] {
         let r = m.answer(q);

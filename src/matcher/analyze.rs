@@ -76,6 +76,10 @@ pub struct Polarity {
     pub privatives: Vec<(u64, Arc<str>)>,
     /// The text opens with a modal ("Can ..."): it asks what can be done.
     pub asks_ability: bool,
+    /// Temporal order, where the main sentences say "before" or "after":
+    /// hashes of the content stems of what happens first and what happens
+    /// next, each sorted ("A after B" is stored as B, A).
+    pub order: Option<(Vec<u64>, Vec<u64>)>,
     /// Hashes of the content stems of the main sentences, sorted: what a
     /// privative word of the other text is compared with.
     pub stems: Vec<u64>,
@@ -732,6 +736,38 @@ fn add_polarity(
             p.concepts.insert(concept.clone());
         }
     }
+    if p.order.is_none() {
+        p.order = temporal_order(tokens);
+    }
+}
+
+/// What happens first and what happens next, by the first "before" or
+/// "after" of a sentence (see [`Polarity::order`]).
+fn temporal_order(tokens: &[Token]) -> Option<(Vec<u64>, Vec<u64>)> {
+    let lex = &Lexicon::get().polarity;
+    let words: Vec<&str> = tokens.iter().map(|t| &*t.word).collect();
+    let (at, len, after) = (0..words.len()).find_map(|i| {
+        if let Some(len) = lex.order_before.at(&words, i) {
+            Some((i, len, false))
+        } else {
+            lex.order_after.at(&words, i).map(|len| (i, len, true))
+        }
+    })?;
+    let stems = |part: &[Token]| {
+        let mut v: Vec<u64> = part
+            .iter()
+            .filter(|t| !t.stop)
+            .map(|t| t.stem_hash)
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let (head, tail) = (stems(&tokens[..at]), stems(&tokens[at + len..]));
+    if head.is_empty() || tail.is_empty() {
+        return None;
+    }
+    Some(if after { (tail, head) } else { (head, tail) })
 }
 /// The respondent's own name as the library writes it: runs of title-case
 /// words (not first words, not acronyms) found inside many of the library's

@@ -53,6 +53,8 @@ pub struct PolarityWords {
     pub relative: WordSet,
     pub existential_openers: Phrases,
     pub complement_verbs: WordSet,
+    pub order_before: Phrases,
+    pub order_after: Phrases,
     pub deny_words: WordSet,
     pub permit_words: WordSet,
     pub modals: WordSet,

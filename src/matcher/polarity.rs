@@ -39,6 +39,10 @@ pub fn opposite(q: &Polarity, e: &Polarity, analyzer: &Analyzer) -> Option<Strin
         flips += 1;
         why.push(format!("the entry says {word}, the question does not"));
     }
+    if order_reversed(q, e) {
+        flips += 1;
+        why.push("the question puts the steps the other way round (before / after)".into());
+    }
     // Most texts name no concept of an opposite pair.
     let paired = |p: &Polarity| p.concepts.iter().any(|c| analyzer.thesaurus.in_opposite(c));
     if !paired(q) || !paired(e) {
@@ -80,6 +84,22 @@ pub fn unanswered_contrary(q: &Polarity, e: &Polarity, analyzer: &Analyzer) -> O
             )
         })
     })
+}
+
+/// Both texts order two steps, and what one puts first the other puts
+/// next: "are vendors onboarded before their security is assessed?"
+/// against "do you assess vendors' security before onboarding them?". The
+/// words shared across the order must outnumber those shared in the same
+/// place, and both steps must cross.
+fn order_reversed(q: &Polarity, e: &Polarity) -> bool {
+    let (Some((q1, q2)), Some((e1, e2))) = (&q.order, &e.order) else {
+        return false;
+    };
+    let shared = |a: &[u64], b: &[u64]| a.iter().filter(|x| b.binary_search(x).is_ok()).count();
+    let (crossed_first, crossed_next) = (shared(q1, e2), shared(q2, e1));
+    crossed_first > 0
+        && crossed_next > 0
+        && crossed_first + crossed_next > shared(q1, e1) + shared(q2, e2)
 }
 
 /// A privative word of `a` ("untested") whose base `b` uses ("tested"),
