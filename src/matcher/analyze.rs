@@ -693,8 +693,14 @@ fn add_polarity(
     p.asks_ability |= asks_ability;
     // "Are there any accounts that do not use MFA?": the relative clause
     // holds what is asked.
-    let opening: Vec<&str> = tokens.iter().take(4).map(|t| &*t.word).collect();
-    let looks_for_exceptions = lex.existential_openers.at(&opening, 0).is_some();
+    let mut opening = [""; 4];
+    for (o, t) in opening.iter_mut().zip(tokens) {
+        *o = &t.word;
+    }
+    let looks_for_exceptions = lex
+        .existential_openers
+        .at(&opening[..tokens.len().min(4)], 0)
+        .is_some();
     let mut rejected_from = usize::MAX;
     for i in 0..tokens.len() {
         let w = &*tokens[i].word;
@@ -745,6 +751,13 @@ fn add_polarity(
 /// "after" of a sentence (see [`Polarity::order`]).
 fn temporal_order(tokens: &[Token]) -> Option<(Vec<u64>, Vec<u64>)> {
     let lex = &Lexicon::get().polarity;
+    // Most sentences say neither "before" nor "after".
+    if !tokens
+        .iter()
+        .any(|t| t.flags & super::normalize::flags::ORDER != 0)
+    {
+        return None;
+    }
     let words: Vec<&str> = tokens.iter().map(|t| &*t.word).collect();
     let (at, len, after) = (0..words.len()).find_map(|i| {
         if let Some(len) = lex.order_before.at(&words, i) {

@@ -140,6 +140,11 @@ impl From<Vec<String>> for Phrases {
 }
 
 impl Phrases {
+    /// Whether some phrase starts with `word` (a cheap test before [`Phrases::at`]).
+    pub fn may_start(&self, word: &str) -> bool {
+        self.first_words.contains(word)
+    }
+
     /// The length in words of the longest phrase starting at `words[i]`.
     pub fn at(&self, words: &[&str], i: usize) -> Option<usize> {
         if !words.get(i).is_some_and(|w| self.first_words.contains(*w)) {

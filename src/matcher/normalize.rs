@@ -52,6 +52,8 @@ pub mod flags {
     pub const MODAL: u8 = 16;
     /// The first word of a negating pair ("free" of) or a contrast ("rather" than).
     pub const PAIR_START: u8 = 32;
+    /// The first word of a temporal order ("before", "prior" to).
+    pub const ORDER: u8 = 64;
 }
 
 /// The polarity roles of a word (see [`flags`]).
@@ -79,6 +81,9 @@ fn word_flags(word: &str) -> u8 {
         .any(|(a, _)| a == word)
     {
         f |= flags::PAIR_START;
+    }
+    if p.order_before.may_start(word) || p.order_after.may_start(word) {
+        f |= flags::ORDER;
     }
     f
 }
@@ -468,9 +473,13 @@ impl Normalizer {
     /// "un-" is a prefix at all ("under", "unique") is settled by comparing:
     /// only a base the other text uses counts ([`super::polarity`]).
     fn privative_base(&self, word: &str) -> u64 {
+        // Participles and adjectives of ability ("untested", "unreadable"):
+        // "unique", "understand" or "universal" are no privatives.
+        let is_property = ["ed", "able", "ible"].iter().any(|end| word.ends_with(end));
         match word.strip_prefix("un") {
             Some(base)
-                if base.len() >= MIN_PRIVATIVE_BASE
+                if is_property
+                    && base.len() >= MIN_PRIVATIVE_BASE
                     && base.bytes().all(|b| b.is_ascii_lowercase()) =>
             {
                 stem_hash(&self.stem(base))

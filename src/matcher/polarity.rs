@@ -69,6 +69,10 @@ pub fn opposite(q: &Polarity, e: &Polarity, analyzer: &Analyzer) -> Option<Strin
 /// flip can be judged, so a Yes/No taken from the entry may answer the
 /// opposite of what is asked, and the match is not filled automatically.
 pub fn unanswered_contrary(q: &Polarity, e: &Polarity, analyzer: &Analyzer) -> Option<String> {
+    // Most questions name no concept of an opposite pair.
+    if !q.concepts.iter().any(|c| analyzer.thesaurus.in_opposite(c)) {
+        return None;
+    }
     analyzer.thesaurus.opposites.iter().find_map(|op| {
         if !op.contrary || (op.states && q.asks_ability) {
             // "Can AI features be disabled?" asks for an ability, which
