@@ -427,3 +427,26 @@ fn a_contrary_the_entry_does_not_address_is_never_auto() {
         assert!(!contrary(&r), "{q}: {:?}", r.reasons);
     }
 }
+
+/// A second indirect question joined to the first ("..., and whether that
+/// rule can be bypassed") negates that ask, not the question: the answer to
+/// the first is not flipped, and the row is held so that each part is
+/// answered.
+#[test]
+fn a_negated_second_ask_does_not_flip_the_first() {
+    let lib = library();
+    let th = Thesaurus::builtin();
+    let m = Matcher::new(&lib, &th, MatchConfig::new(today()));
+    let q = "We want to know whether all code is peer reviewed before it is merged into the main \
+             branch, and whether that rule can be bypassed.";
+    let r = m.answer(q);
+    assert_eq!(id_of(&lib, &r).as_deref(), Some("SDL-002"));
+    assert!(!r.flipped, "{:?}", r.reasons);
+    assert_eq!(r.answer.as_deref(), Some("Yes"));
+    assert_ne!(r.tier, Tier::Auto);
+    assert!(
+        r.reasons.iter().any(|w| w.contains("second, negated")),
+        "{:?}",
+        r.reasons
+    );
+}

@@ -76,6 +76,10 @@ pub struct Polarity {
     pub privatives: Vec<(u64, Arc<str>)>,
     /// The text opens with a modal ("Can ..."): it asks what can be done.
     pub asks_ability: bool,
+    /// Negations (and privatives) in a second indirect question joined to
+    /// the first ("... whether every change is reviewed, and whether that
+    /// rule can be bypassed"): they negate that ask, not the question's.
+    pub second_ask_negations: usize,
     /// Temporal order, where the main sentences say "before" or "after":
     /// hashes of the content stems of what happens first and what happens
     /// next, each sorted ("A after B" is stored as B, A).
@@ -691,6 +695,7 @@ fn add_polarity(
     // names the ability, not a prohibition, so the axis stays "permit".
     let asks_ability = tokens.first().is_some_and(|t| t.flags & flags::MODAL != 0);
     p.asks_ability |= asks_ability;
+    let second_ask = second_ask_start(tokens);
     // "Are there any accounts that do not use MFA?": the relative clause
     // holds what is asked.
     let mut opening = [""; 4];
@@ -714,6 +719,8 @@ fn add_polarity(
                 .any(|j| has(j, flags::RELATIVE) && !follows_complement_verb(&tokens[..j]));
             if in_relative && !looks_for_exceptions {
                 // "accounts that do not use SSO" names which accounts.
+            } else if i > second_ask {
+                p.second_ask_negations += 1;
             } else if negates_at(i) {
                 p.negations += 1;
             } else if asserts_privative(tokens, i, found) {
@@ -745,6 +752,22 @@ fn add_polarity(
     if p.order.is_none() {
         p.order = temporal_order(tokens);
     }
+}
+
+/// Where a second indirect question starts: "and whether" / "or whether"
+/// after an earlier "whether" in the same sentence; `usize::MAX` if none.
+fn second_ask_start(tokens: &[Token]) -> usize {
+    let mut seen = false;
+    for (i, t) in tokens.iter().enumerate() {
+        if &*t.word == "whether" {
+            let joined = i > 0 && matches!(&*tokens[i - 1].word, "and" | "or");
+            if seen && joined {
+                return i;
+            }
+            seen = true;
+        }
+    }
+    usize::MAX
 }
 
 /// What happens first and what happens next, by the first "before" or
@@ -907,6 +930,7 @@ mod tests {
             "Does your web application firewall prevent attacks?",
             "Do controls prevent unauthorized access to production?",
             "Do your controls prevent data leakage?",
+            "We ask whether every change is reviewed, and whether that rule can be bypassed.",
         ] {
             assert_eq!(negations(q), 0, "{q}");
         }

@@ -477,6 +477,12 @@ impl<'a> Matcher<'a> {
                 &self.analyzer,
             ));
         }
+        if q.polarity.second_ask_negations > 0 {
+            held.push(
+                "the question asks a second, negated thing (\"and whether ... not\"): answer each part"
+                    .into(),
+            );
+        }
         if let Some(why) = &flip {
             held.push(format!(
                 "the question asks the opposite of the entry ({why})"
