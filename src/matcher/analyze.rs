@@ -653,15 +653,10 @@ fn asserts_privative(
     found: &[(Arc<str>, std::ops::Range<usize>)],
 ) -> bool {
     let lex = &Lexicon::get().polarity;
-    let handled = (i.saturating_sub(3)..i)
-        .any(|j| lex.privative_blockers.contains(&tokens[j].word))
-        || tokens
-            .get(i + 1..(i + 4).min(tokens.len()))
-            .is_some_and(|after| {
-                after
-                    .iter()
-                    .any(|t| lex.privative_blockers.contains(&t.word))
-            });
+    // Three words either side (the word itself, an "un-" word, is no blocker).
+    let handled = tokens[i.saturating_sub(3)..(i + 4).min(tokens.len())]
+        .iter()
+        .any(|t| lex.privative_blockers.contains(&t.word));
     let in_concept = found.iter().any(|(_, span)| span.contains(&i));
     !handled && !in_concept
 }

@@ -34,8 +34,8 @@ pub fn stem_hash(stem: &str) -> u64 {
     h.max(1)
 }
 
-/// Shortest base of a privative word: "unsafe" is no "un-" + "safe" worth
-/// comparing, and "until" or "unit" have none.
+/// Shortest base of a privative word, in bytes ("unfed" is no "un-" +
+/// "fed" worth comparing).
 const MIN_PRIVATIVE_BASE: usize = 4;
 
 /// Bits of [`Token::flags`].
@@ -469,9 +469,10 @@ impl Normalizer {
         }
     }
 
-    /// "unpatched" is "patched" negated: the hash of the base's stem. Whether
-    /// "un-" is a prefix at all ("under", "unique") is settled by comparing:
-    /// only a base the other text uses counts ([`super::polarity`]).
+    /// "unpatched" is "patched" negated: the hash of the base's stem, for
+    /// participles and adjectives of ability only. Whether "un-" is a
+    /// prefix at all is settled by comparing: only a base the other text
+    /// uses counts ([`super::polarity`]).
     fn privative_base(&self, word: &str) -> u64 {
         // Participles and adjectives of ability ("untested", "unreadable"):
         // "unique", "understand" or "universal" are no privatives.
