@@ -223,3 +223,29 @@ fn full_mode_scores_the_dev_set_with_the_transformer() {
         "{s}"
     );
 }
+
+/// A question worded like an entry's comment ("someone available at night to
+/// respond when a security alarm fires" against "Are alerts monitored?",
+/// whose comment names an on-call engineer) is ranked first: the comment's
+/// vector is compared with the question's (`comment_cos`). Without it, the
+/// default mode ranks 9 of these 10 first.
+#[test]
+fn a_question_worded_like_the_comment_finds_its_entry() {
+    let dir = util::repo_root().join("tests/fixtures/comment_paraphrases");
+    let out = util::vouch()
+        .args(["eval", "--json", "--quiet", "--min-confidence", "0"])
+        .arg(&dir)
+        .output()
+        .expect("vouch runs");
+    assert!(out.status.success(), "{}", util::stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let wrong: Vec<String> = report["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter(|r| r["top_id"] != r["gold_id"])
+        .map(|r| format!("{} -> {}", r["qid"], r["top_id"]))
+        .collect();
+    assert_eq!(report["rows"].as_array().map(Vec::len), Some(10));
+    assert!(wrong.is_empty(), "ranked wrong: {wrong:?}");
+}

@@ -55,6 +55,10 @@ pub struct Meaning<'m> {
     /// The rows of each entry.
     entry_rows: Vec<std::ops::Range<usize>>,
     index: VectorIndex,
+    /// The vector of each entry's comment (None where it has none): what the
+    /// vendor says it does, in words a paraphrase of the question may share
+    /// with it rather than with the canonical question.
+    comments: Vec<Option<Vector>>,
     /// Full mode: question vectors of this run (a question is embedded once
     /// however often the matcher looks at it; never written to disk).
     memo: Mutex<HashMap<String, Vector>>,
@@ -77,6 +81,9 @@ pub struct Signal {
     /// The entry's cosine minus the best cosine of any other entry
     /// (positive only for the embedding top-1).
     pub cos_gap: f64,
+    /// The cosine between the question and the entry's comment (the
+    /// question's cosine when the entry has none).
+    pub comment_cos: f64,
 }
 
 /// The texts of an entry that are embedded: its question and its variants.
@@ -112,14 +119,38 @@ impl<'m> Meaning<'m> {
             }
         }
         let index = VectorIndex::build(&vectors);
+        let comments = Self::embed_comments(lib, embedder)?;
+
         Ok(Some(Meaning {
             embedder,
             vectors,
             row_entry,
             entry_rows,
             index,
+            comments,
             memo: Mutex::new(HashMap::new()),
         }))
+    }
+
+    /// One vector per entry comment, embedded in one batch.
+    fn embed_comments(lib: &Library, embedder: Embedder) -> anyhow::Result<Vec<Option<Vector>>> {
+        let with_comment: Vec<usize> = (0..lib.entries.len())
+            .filter(|&i| !lib.entries[i].comment.trim().is_empty())
+            .collect();
+        let texts: Vec<&str> = with_comment
+            .iter()
+            .map(|&i| lib.entries[i].comment.as_str())
+            .collect();
+        let vectors = match embedder {
+            Embedder::None => return Ok(Vec::new()),
+            Embedder::Static => StaticEmbedder::get().embed_batch(&texts),
+            Embedder::Full(model) => model.embed_batch(&texts)?,
+        };
+        let mut comments = vec![None; lib.entries.len()];
+        for (i, v) in with_comment.into_iter().zip(vectors) {
+            comments[i] = Some(v);
+        }
+        Ok(comments)
     }
 
     pub fn embedder(&self) -> Embedder<'m> {
@@ -252,6 +283,30 @@ impl<'m> Meaning<'m> {
             .collect()
     }
 
+    /// The cosine of `v` with each entry's comment (None for an entry with
+    /// none), taken eight at a time like [`Meaning::cosines_of`].
+    fn comment_cosines(&self, v: &Vector, entries: &[usize]) -> Vec<Option<f64>> {
+        let with: Vec<&Vector> = entries
+            .iter()
+            .filter_map(|&e| self.comments[e].as_ref())
+            .collect();
+        let mut dots: Vec<f32> = Vec::with_capacity(with.len() + 7);
+        for group in with.chunks(8) {
+            // A short last group repeats its first vector.
+            let eight = [0, 1, 2, 3, 4, 5, 6, 7].map(|i| *group.get(i).unwrap_or(&group[0]));
+            dots.extend(&v.dots(eight)[..group.len()]);
+        }
+        let mut dots = dots.into_iter();
+        entries
+            .iter()
+            .map(|&e| {
+                self.comments[e]
+                    .as_ref()
+                    .and_then(|_| dots.next().map(f64::from))
+            })
+            .collect()
+    }
+
     /// The meaning features of entries `entries` for a question. The cosines
     /// of the question's nearest entries were taken already (by the same
     /// computation, so they are the same numbers): only the others are.
@@ -263,13 +318,19 @@ impl<'m> Meaning<'m> {
             .filter(|&e| known(e).is_none())
             .collect();
         let mut taken = self.cosines_of(&q.vector, &unknown).into_iter();
+        let comment_cosines = self.comment_cosines(&q.vector, entries);
         entries
             .iter()
-            .map(|&e| {
+            .zip(comment_cosines)
+            .map(|(&e, comment_cos)| {
                 let cosine = known(e)
                     .or_else(|| taken.next())
                     .expect("a cosine for every entry not among the nearest");
-                Self::signal_with(q, e, cosine)
+                let mut signal = Self::signal_with(q, e, cosine);
+                // An entry without a comment is described by its question
+                // alone, so it is neither helped nor hurt by the feature.
+                signal.comment_cos = comment_cos.unwrap_or(cosine);
+                signal
             })
             .collect()
     }
@@ -286,6 +347,7 @@ impl<'m> Meaning<'m> {
             cosine,
             agree: f64::from(u8::from(top == Some(e))),
             cos_gap: cosine - best_other,
+            comment_cos: 0.0,
         }
     }
 }

@@ -341,6 +341,7 @@ impl<'a> Matcher<'a> {
                     features.cosine = signal.cosine;
                     features.agree = signal.agree;
                     features.cos_gap = signal.cos_gap;
+                    features.comment_cos = signal.comment_cos;
                 }
                 Candidate {
                     entry: d,

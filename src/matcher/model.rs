@@ -28,6 +28,7 @@ pub const RANK_FEATURES: &[Feature] = &[
     ("dice", |f| f.dice),
     ("conflict", |f| f.conflict),
     ("cosine", |f| f.cosine),
+    ("comment_cos", |f| f.comment_cos),
 ];
 
 /// Inputs of the confidence model (logistic, with an intercept).
@@ -53,6 +54,7 @@ pub const CONF_FEATURES: &[Feature] = &[
     ("cosine", |f| f.cosine),
     ("agree", |f| f.agree),
     ("cos_gap", |f| f.cos_gap),
+    ("comment_cos", |f| f.comment_cos),
 ];
 
 const SHIPPED: &str = include_str!("model.toml");

@@ -153,6 +153,9 @@ pub struct Features {
     pub agree: f64,
     /// The entry's cosine minus the best cosine of any other entry.
     pub cos_gap: f64,
+    /// The cosine between the question's vector and the entry's comment
+    /// (`cosine` when it has none; 0 in lexical mode).
+    pub comment_cos: f64,
 }
 
 impl Features {
@@ -272,6 +275,7 @@ pub fn features(
         cosine: 0.0,
         agree: 0.0,
         cos_gap: 0.0,
+        comment_cos: 0.0,
     };
     (features, matched)
 }
