@@ -555,6 +555,21 @@ fn follows_complement_verb(before: &[Token]) -> bool {
         .is_some_and(|t| Lexicon::get().polarity.complement_verbs.contains(&t.word))
 }
 
+/// Whether the negator at `i` is the subject of a relative clause with no
+/// "that" ("firewall rules nobody needs"): a negative subject straight after
+/// a content word that takes no clause of its own ("make sure nobody ...").
+fn opens_contact_clause(tokens: &[Token], i: usize) -> bool {
+    let lex = &Lexicon::get().polarity;
+    let words: Vec<&str> = tokens[i..(i + 2).min(tokens.len())]
+        .iter()
+        .map(|t| &*t.word)
+        .collect();
+    i > 0
+        && lex.negative_subjects.at(&words, 0).is_some()
+        && !tokens[i - 1].stop
+        && !follows_complement_verb(&tokens[..i])
+}
+
 /// Negators that negate nothing: inside fixed phrases ("including but not
 /// limited to", "whether or not"), conditions ("if it is not destroyed"),
 /// leading scopes ("For customers not using SSO, ..."), reduced relative
@@ -711,7 +726,8 @@ fn add_polarity(
         if (negates_at(i) || privative_at(i)) && !inert[i] {
             let start = i.saturating_sub(3);
             let in_relative = (start..i)
-                .any(|j| has(j, flags::RELATIVE) && !follows_complement_verb(&tokens[..j]));
+                .any(|j| has(j, flags::RELATIVE) && !follows_complement_verb(&tokens[..j]))
+                || opens_contact_clause(tokens, i);
             if in_relative && !looks_for_exceptions {
                 // "accounts that do not use SSO" names which accounts.
             } else if i > second_ask {
@@ -1018,6 +1034,27 @@ mod tests {
             0
         );
         assert_eq!(an.question("Is data never deleted?").polarity.negations, 1);
+    }
+
+    #[test]
+    fn a_negative_subject_after_a_noun_opens_a_relative_clause() {
+        let t = Thesaurus::builtin();
+        let an = Analyzer::new(&t);
+        let negations = |q: &str| an.question(q).polarity.negations;
+        // "rules nobody needs" = "rules that nobody needs": which rules.
+        assert_eq!(
+            negations("Do you remove firewall rules nobody needs any more?"),
+            0
+        );
+        assert_eq!(
+            negations("Are user accounts no one has used for 90 days disabled?"),
+            0
+        );
+        // After a complement word, or as the question's own subject, it
+        // negates; after "are there any" it is what is asked.
+        assert_eq!(negations("Do you make sure nobody shares accounts?"), 1);
+        assert_eq!(negations("Does no one review access?"), 1);
+        assert_eq!(negations("Are there any systems nobody owns?"), 1);
     }
 
     #[test]

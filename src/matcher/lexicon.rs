@@ -53,6 +53,7 @@ pub struct PolarityWords {
     pub relative: WordSet,
     pub existential_openers: Phrases,
     pub complement_verbs: WordSet,
+    pub negative_subjects: Phrases,
     pub order_before: Phrases,
     pub order_after: Phrases,
     pub deny_words: WordSet,
