@@ -248,4 +248,22 @@ fn a_question_worded_like_the_comment_finds_its_entry() {
         .collect();
     assert_eq!(report["rows"].as_array().map(Vec::len), Some(10));
     assert!(wrong.is_empty(), "ranked wrong: {wrong:?}");
+
+    // `vouch search --explain` shows the comment's cosine beside the others.
+    let out = util::run_in(
+        &dir,
+        &[
+            "search",
+            "Is there someone available at night to respond when a security alarm fires?",
+            "--library",
+            "library.csv",
+            "-k",
+            "2",
+            "--explain",
+        ],
+    );
+    assert!(out.status.success(), "{}", util::stderr(&out));
+    let text = util::stdout(&out);
+    assert!(text.starts_with("1. LOG-002"), "{text}");
+    assert!(text.contains("comment_cos 0."), "{text}");
 }

@@ -94,6 +94,12 @@ pub fn run(args: &Args, global: &Global) -> anyhow::Result<u8> {
                 "   bm25 {:.2}  cov_q {:.2}  cov_e {:.2}  dice {:.2}  concepts {:.2}  unseen {:.2}  miss {:.2}  conflict {}  margin {:.3}",
                 f.bm25, f.cov_q, f.cov_e, f.dice, f.concepts, f.unseen, f.miss, f.conflict, f.margin
             );
+            // The meaning signal: the question against the entry's texts and
+            // against its comment.
+            println!(
+                "   cosine {:.2}  comment_cos {:.2}  agree {}  cos_gap {:.3}",
+                f.cosine, f.comment_cos, f.agree, f.cos_gap
+            );
         }
     }
     let tier = serde_json::to_value(decision.tier)?;
