@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use super::lexicon::{has_pair, Lexicon};
 use super::normalize::{
-    fold, second_person, strip_answer_options, strip_boilerplate, strip_numbering, Normalizer,
-    Token,
+    fold, privative_base_word, second_person, strip_answer_options, strip_boilerplate,
+    strip_numbering, Normalizer, Token,
 };
 use super::shape::QuestionType;
 use super::thesaurus::Thesaurus;
@@ -640,7 +640,7 @@ fn inert_negators(
         if lex.purpose_negators.contains(words[i])
             && words[i.saturating_sub(3)..n.min(i + 4)]
                 .iter()
-                .any(|w| lex.harms.contains(w) || w.starts_with("un"))
+                .any(|w| lex.harms.contains(w) || privative_base_word(w).is_some())
         {
             inert[i] = true;
         }
@@ -941,6 +941,7 @@ mod tests {
             "Does your web application firewall prevent attacks?",
             "Do controls prevent unauthorized access to production?",
             "Do your controls prevent data leakage?",
+            "Does the platform prevent unusual login attempts?",
             "We ask whether every change is reviewed, and whether that rule can be bypassed.",
         ] {
             assert_eq!(negations(q), 0, "{q}");
@@ -956,6 +957,9 @@ mod tests {
             "Is data not encrypted (at rest?",
             "Can staff log in without MFA?",
             "Does anything prevent customers from exporting their data?",
+            // "until" and "unique" are no "un-" words: they guard nothing.
+            "Does anything prevent access until a manager approves it?",
+            "Does anything prevent unique IDs from being reused?",
             "Do you lack a documented plan?",
             "Can users skip MFA?",
             "Is it possible to bypass the review?",

@@ -474,19 +474,7 @@ impl Normalizer {
     /// prefix at all is settled by comparing: only a base the other text
     /// uses counts ([`super::polarity`]).
     fn privative_base(&self, word: &str) -> u64 {
-        // Participles and adjectives of ability ("untested", "unreadable"):
-        // "unique", "understand" or "universal" are no privatives.
-        let is_property = ["ed", "able", "ible"].iter().any(|end| word.ends_with(end));
-        match word.strip_prefix("un") {
-            Some(base)
-                if is_property
-                    && base.len() >= MIN_PRIVATIVE_BASE
-                    && base.bytes().all(|b| b.is_ascii_lowercase()) =>
-            {
-                stem_hash(&self.stem(base))
-            }
-            _ => 0,
-        }
+        privative_base_word(word).map_or(0, |base| stem_hash(&self.stem(base)))
     }
 
     pub fn stem(&self, word: &str) -> String {
@@ -495,6 +483,19 @@ impl Normalizer {
         }
         self.stemmer.stem(word).into_owned()
     }
+}
+
+/// The base of a privative word ("tested" for "untested"): only participles
+/// and adjectives of ability ("untested", "unreadable") count, so "unique",
+/// "understand" or "universal" have none. The one definition of an "un-"
+/// word for the whole matcher.
+pub fn privative_base_word(word: &str) -> Option<&str> {
+    let is_property = ["ed", "able", "ible"].iter().any(|end| word.ends_with(end));
+    word.strip_prefix("un").filter(|base| {
+        is_property
+            && base.len() >= MIN_PRIVATIVE_BASE
+            && base.bytes().all(|b| b.is_ascii_lowercase())
+    })
 }
 
 #[cfg(test)]
