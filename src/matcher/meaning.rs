@@ -55,9 +55,9 @@ pub struct Meaning<'m> {
     /// The rows of each entry.
     entry_rows: Vec<std::ops::Range<usize>>,
     index: VectorIndex,
-    /// The vector of each entry's comment (None where it has none): what the
-    /// vendor says it does, in words a paraphrase of the question may share
-    /// with it rather than with the canonical question.
+    /// The vector of each entry's comment (None where it has none; empty in
+    /// full mode): what the vendor says it does, in words a paraphrase of the
+    /// question may share with it rather than with the canonical question.
     comments: Vec<Option<Vector>>,
     /// Full mode: question vectors of this run (a question is embedded once
     /// however often the matcher looks at it; never written to disk).
@@ -82,7 +82,7 @@ pub struct Signal {
     /// (positive only for the embedding top-1).
     pub cos_gap: f64,
     /// The cosine between the question and the entry's comment (the
-    /// question's cosine when the entry has none).
+    /// question's cosine when the entry has none; 0 in full mode).
     pub comment_cos: f64,
 }
 
@@ -119,7 +119,7 @@ impl<'m> Meaning<'m> {
             }
         }
         let index = VectorIndex::build(&vectors);
-        let comments = Self::embed_comments(lib, embedder)?;
+        let comments = Self::embed_comments(lib, embedder);
 
         Ok(Some(Meaning {
             embedder,
@@ -132,8 +132,14 @@ impl<'m> Meaning<'m> {
         }))
     }
 
-    /// One vector per entry comment, embedded in one batch.
-    fn embed_comments(lib: &Library, embedder: Embedder) -> anyhow::Result<Vec<Option<Vector>>> {
+    /// One vector per entry comment, embedded in one batch; none in full
+    /// mode, where the transformer would take as long again as the library's
+    /// questions (a cold 1,000-entry library: 5.6 s → 11.3 s, past the 10 s
+    /// budget) and the static table's comment vectors did not help on dev.
+    fn embed_comments(lib: &Library, embedder: Embedder) -> Vec<Option<Vector>> {
+        if !matches!(embedder, Embedder::Static) {
+            return Vec::new();
+        }
         let with_comment: Vec<usize> = (0..lib.entries.len())
             .filter(|&i| !lib.entries[i].comment.trim().is_empty())
             .collect();
@@ -141,16 +147,12 @@ impl<'m> Meaning<'m> {
             .iter()
             .map(|&i| lib.entries[i].comment.as_str())
             .collect();
-        let vectors = match embedder {
-            Embedder::None => return Ok(Vec::new()),
-            Embedder::Static => StaticEmbedder::get().embed_batch(&texts),
-            Embedder::Full(model) => model.embed_batch(&texts)?,
-        };
+        let vectors = StaticEmbedder::get().embed_batch(&texts);
         let mut comments = vec![None; lib.entries.len()];
         for (i, v) in with_comment.into_iter().zip(vectors) {
             comments[i] = Some(v);
         }
-        Ok(comments)
+        comments
     }
 
     pub fn embedder(&self) -> Embedder<'m> {
@@ -286,6 +288,9 @@ impl<'m> Meaning<'m> {
     /// The cosine of `v` with each entry's comment (None for an entry with
     /// none), taken eight at a time like [`Meaning::cosines_of`].
     fn comment_cosines(&self, v: &Vector, entries: &[usize]) -> Vec<Option<f64>> {
+        if self.comments.is_empty() {
+            return vec![None; entries.len()];
+        }
         let with: Vec<&Vector> = entries
             .iter()
             .filter_map(|&e| self.comments[e].as_ref())
@@ -328,8 +333,13 @@ impl<'m> Meaning<'m> {
                     .expect("a cosine for every entry not among the nearest");
                 let mut signal = Self::signal_with(q, e, cosine);
                 // An entry without a comment is described by its question
-                // alone, so it is neither helped nor hurt by the feature.
-                signal.comment_cos = comment_cos.unwrap_or(cosine);
+                // alone, so it is neither helped nor hurt by the feature;
+                // full mode has no comment vectors (0).
+                signal.comment_cos = match comment_cos {
+                    Some(c) => c,
+                    None if self.comments.is_empty() => 0.0,
+                    None => cosine,
+                };
                 signal
             })
             .collect()
