@@ -120,7 +120,6 @@ impl<'m> Meaning<'m> {
         }
         let index = VectorIndex::build(&vectors);
         let comments = Self::embed_comments(lib, embedder);
-
         Ok(Some(Meaning {
             embedder,
             vectors,
@@ -134,8 +133,9 @@ impl<'m> Meaning<'m> {
 
     /// One vector per entry comment, embedded in one batch; none in full
     /// mode, where the transformer would take as long again as the library's
-    /// questions (a cold 1,000-entry library: 5.6 s → 11.3 s, past the 10 s
-    /// budget) and the static table's comment vectors did not help on dev.
+    /// questions (a cold 1,000-entry library: 6.1 s → 11.1-11.6 s, the whole
+    /// run past the 10 s budget) and the static table's comment vectors did
+    /// not pass the unseen-wording proxy.
     fn embed_comments(lib: &Library, embedder: Embedder) -> Vec<Option<Vector>> {
         if !matches!(embedder, Embedder::Static) {
             return Vec::new();
