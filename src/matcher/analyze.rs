@@ -559,15 +559,18 @@ fn follows_complement_verb(before: &[Token]) -> bool {
 /// "that" ("firewall rules nobody needs"): a negative subject straight after
 /// a content word that takes no clause of its own ("make sure nobody ...").
 fn opens_contact_clause(tokens: &[Token], i: usize) -> bool {
-    let lex = &Lexicon::get().polarity;
-    let words: Vec<&str> = tokens[i..(i + 2).min(tokens.len())]
-        .iter()
-        .map(|t| &*t.word)
-        .collect();
-    i > 0
-        && lex.negative_subjects.at(&words, 0).is_some()
-        && !tokens[i - 1].stop
-        && !follows_complement_verb(&tokens[..i])
+    if i == 0 || tokens[i - 1].stop || follows_complement_verb(&tokens[..i]) {
+        return false;
+    }
+    // "nobody", or two words: "no one", "none of".
+    let next = tokens.get(i + 1).map_or("", |t| &*t.word);
+    let words = [&*tokens[i].word, next];
+    let len = if next.is_empty() { 1 } else { 2 };
+    Lexicon::get()
+        .polarity
+        .negative_subjects
+        .at(&words[..len], 0)
+        .is_some()
 }
 
 /// Negators that negate nothing: inside fixed phrases ("including but not

@@ -86,6 +86,18 @@ pub struct Signal {
     pub comment_cos: f64,
 }
 
+/// `v`'s dot product with each of `rows`, taken eight at a time
+/// ([`Vector::dots`], bit-identical to one at a time).
+fn dots_eight_at_a_time(v: &Vector, rows: &[&Vector]) -> Vec<f32> {
+    let mut dots = Vec::with_capacity(rows.len() + 7);
+    for group in rows.chunks(8) {
+        // A short last group repeats its first row.
+        let eight = [0, 1, 2, 3, 4, 5, 6, 7].map(|i| *group.get(i).unwrap_or(&group[0]));
+        dots.extend(&v.dots(eight)[..group.len()]);
+    }
+    dots
+}
+
 /// The texts of an entry that are embedded: its question and its variants.
 fn entry_texts(lib: &Library) -> (Vec<&str>, Vec<usize>) {
     let mut texts = Vec::new();
@@ -259,21 +271,13 @@ impl<'m> Meaning<'m> {
     }
 
     /// The exact best cosine of `v` with each entry's texts (0 for an entry
-    /// with no text). The dot products are taken eight at a time
-    /// ([`Vector::dots`], bit-identical to one at a time).
+    /// with no text).
     fn cosines_of(&self, v: &Vector, entries: &[usize]) -> Vec<f64> {
-        let rows: Vec<usize> = entries
+        let rows: Vec<&Vector> = entries
             .iter()
-            .flat_map(|&e| self.entry_rows[e].clone())
+            .flat_map(|&e| &self.vectors[self.entry_rows[e].clone()])
             .collect();
-        let mut dots: Vec<f32> = Vec::with_capacity(rows.len() + 7);
-        for group in rows.chunks(8) {
-            // A short last group repeats its first row.
-            let row = |i: usize| &self.vectors[*group.get(i).unwrap_or(&group[0])];
-            let eight = [0, 1, 2, 3, 4, 5, 6, 7].map(row);
-            dots.extend(&v.dots(eight)[..group.len()]);
-        }
-        let mut dots = dots.into_iter();
+        let mut dots = dots_eight_at_a_time(v, &rows).into_iter();
         entries
             .iter()
             .map(|&e| {
@@ -286,7 +290,7 @@ impl<'m> Meaning<'m> {
     }
 
     /// The cosine of `v` with each entry's comment (None for an entry with
-    /// none), taken eight at a time like [`Meaning::cosines_of`].
+    /// none).
     fn comment_cosines(&self, v: &Vector, entries: &[usize]) -> Vec<Option<f64>> {
         if self.comments.is_empty() {
             return vec![None; entries.len()];
@@ -295,13 +299,7 @@ impl<'m> Meaning<'m> {
             .iter()
             .filter_map(|&e| self.comments[e].as_ref())
             .collect();
-        let mut dots: Vec<f32> = Vec::with_capacity(with.len() + 7);
-        for group in with.chunks(8) {
-            // A short last group repeats its first vector.
-            let eight = [0, 1, 2, 3, 4, 5, 6, 7].map(|i| *group.get(i).unwrap_or(&group[0]));
-            dots.extend(&v.dots(eight)[..group.len()]);
-        }
-        let mut dots = dots.into_iter();
+        let mut dots = dots_eight_at_a_time(v, &with).into_iter();
         entries
             .iter()
             .map(|&e| {
