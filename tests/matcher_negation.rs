@@ -70,3 +70,56 @@ fn negated_questions_flip_and_their_controls_do_not() {
     );
     println!("negation probes: {flipped} of {negated} flipped");
 }
+
+/// The contraries of common controls (thesaurus `[[opposite]]` pairs:
+/// outside the region, excessive access, straight to production, sessions
+/// that never end, backups beside production, a single site) and "restricted
+/// to", which names what stays allowed: each question must reach its entry
+/// and flip, or (for "restricted to") keep the entry's answer.
+#[test]
+fn contraries_of_common_controls_flip() {
+    let (lib, _) = vouch::library::load(&util::repo_root().join("answers")).expect("demo library");
+    let th = Thesaurus::builtin();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let m = Matcher::with_embedder(&lib, &th, MatchConfig::new(today), Embedder::Static)
+        .expect("the static table needs no files");
+    let cases = [
+        (
+            "Could our data be stored outside the region we select?",
+            "PRV-003",
+            "No",
+        ),
+        (
+            "Do staff receive more access than they need for their role?",
+            "IAM-005",
+            "No",
+        ),
+        ("Do users stay logged in indefinitely?", "IAM-013", "No"),
+        (
+            "Are backups kept in the same data center as production?",
+            "BCP-004",
+            "No",
+        ),
+        (
+            "Does the service run in a single availability zone?",
+            "AVL-003",
+            "No",
+        ),
+        (
+            "Is the use of USB storage restricted on company laptops?",
+            "END-006",
+            "Yes",
+        ),
+    ];
+    for (question, entry, answer) in cases {
+        let r = m.answer(question);
+        let found = r.entry.map(|i| lib.entries[i].id.as_str());
+        assert_eq!(found, Some(entry), "{question:?}: {:?}", r.reasons);
+        assert_eq!(
+            r.answer.as_deref(),
+            Some(answer),
+            "{question:?}: {:?}",
+            r.reasons
+        );
+    }
+}

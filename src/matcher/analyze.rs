@@ -748,7 +748,8 @@ fn add_polarity(
         {
             rejected_from = i;
         }
-        if has(i, flags::DENY) && !asks_ability {
+        let limits_to = next == "to" && lex.limiting_words.contains(w);
+        if has(i, flags::DENY) && !asks_ability && !limits_to {
             p.axis = Axis::Deny;
         } else if p.axis == Axis::Neutral
             && (has(i, flags::PERMIT)
@@ -1084,5 +1085,20 @@ mod tests {
             Axis::Deny
         );
         assert_eq!(axis("Are USB drives blocked on laptops?"), Axis::Deny);
+    }
+
+    #[test]
+    fn restricted_to_names_what_stays_allowed() {
+        let t = Thesaurus::builtin();
+        let an = Analyzer::new(&t);
+        let axis = |q: &str| an.question(q).polarity.axis;
+        assert_eq!(
+            axis("Is access to customer data restricted to company-managed devices only?"),
+            Axis::Neutral
+        );
+        // Without "to" the restriction is a prohibition, and "prohibited
+        // to" still denies.
+        assert_eq!(axis("Is the use of USB storage restricted?"), Axis::Deny);
+        assert_eq!(axis("Is it prohibited to share passwords?"), Axis::Deny);
     }
 }

@@ -58,6 +58,7 @@ pub struct PolarityWords {
     pub order_after: Phrases,
     pub deny_words: WordSet,
     pub permit_words: WordSet,
+    pub limiting_words: WordSet,
     pub modals: WordSet,
 }
 
