@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use super::lexicon::{has_pair, Lexicon};
+use super::lexicon::{has_pair, Lexicon, PolarityWords};
 use super::normalize::{
     fold, privative_base_word, second_person, strip_answer_options, strip_boilerplate,
     strip_numbering, Normalizer, Token,
@@ -609,7 +609,9 @@ fn inert_negators(
             i += len;
             continue;
         }
-        if lex.condition_openers.at(words, i).is_some() {
+        if lex.condition_openers.at(words, i).is_some()
+            || lex.purpose_openers.at(words, i).is_some()
+        {
             let end = clause_end(i);
             inert[i..end].iter_mut().for_each(|x| *x = true);
         }
@@ -658,6 +660,22 @@ fn inert_negators(
         }
     }
     inert
+}
+
+/// The token where a purpose clause opens ("so that", "in order that"),
+/// or `usize::MAX`.
+fn purpose_clause_start(tokens: &[Token], lex: &PolarityWords) -> usize {
+    // Most texts have no purpose clause: look only where a first word is.
+    if !tokens
+        .iter()
+        .any(|t| lex.purpose_openers.starts_with(&t.word))
+    {
+        return usize::MAX;
+    }
+    let words: Vec<&str> = tokens.iter().map(|t| &*t.word).collect();
+    (0..words.len())
+        .find(|&i| lex.purpose_openers.at(&words, i).is_some())
+        .unwrap_or(usize::MAX)
 }
 
 /// Whether the privative word at `i` states a property of what is asked
@@ -720,6 +738,10 @@ fn add_polarity(
         .at(&opening[..tokens.len().min(4)], 0)
         .is_some();
     let mut rejected_from = usize::MAX;
+    // A purpose clause ("protected so that no one can alter them") names
+    // the harm guarded against: its concepts ("alter or delete") are no
+    // side of an opposite pair, as its negators are inert.
+    let purpose_from = purpose_clause_start(tokens, lex);
     for i in 0..tokens.len() {
         let w = &*tokens[i].word;
         let next = next_word(i);
@@ -760,7 +782,7 @@ fn add_polarity(
         }
     }
     for (concept, span) in found {
-        if span.start < rejected_from {
+        if span.start < rejected_from && span.start < purpose_from {
             p.concepts.insert(concept.clone());
         }
     }
@@ -1085,6 +1107,24 @@ mod tests {
             Axis::Deny
         );
         assert_eq!(axis("Are USB drives blocked on laptops?"), Axis::Deny);
+    }
+
+    #[test]
+    fn a_purpose_clause_names_the_harm_guarded_against() {
+        let t = Thesaurus::builtin();
+        let an = Analyzer::new(&t);
+        let p = an
+            .question("Are your log archives protected so that no one can alter or delete them?")
+            .polarity;
+        assert_eq!(p.negations, 0);
+        assert!(!p.concepts.contains("log_tampering"), "{:?}", p.concepts);
+        let p = an
+            .question("Are laptops configured so that users cannot install software?")
+            .polarity;
+        assert_eq!(p.negations, 0);
+        // Without the purpose clause the negation counts.
+        let p = an.question("Can users not install software?").polarity;
+        assert_eq!(p.negations, 1);
     }
 
     #[test]

@@ -46,6 +46,7 @@ pub struct PolarityWords {
     pub privative_blockers: WordSet,
     pub harms: WordSet,
     pub condition_openers: Phrases,
+    pub purpose_openers: Phrases,
     pub scope_openers: Phrases,
     pub reduced_relative_prepositions: WordSet,
     pub non_progressive_auxiliaries: WordSet,
@@ -148,6 +149,11 @@ impl Phrases {
     }
 
     /// The length in words of the longest phrase starting at `words[i]`.
+    /// Whether some phrase starts with `word`.
+    pub fn starts_with(&self, word: &str) -> bool {
+        self.first_words.contains(word)
+    }
+
     pub fn at(&self, words: &[&str], i: usize) -> Option<usize> {
         if !words.get(i).is_some_and(|w| self.first_words.contains(*w)) {
             return None;
