@@ -73,7 +73,9 @@ fn negated_questions_flip_and_their_controls_do_not() {
 
 /// The contraries of common controls (thesaurus `[[opposite]]` pairs:
 /// outside the region, excessive access, straight to production, sessions
-/// that never end, backups beside production, a single site) and "restricted
+/// that never end, backups beside production, a single site, access kept
+/// after leaving, commingled data), a privative word inside a concept phrase
+/// where the entry names neither side of its pair, and "restricted
 /// to", which names what stays allowed: each question must reach its entry
 /// and flip, or (for "restricted to") keep the entry's answer.
 #[test]
@@ -110,6 +112,19 @@ fn contraries_of_common_controls_flip() {
             "END-006",
             "Yes",
         ),
+        (
+            "Do former employees keep their access after they leave?",
+            "IAM-004",
+            "No",
+        ),
+        (
+            "Is customer data mixed with other customers' data in one database?",
+            "TEN-001",
+            "No",
+        ),
+        // "unencrypted" is a `plaintext` phrase, but the entry says "disk
+        // encryption" (no `encryption` of its own): its base word judges it.
+        ("Are laptops left unencrypted?", "END-002", "No"),
     ];
     for (question, entry, answer) in cases {
         let r = m.answer(question);

@@ -74,6 +74,11 @@ pub struct Polarity {
     /// Privative words asserted ("left unpatched"): the hash of the base's
     /// stem ([`Token::privative_base`]) and the word.
     pub privatives: Vec<(u64, Arc<str>)>,
+    /// Privative words inside a concept phrase ("unencrypted" in
+    /// `plaintext`): the base's stem hash, the word and the concept. The
+    /// concept's opposite pair judges them; where the other text names
+    /// neither side of it, their base does.
+    pub concept_privatives: Vec<(u64, Arc<str>, Arc<str>)>,
     /// The text opens with a modal ("Can ..."): it asks what can be done.
     pub asks_ability: bool,
     /// Negations (and privatives) in a second indirect question joined to
@@ -678,23 +683,15 @@ fn purpose_clause_start(tokens: &[Token], lex: &PolarityWords) -> usize {
         .unwrap_or(usize::MAX)
 }
 
-/// Whether the privative word at `i` states a property of what is asked
-/// ("are backups left untested?"), rather than naming a threat that is
-/// handled ("is unapproved software blocked?", "protected against
-/// unauthorised access") or being part of a thesaurus concept, which the
-/// concept's own opposite pairs judge ("unencrypted").
-fn asserts_privative(
-    tokens: &[Token],
-    i: usize,
-    found: &[(Arc<str>, std::ops::Range<usize>)],
-) -> bool {
+/// Whether the privative word at `i` names a threat that is handled ("is
+/// unapproved software blocked?", "protected against unauthorised access")
+/// rather than a property of what is asked ("are backups left untested?").
+fn privative_handled(tokens: &[Token], i: usize) -> bool {
     let lex = &Lexicon::get().polarity;
     // Three words either side (the word itself, an "un-" word, is no blocker).
-    let handled = tokens[i.saturating_sub(3)..(i + 4).min(tokens.len())]
+    tokens[i.saturating_sub(3)..(i + 4).min(tokens.len())]
         .iter()
-        .any(|t| lex.privative_blockers.contains(&t.word));
-    let in_concept = found.iter().any(|(_, span)| span.contains(&i));
-    !handled && !in_concept
+        .any(|t| lex.privative_blockers.contains(&t.word))
 }
 
 fn add_polarity(
@@ -759,9 +756,17 @@ fn add_polarity(
                 p.second_ask_negations += 1;
             } else if negates_at(i) {
                 p.negations += 1;
-            } else if asserts_privative(tokens, i, found) {
-                p.privatives
-                    .push((tokens[i].privative_base, tokens[i].word.clone()));
+            } else if !privative_handled(tokens, i) {
+                match found.iter().find(|(_, span)| span.contains(&i)) {
+                    None => p
+                        .privatives
+                        .push((tokens[i].privative_base, tokens[i].word.clone())),
+                    Some((concept, _)) => p.concept_privatives.push((
+                        tokens[i].privative_base,
+                        tokens[i].word.clone(),
+                        concept.clone(),
+                    )),
+                }
             }
         }
         if has(i, flags::PAIR_START)

@@ -32,10 +32,10 @@ pub fn opposite(q: &Polarity, e: &Polarity, analyzer: &Analyzer) -> Option<Strin
             "one asks whether something is allowed, the other whether it is prohibited".into(),
         );
     }
-    if let Some(word) = privative_against(q, e) {
+    if let Some(word) = privative_against(q, e, analyzer) {
         flips += 1;
         why.push(format!("the question says {word}, the entry does not"));
-    } else if let Some(word) = privative_against(e, q) {
+    } else if let Some(word) = privative_against(e, q, analyzer) {
         flips += 1;
         why.push(format!("the entry says {word}, the question does not"));
     }
@@ -107,14 +107,31 @@ fn order_reversed(q: &Polarity, e: &Polarity) -> bool {
 }
 
 /// A privative word of `a` ("untested") whose base `b` uses ("tested"),
-/// where `b` does not say the privative itself.
-fn privative_against<'a>(a: &'a Polarity, b: &Polarity) -> Option<&'a str> {
-    a.privatives
+/// where `b` does not say the privative itself. A privative inside a
+/// concept phrase ("unencrypted", `plaintext`) counts only where `b` names
+/// neither side of the concept's opposite pairs ("Is disk encryption on?"
+/// has no `encryption` of its own): otherwise the pair judges it.
+fn privative_against<'a>(a: &'a Polarity, b: &Polarity, analyzer: &Analyzer) -> Option<&'a str> {
+    let says_privative = |base: &u64| {
+        b.privatives.iter().any(|(x, _)| x == base)
+            || b.concept_privatives.iter().any(|(x, _, _)| x == base)
+    };
+    let uses_base = |base: &u64| b.stems.binary_search(base).is_ok() && !says_privative(base);
+    let plain = a.privatives.iter().find(|(base, _)| uses_base(base));
+    if let Some((_, word)) = plain {
+        return Some(word);
+    }
+    let pair_judges = |concept: &str| {
+        b.concepts.contains(concept)
+            || analyzer.thesaurus.opposites.iter().any(|op| {
+                (op.a == concept && b.concepts.contains(op.b.as_str()))
+                    || (op.b == concept && b.concepts.contains(op.a.as_str()))
+            })
+    };
+    a.concept_privatives
         .iter()
-        .find(|(base, _)| {
-            b.stems.binary_search(base).is_ok() && !b.privatives.iter().any(|(x, _)| x == base)
-        })
-        .map(|(_, word)| &**word)
+        .find(|(base, _, concept)| uses_base(base) && !pair_judges(concept))
+        .map(|(_, word, _)| &**word)
 }
 
 /// Yes <-> No; None for anything else (N/A and free text never flip).
