@@ -1133,6 +1133,28 @@ mod tests {
     }
 
     #[test]
+    fn names_of_properties_and_removed_things_negate_nothing() {
+        let t = Thesaurus::builtin();
+        let an = Analyzer::new(&t);
+        for q in [
+            "Is there no single point of failure in your architecture?",
+            "Do you apply a never trust, always verify approach?",
+            "Do you have uninterruptible power supplies in the data center?",
+            "Are unused accounts disabled after 90 days?",
+            "Is least functionality enforced by disabling unneeded ports?",
+            "Is segregation of duties enforced so no single person can deploy and approve?",
+            "Is dual control required so nobody acts alone on keys?",
+        ] {
+            let p = an.question(q).polarity;
+            assert_eq!(p.negations, 0, "{q}");
+            assert!(p.privatives.is_empty(), "{q}: {:?}", p.privatives);
+        }
+        // The same words elsewhere still negate.
+        let p = an.question("Are unused accounts left active?").polarity;
+        assert_eq!(p.privatives.len(), 1);
+    }
+
+    #[test]
     fn restricted_to_names_what_stays_allowed() {
         let t = Thesaurus::builtin();
         let an = Analyzer::new(&t);

@@ -107,7 +107,7 @@ fn order_reversed(q: &Polarity, e: &Polarity) -> bool {
 }
 
 /// A privative word of `a` ("untested") whose base `b` uses ("tested"),
-/// where `b` does not say the privative itself. A privative inside a
+/// where `b` does not say the privative itself and `a` not the base. A privative inside a
 /// concept phrase ("unencrypted", `plaintext`) counts only where `b` names
 /// neither side of the concept's opposite pairs ("Is disk encryption on?"
 /// has no `encryption` of its own): otherwise the pair judges it.
@@ -116,7 +116,12 @@ fn privative_against<'a>(a: &'a Polarity, b: &Polarity, analyzer: &Analyzer) -> 
         b.privatives.iter().any(|(x, _)| x == base)
             || b.concept_privatives.iter().any(|(x, _, _)| x == base)
     };
-    let uses_base = |base: &u64| b.stems.binary_search(base).is_ok() && !says_privative(base);
+    // "unauthenticated and authenticated scans" names both sides: no flip.
+    let uses_base = |base: &u64| {
+        b.stems.binary_search(base).is_ok()
+            && !says_privative(base)
+            && a.stems.binary_search(base).is_err()
+    };
     let plain = a.privatives.iter().find(|(base, _)| uses_base(base));
     if let Some((_, word)) = plain {
         return Some(word);
@@ -140,5 +145,26 @@ pub fn flip_answer(answer: &str) -> Option<String> {
         "yes" => Some("No".into()),
         "no" => Some("Yes".into()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matcher::Thesaurus;
+
+    #[test]
+    fn a_privative_beside_its_own_base_is_no_opposite() {
+        let t = Thesaurus::builtin();
+        let an = Analyzer::new(&t);
+        let entry = an
+            .question("Do you run authenticated vulnerability scans?")
+            .polarity;
+        let opposite_of = |q: &str| opposite(&an.question(q).polarity, &entry, &an);
+        assert!(opposite_of("Do you run unauthenticated vulnerability scans?").is_some());
+        assert_eq!(
+            opposite_of("Do you run unauthenticated and authenticated vulnerability scans?"),
+            None
+        );
     }
 }
