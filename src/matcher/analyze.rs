@@ -659,8 +659,13 @@ fn inert_negators(
             .any(|j| lex.reduced_relative_prepositions.contains(words[j]));
         let after_subject = i >= 2 && lex.non_progressive_auxiliaries.contains(words[0]);
         // "without" before a participle is no reduced relative clause:
-        // "deployed without testing" is not tested.
-        if participle && (after_preposition || after_subject) && words[i] != "without" {
+        // "deployed without testing" is not tested; nor is a verb of
+        // abstaining before its object ("do you avoid storing card numbers?").
+        if participle
+            && (after_preposition || after_subject)
+            && words[i] != "without"
+            && !lex.abstaining_verbs.contains(words[i])
+        {
             inert[i] = true;
         }
     }
@@ -1152,6 +1157,28 @@ mod tests {
         // The same words elsewhere still negate.
         let p = an.question("Are unused accounts left active?").polarity;
         assert_eq!(p.privatives.len(), 1);
+    }
+
+    #[test]
+    fn verbs_of_abstaining_negate_their_object() {
+        let t = Thesaurus::builtin();
+        let an = Analyzer::new(&t);
+        for q in [
+            "Do you refrain from training models on customer data?",
+            "Do you avoid storing card numbers?",
+            "Do you withhold production access from contractors?",
+            "Do you eliminate standing admin access?",
+            "Do you rule out the use of shared accounts?",
+        ] {
+            assert_eq!(an.question(q).polarity.negations, 1, "{q}");
+        }
+        // Before a harm they guard against it, as "prevent" does.
+        for q in [
+            "Are backups designed to avoid data loss?",
+            "Does the architecture eliminate single points of failure?",
+        ] {
+            assert_eq!(an.question(q).polarity.negations, 0, "{q}");
+        }
     }
 
     #[test]

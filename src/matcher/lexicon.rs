@@ -40,6 +40,7 @@ pub struct PolarityWords {
     pub negators: Vec<String>,
     pub negating_words: WordSet,
     pub purpose_negators: WordSet,
+    pub abstaining_verbs: WordSet,
     pub negating_pairs: Vec<(String, String)>,
     pub not_negations: Phrases,
     pub privative_adjectives: WordSet,
