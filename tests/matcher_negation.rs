@@ -151,6 +151,22 @@ fn contraries_of_common_controls_flip() {
         // "unencrypted" is a `plaintext` phrase, but the entry says "disk
         // encryption" (no `encryption` of its own): its base word judges it.
         ("Are laptops left unencrypted?", "END-002", "No"),
+        // "without" after a named contrary spells it out: one flip, not two.
+        (
+            "Can a developer deploy code straight to production without anyone else involved?",
+            "CHG-003",
+            "No",
+        ),
+        (
+            "Are code changes pushed straight to production without a second reviewer?",
+            "CHG-002",
+            "No",
+        ),
+        (
+            "Do users stay logged in without re-authenticating?",
+            "IAM-013",
+            "No",
+        ),
     ];
     for (question, entry, answer) in cases {
         let r = m.answer(question);

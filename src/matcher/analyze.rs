@@ -380,7 +380,7 @@ impl<'t> Analyzer<'t> {
             }
             if weight >= POLARITY_MIN_WEIGHT {
                 if !is_open_question(tokens) {
-                    add_polarity(&mut out.polarity, tokens, text, &found);
+                    add_polarity(&mut out.polarity, tokens, text, &found, self.thesaurus);
                 }
                 stem_parts.extend(tokens.iter().filter(|t| !t.stop).map(|t| &*t.stem));
             }
@@ -672,6 +672,19 @@ fn inert_negators(
     inert
 }
 
+/// Whether a concept on the contrary side of an opposite pair ends before
+/// token `i` (the sentence's "without"): then the "without" phrase spells
+/// out that practice rather than negating the question.
+fn restates_contrary(
+    found: &[(Arc<str>, std::ops::Range<usize>)],
+    i: usize,
+    thesaurus: &Thesaurus,
+) -> bool {
+    found
+        .iter()
+        .any(|(concept, span)| span.end <= i && thesaurus.is_contrary(concept))
+}
+
 /// The token where a purpose clause opens ("so that", "in order that"),
 /// or `usize::MAX`.
 fn purpose_clause_start(tokens: &[Token], lex: &PolarityWords) -> usize {
@@ -704,6 +717,7 @@ fn add_polarity(
     tokens: &[Token],
     text: &str,
     found: &[(Arc<str>, std::ops::Range<usize>)],
+    thesaurus: &Thesaurus,
 ) {
     use super::normalize::flags;
     let lex = &Lexicon::get().polarity;
@@ -744,6 +758,7 @@ fn add_polarity(
     // the harm guarded against: its concepts ("alter or delete") are no
     // side of an opposite pair, as its negators are inert.
     let purpose_from = purpose_clause_start(tokens, lex);
+    let mut restated_from: Vec<usize> = Vec::new();
     for i in 0..tokens.len() {
         let w = &*tokens[i].word;
         let next = next_word(i);
@@ -759,6 +774,12 @@ fn add_polarity(
                 // "accounts that do not use SSO" names which accounts.
             } else if i > second_ask {
                 p.second_ask_negations += 1;
+            } else if &*tokens[i].word == "without" && restates_contrary(found, i, thesaurus) {
+                // "deploy straight to production without review", "stay
+                // logged in without re-authenticating": the question has
+                // named the contrary practice, and "without" spells it out;
+                // what it lacks ("a second reviewer") is no concept it has.
+                restated_from.push(i);
             } else if negates_at(i) {
                 p.negations += 1;
             } else if !privative_handled(tokens, i) {
@@ -792,7 +813,10 @@ fn add_polarity(
         }
     }
     for (concept, span) in found {
-        if span.start < rejected_from && span.start < purpose_from {
+        let lacked = restated_from
+            .iter()
+            .any(|&w| span.start > w && span.start <= w + 3);
+        if span.start < rejected_from && span.start < purpose_from && !lacked {
             p.concepts.insert(concept.clone());
         }
     }

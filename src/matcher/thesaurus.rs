@@ -211,6 +211,14 @@ impl Thesaurus {
         self.opposite_concepts.contains(concept)
     }
 
+    /// True when `concept` is the contrary side of an `[[opposite]]` pair
+    /// ("plaintext", "direct_deploy", "persistent_session").
+    pub fn is_contrary(&self, concept: &str) -> bool {
+        self.opposites
+            .iter()
+            .any(|op| op.contrary && op.b == concept)
+    }
+
     /// True when `concept` is a named framework.
     pub fn is_framework(&self, concept: &str) -> bool {
         self.frameworks.contains_key(concept)
