@@ -688,17 +688,26 @@ fn restates_contrary(
 /// The token where a purpose clause opens ("so that", "in order that"),
 /// or `usize::MAX`.
 fn purpose_clause_start(tokens: &[Token], lex: &PolarityWords) -> usize {
-    // Most texts have no purpose clause: look only where a first word is.
-    if !tokens
-        .iter()
-        .any(|t| lex.purpose_openers.starts_with(&t.word))
-    {
-        return usize::MAX;
-    }
-    let words: Vec<&str> = tokens.iter().map(|t| &*t.word).collect();
-    (0..words.len())
-        .find(|&i| lex.purpose_openers.at(&words, i).is_some())
+    // Openers are two to four words: a window of words at each token whose
+    // word starts one, with no allocation (this runs for every sentence).
+    (0..tokens.len())
+        .find(|&i| {
+            lex.purpose_openers.starts_with(&tokens[i].word) && {
+                let (words, len) = word_window(tokens, i);
+                lex.purpose_openers.at(&words[..len], 0).is_some()
+            }
+        })
         .unwrap_or(usize::MAX)
+}
+
+/// The words of up to four tokens from `start`, and how many there are.
+fn word_window(tokens: &[Token], start: usize) -> ([&str; 4], usize) {
+    let mut words = [""; 4];
+    let rest = tokens.get(start..).unwrap_or(&[]);
+    for (w, t) in words.iter_mut().zip(rest) {
+        *w = &t.word;
+    }
+    (words, rest.len().min(4))
 }
 
 /// Whether the privative word at `i` names a threat that is handled ("is
@@ -745,14 +754,8 @@ fn add_polarity(
     let second_ask = second_ask_start(tokens);
     // "Are there any accounts that do not use MFA?": the relative clause
     // holds what is asked.
-    let mut opening = [""; 4];
-    for (o, t) in opening.iter_mut().zip(tokens) {
-        *o = &t.word;
-    }
-    let looks_for_exceptions = lex
-        .existential_openers
-        .at(&opening[..tokens.len().min(4)], 0)
-        .is_some();
+    let (opening, len) = word_window(tokens, 0);
+    let looks_for_exceptions = lex.existential_openers.at(&opening[..len], 0).is_some();
     let mut rejected_from = usize::MAX;
     // A purpose clause ("protected so that no one can alter them") names
     // the harm guarded against: its concepts ("alter or delete") are no
@@ -1143,28 +1146,26 @@ mod tests {
         assert_eq!(axis("Are USB drives blocked on laptops?"), Axis::Deny);
     }
 
+    /// The polarity cues of `q` with the built-in thesaurus.
+    fn polarity_of(q: &str) -> Polarity {
+        let t = Thesaurus::builtin();
+        Analyzer::new(&t).question(q).polarity
+    }
+
     #[test]
     fn a_purpose_clause_names_the_harm_guarded_against() {
-        let t = Thesaurus::builtin();
-        let an = Analyzer::new(&t);
-        let p = an
-            .question("Are your log archives protected so that no one can alter or delete them?")
-            .polarity;
+        let p =
+            polarity_of("Are your log archives protected so that no one can alter or delete them?");
         assert_eq!(p.negations, 0);
         assert!(!p.concepts.contains("log_tampering"), "{:?}", p.concepts);
-        let p = an
-            .question("Are laptops configured so that users cannot install software?")
-            .polarity;
+        let p = polarity_of("Are laptops configured so that users cannot install software?");
         assert_eq!(p.negations, 0);
         // Without the purpose clause the negation counts.
-        let p = an.question("Can users not install software?").polarity;
-        assert_eq!(p.negations, 1);
+        assert_eq!(polarity_of("Can users not install software?").negations, 1);
     }
 
     #[test]
     fn names_of_properties_and_removed_things_negate_nothing() {
-        let t = Thesaurus::builtin();
-        let an = Analyzer::new(&t);
         for q in [
             "Is there no single point of failure in your architecture?",
             "Do you apply a never trust, always verify approach?",
@@ -1174,19 +1175,21 @@ mod tests {
             "Is segregation of duties enforced so no single person can deploy and approve?",
             "Is dual control required so nobody acts alone on keys?",
         ] {
-            let p = an.question(q).polarity;
+            let p = polarity_of(q);
             assert_eq!(p.negations, 0, "{q}");
             assert!(p.privatives.is_empty(), "{q}: {:?}", p.privatives);
         }
         // The same words elsewhere still negate.
-        let p = an.question("Are unused accounts left active?").polarity;
-        assert_eq!(p.privatives.len(), 1);
+        assert_eq!(
+            polarity_of("Are unused accounts left active?")
+                .privatives
+                .len(),
+            1
+        );
     }
 
     #[test]
     fn verbs_of_abstaining_negate_their_object() {
-        let t = Thesaurus::builtin();
-        let an = Analyzer::new(&t);
         for q in [
             "Do you refrain from training models on customer data?",
             "Do you avoid storing card numbers?",
@@ -1194,22 +1197,20 @@ mod tests {
             "Do you eliminate standing admin access?",
             "Do you rule out the use of shared accounts?",
         ] {
-            assert_eq!(an.question(q).polarity.negations, 1, "{q}");
+            assert_eq!(polarity_of(q).negations, 1, "{q}");
         }
         // Before a harm they guard against it, as "prevent" does.
         for q in [
             "Are backups designed to avoid data loss?",
             "Does the architecture eliminate single points of failure?",
         ] {
-            assert_eq!(an.question(q).polarity.negations, 0, "{q}");
+            assert_eq!(polarity_of(q).negations, 0, "{q}");
         }
     }
 
     #[test]
     fn restricted_to_names_what_stays_allowed() {
-        let t = Thesaurus::builtin();
-        let an = Analyzer::new(&t);
-        let axis = |q: &str| an.question(q).polarity.axis;
+        let axis = |q: &str| polarity_of(q).axis;
         assert_eq!(
             axis("Is access to customer data restricted to company-managed devices only?"),
             Axis::Neutral
