@@ -33,6 +33,37 @@ def _layer_norm(x, w, b, eps=1e-12):
     return (x - mu) / np.sqrt(var + eps) * w + b
 
 
+def _attend(q, k, v, bias):
+    """Softmax attention of every head: q, k, v are (B, heads, T, head dims),
+    bias is added to the scaled scores (padding mask, position bias)."""
+    s = q @ k.transpose(0, 1, 3, 2) / np.sqrt(q.shape[-1]) + bias
+    s = s - s.max(-1, keepdims=True)
+    a = np.exp(s)
+    a /= a.sum(-1, keepdims=True)
+    b, _, t, _ = q.shape
+    return (a @ v).transpose(0, 2, 1, 3).reshape(b, t, -1)
+
+
+def _padded(batch, pad_id):
+    """Lists of token ids as a (B, T) id array padded with pad_id, and its mask."""
+    t = max(len(ids) for ids in batch)
+    ids = np.full((len(batch), t), pad_id, dtype=np.int64)
+    mask = np.zeros((len(batch), t), dtype=np.int64)
+    for i, row in enumerate(batch):
+        ids[i, : len(row)] = row
+        mask[i, : len(row)] = 1
+    return ids, mask
+
+
+def _mean_pool(h, mask, normalize=True):
+    """sentence-transformers' mean pooling over real tokens (and L2 norm)."""
+    m = mask[..., None].astype(np.float32)
+    pooled = (h * m).sum(1) / np.maximum(m.sum(1), 1e-9)
+    if not normalize:
+        return pooled
+    return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+
+
 class MiniLM:
     def __init__(self, safetensors_path, heads=12):
         w = load_file(safetensors_path)
@@ -64,11 +95,7 @@ class MiniLM:
             q = lin("attention.self.query", x).reshape(b, t, self.heads, hd).transpose(0, 2, 1, 3)
             k = lin("attention.self.key", x).reshape(b, t, self.heads, hd).transpose(0, 2, 1, 3)
             v = lin("attention.self.value", x).reshape(b, t, self.heads, hd).transpose(0, 2, 1, 3)
-            s = q @ k.transpose(0, 1, 3, 2) / np.sqrt(hd) + bias
-            s = s - s.max(-1, keepdims=True)
-            a = np.exp(s)
-            a /= a.sum(-1, keepdims=True)
-            ctx = (a @ v).transpose(0, 2, 1, 3).reshape(b, t, d)
+            ctx = _attend(q, k, v, bias)
             x = _layer_norm(
                 lin("attention.output.dense", ctx) + x,
                 w[p + "attention.output.LayerNorm.weight"],
@@ -84,19 +111,8 @@ class MiniLM:
 
     def embed_ids(self, batch, normalize=True):
         """Mean-pooled (and L2-normalised) sentence vectors for lists of token ids."""
-        t = max(len(ids) for ids in batch)
-        ids = np.zeros((len(batch), t), dtype=np.int64)
-        mask = np.zeros((len(batch), t), dtype=np.int64)
-        for i, row in enumerate(batch):
-            ids[i, : len(row)] = row
-            mask[i, : len(row)] = 1
-        h = self.hidden(ids, mask)
-        m = mask[..., None].astype(np.float32)
-        pooled = (h * m).sum(1) / np.maximum(m.sum(1), 1e-9)
-        if not normalize:
-            return pooled
-        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-
+        ids, mask = _padded(batch, 0)
+        return _mean_pool(self.hidden(ids, mask), mask, normalize)
 
 SENTENCES = [
     "Is customer data encrypted at rest?",
