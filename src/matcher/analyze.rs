@@ -79,6 +79,11 @@ pub struct Polarity {
     /// concept's opposite pair judges them; where the other text names
     /// neither side of it, their base does.
     pub concept_privatives: Vec<(u64, Arc<str>, Arc<str>)>,
+    /// Negators inside a phrase of an opposite pair's concept ("not" in
+    /// "not encrypted", `plaintext`): the concept of each. The concept
+    /// already says what the negator does, so they count as negations only
+    /// where the other text names neither side of the concept's pairs.
+    pub concept_negations: Vec<Arc<str>>,
     /// The text opens with a modal ("Can ..."): it asks what can be done.
     pub asks_ability: bool,
     /// Negations (and privatives) in a second indirect question joined to
@@ -784,7 +789,13 @@ fn add_polarity(
                 // what it lacks ("a second reviewer") is no concept it has.
                 restated_from.push(i);
             } else if negates_at(i) {
-                p.negations += 1;
+                match found
+                    .iter()
+                    .find(|(c, span)| span.contains(&i) && thesaurus.in_opposite(c))
+                {
+                    None => p.negations += 1,
+                    Some((concept, _)) => p.concept_negations.push(concept.clone()),
+                }
             } else if !privative_handled(tokens, i) {
                 match found.iter().find(|(_, span)| span.contains(&i)) {
                     None => p

@@ -12,10 +12,11 @@ use super::analyze::{Analyzer, Axis, Polarity};
 pub fn opposite(q: &Polarity, e: &Polarity, analyzer: &Analyzer) -> Option<String> {
     let mut flips = 0;
     let mut why = Vec::new();
-    if q.negations % 2 != e.negations % 2 {
+    let (q_negations, e_negations) = (negations(q, e, analyzer), negations(e, q, analyzer));
+    if q_negations % 2 != e_negations % 2 {
         flips += 1;
         why.push(
-            if q.negations > e.negations {
+            if q_negations > e_negations {
                 "the question is negated"
             } else {
                 "the entry is negated"
@@ -106,6 +107,27 @@ fn order_reversed(q: &Polarity, e: &Polarity) -> bool {
         && crossed_first + crossed_next > shared(q1, e1) + shared(q2, e2)
 }
 
+/// The negations of `a` compared with `b`: a negator inside a concept
+/// phrase ("not encrypted") counts only where `b` names neither side of
+/// the concept's opposite pairs; otherwise the pair judges it.
+fn negations(a: &Polarity, b: &Polarity, analyzer: &Analyzer) -> usize {
+    a.negations
+        + a.concept_negations
+            .iter()
+            .filter(|c| !pair_judges(c, b, analyzer))
+            .count()
+}
+
+/// `other` names `concept` or its opposite in some pair: the pair, not a
+/// negator or privative inside the concept's phrase, decides the polarity.
+fn pair_judges(concept: &str, other: &Polarity, analyzer: &Analyzer) -> bool {
+    other.concepts.contains(concept)
+        || analyzer.thesaurus.opposites.iter().any(|op| {
+            (op.a == concept && other.concepts.contains(op.b.as_str()))
+                || (op.b == concept && other.concepts.contains(op.a.as_str()))
+        })
+}
+
 /// A privative word of `a` ("untested") whose base `b` uses ("tested"),
 /// where `b` does not say the privative itself and `a` not the base. A privative inside a
 /// concept phrase ("unencrypted", `plaintext`) counts only where `b` names
@@ -126,16 +148,9 @@ fn privative_against<'a>(a: &'a Polarity, b: &Polarity, analyzer: &Analyzer) -> 
     if let Some((_, word)) = plain {
         return Some(word);
     }
-    let pair_judges = |concept: &str| {
-        b.concepts.contains(concept)
-            || analyzer.thesaurus.opposites.iter().any(|op| {
-                (op.a == concept && b.concepts.contains(op.b.as_str()))
-                    || (op.b == concept && b.concepts.contains(op.a.as_str()))
-            })
-    };
     a.concept_privatives
         .iter()
-        .find(|(base, _, concept)| uses_base(base) && !pair_judges(concept))
+        .find(|(base, _, concept)| uses_base(base) && !pair_judges(concept, b, analyzer))
         .map(|(_, word, _)| &**word)
 }
 
@@ -152,6 +167,33 @@ pub fn flip_answer(answer: &str) -> Option<String> {
 mod tests {
     use super::*;
     use crate::matcher::Thesaurus;
+
+    #[test]
+    fn a_negator_inside_a_concept_phrase_counts_once() {
+        let t = Thesaurus::builtin();
+        let an = Analyzer::new(&t);
+        let flips = |q: &str, e: &str| {
+            opposite(&an.question(q).polarity, &an.question(e).polarity, &an).is_some()
+        };
+        let encrypted = "Is customer data encrypted at rest?";
+        // "not encrypted" is `plaintext`, the opposite of the entry's
+        // `encryption`: the pair flips it, and its "not" does not flip it back.
+        assert!(flips("Is customer data at rest not encrypted?", encrypted));
+        assert!(flips(
+            "Is customer data stored without encryption?",
+            encrypted
+        ));
+        assert!(flips(
+            "Is customer data at rest stored unencrypted?",
+            encrypted
+        ));
+        // Where the entry names neither side of the pair, the negator counts.
+        assert!(flips(
+            "Is customer data at rest not encrypted?",
+            "Is customer data protected at rest?"
+        ));
+        assert!(!flips("Is customer data at rest encrypted?", encrypted));
+    }
 
     #[test]
     fn a_privative_beside_its_own_base_is_no_opposite() {
