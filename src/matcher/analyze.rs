@@ -94,6 +94,9 @@ pub struct Polarity {
     /// hashes of the content stems of what happens first and what happens
     /// next, each sorted ("A after B" is stored as B, A).
     pub order: Option<(Vec<u64>, Vec<u64>)>,
+    /// The first bound on a quantity in the main sentences ("at least one
+    /// year", "less than a year").
+    pub bound: Option<Bound>,
     /// Hashes of the content stems of the main sentences, sorted: what a
     /// privative word of the other text is compared with.
     pub stems: Vec<u64>,
@@ -837,6 +840,9 @@ fn add_polarity(
     if p.order.is_none() {
         p.order = temporal_order(tokens);
     }
+    if p.bound.is_none() {
+        p.bound = first_bound(tokens);
+    }
 }
 
 /// Where a second indirect question starts: "and whether" / "or whether"
@@ -853,6 +859,70 @@ fn second_ask_start(tokens: &[Token]) -> usize {
         }
     }
     usize::MAX
+}
+
+/// A bound on a quantity: the minimum or maximum a text states, or a value
+/// below or above one it asks about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// "at least one year", "12 months or more".
+    AtLeast,
+    /// "within 72 hours", "no more than 30 days".
+    AtMost,
+    /// "less than a year": short of a minimum.
+    Below,
+    /// "more than 72 hours": past a maximum.
+    Above,
+}
+
+impl Bound {
+    /// One text asks for less than the other's minimum, or more than its
+    /// maximum.
+    pub fn contradicts(self, other: Bound) -> bool {
+        use Bound::*;
+        matches!(
+            (self, other),
+            (Below, AtLeast) | (AtLeast, Below) | (Above, AtMost) | (AtMost, Above)
+        )
+    }
+}
+
+/// The first bound beside a quantity ("at least annually", "less than 30
+/// days", "12 months or more"); "within the EU" or "under NDA" bound
+/// nothing.
+fn first_bound(tokens: &[Token]) -> Option<Bound> {
+    let lex = &Lexicon::get().polarity;
+    let words: Vec<&str> = tokens.iter().map(|t| &*t.word).collect();
+    let quantity = |i: usize| {
+        words.get(i).is_some_and(|w| {
+            w.bytes().any(|b| b.is_ascii_digit()) || lex.quantity_words.contains(w)
+        })
+    };
+    let before: [(&super::lexicon::Phrases, Bound); 4] = [
+        (&lex.bound_at_least, Bound::AtLeast),
+        (&lex.bound_at_most, Bound::AtMost),
+        (&lex.bound_below, Bound::Below),
+        (&lex.bound_above, Bound::Above),
+    ];
+    let after: [(&super::lexicon::Phrases, Bound); 2] = [
+        (&lex.bound_at_least_after, Bound::AtLeast),
+        (&lex.bound_at_most_after, Bound::AtMost),
+    ];
+    (0..words.len()).find_map(|i| {
+        let longest = |list: &[(&super::lexicon::Phrases, Bound)]| {
+            list.iter()
+                .filter_map(|(phrases, bound)| phrases.at(&words, i).map(|len| (len, *bound)))
+                .max_by_key(|(len, _)| *len)
+        };
+        if let Some((len, bound)) = longest(&before) {
+            if quantity(i + len) || quantity(i + len + 1) {
+                return Some(bound);
+            }
+        }
+        longest(&after)
+            .filter(|_| i > 0 && (quantity(i - 1) || (i > 1 && quantity(i - 2))))
+            .map(|(_, bound)| bound)
+    })
 }
 
 /// What happens first and what happens next, by the first "before" or

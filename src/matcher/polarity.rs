@@ -40,6 +40,14 @@ pub fn opposite(q: &Polarity, e: &Polarity, analyzer: &Analyzer) -> Option<Strin
         flips += 1;
         why.push(format!("the entry says {word}, the question does not"));
     }
+    if let (Some(qb), Some(eb)) = (q.bound, e.bound) {
+        if qb.contradicts(eb) {
+            flips += 1;
+            why.push(
+                "one states a minimum or maximum, the other asks for less or more than it".into(),
+            );
+        }
+    }
     if order_reversed(q, e) {
         flips += 1;
         why.push("the question puts the steps the other way round (before / after)".into());
@@ -193,6 +201,52 @@ mod tests {
             "Is customer data protected at rest?"
         ));
         assert!(!flips("Is customer data at rest encrypted?", encrypted));
+    }
+
+    #[test]
+    fn less_than_a_minimum_or_more_than_a_maximum_is_the_opposite() {
+        let t = Thesaurus::builtin();
+        let an = Analyzer::new(&t);
+        let flips = |q: &str, e: &str| {
+            opposite(&an.question(q).polarity, &an.question(e).polarity, &an).is_some()
+        };
+        let kept = "Are security logs retained for at least one year?";
+        assert!(flips(
+            "Do you retain security logs for less than a year?",
+            kept
+        ));
+        assert!(flips(
+            "Are security logs kept for fewer than 365 days?",
+            kept
+        ));
+        assert!(!flips(
+            "Are security logs kept for 12 months or more?",
+            kept
+        ));
+        assert!(!flips("Are security logs kept for more than a year?", kept));
+        let fixed = "Are critical vulnerabilities remediated within 30 days?";
+        assert!(flips(
+            "Do critical vulnerabilities stay open for more than 30 days?",
+            fixed
+        ));
+        assert!(!flips(
+            "Are critical vulnerabilities fixed in under 30 days?",
+            fixed
+        ));
+        let tested = "Is the disaster recovery plan tested at least annually?";
+        assert!(flips(
+            "Is the disaster recovery plan tested less often than annually?",
+            tested
+        ));
+        // "within" and "under" bound nothing without a quantity.
+        assert!(!flips(
+            "Are security logs stored under the customer's control for a year?",
+            kept
+        ));
+        assert!(!flips(
+            "Is customer data processed within the EU?",
+            "Is customer data processed in more than one region?"
+        ));
     }
 
     #[test]
