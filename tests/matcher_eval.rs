@@ -200,3 +200,35 @@ fn rankers_that_disagree_keep_a_match_out_of_the_auto_tier() {
     assert!(!held.is_empty());
     assert!(held.iter().all(|r| r["tier"] != "auto"), "{held:?}");
 }
+
+/// The same questions against the dev library written as statements, its
+/// No entries as negative statements answered Yes
+/// (`tests/fixtures/statement_library`): the gold answers hold unchanged,
+/// so reading "X is not done." = Yes must give the answers "Is X done?" =
+/// No gave. Floors against the original library's own figures.
+#[test]
+fn a_library_of_statements_answers_as_its_questions_do() {
+    let statements = util::repo_root().join("tests/fixtures/statement_library/library.csv");
+    let (original, _) = eval(&[]);
+    let (stated, _) = eval(&["--library", statements.to_str().unwrap()]);
+    let value = |r: &Value, key: &str| r["summary"][key]["value"].as_f64().unwrap();
+    for key in ["top1", "answer_accuracy"] {
+        let (a, b) = (value(&original, key), value(&stated, key));
+        assert!(
+            b >= a - 0.03,
+            "{key}: {b} with statements, {a} with questions"
+        );
+    }
+    let negated = value(&stated, "answer_accuracy_negated");
+    assert!(negated >= 0.80, "negated answer accuracy {negated}");
+    let auto = &stated["summary"]["auto"]["precision"];
+    let (hits, total) = (
+        auto["hits"].as_u64().unwrap(),
+        auto["total"].as_u64().unwrap(),
+    );
+    assert!(total >= 10, "only {total} auto answers");
+    assert!(
+        hits as f64 >= 0.97 * total as f64,
+        "auto {hits}/{total} right"
+    );
+}

@@ -838,7 +838,7 @@ fn add_polarity(
         }
     }
     if p.order.is_none() {
-        p.order = temporal_order(tokens);
+        p.order = temporal_order(tokens, found);
     }
     if p.bound.is_none() {
         p.bound = first_bound(tokens);
@@ -927,7 +927,10 @@ fn first_bound(tokens: &[Token]) -> Option<Bound> {
 
 /// What happens first and what happens next, by the first "before" or
 /// "after" of a sentence (see [`Polarity::order`]).
-fn temporal_order(tokens: &[Token]) -> Option<(Vec<u64>, Vec<u64>)> {
+fn temporal_order(
+    tokens: &[Token],
+    found: &[(Arc<str>, std::ops::Range<usize>)],
+) -> Option<(Vec<u64>, Vec<u64>)> {
     let lex = &Lexicon::get().polarity;
     // Most sentences say neither "before" nor "after".
     if !tokens
@@ -944,17 +947,25 @@ fn temporal_order(tokens: &[Token]) -> Option<(Vec<u64>, Vec<u64>)> {
             lex.order_after.at(&words, i).map(|len| (i, len, true))
         }
     })?;
-    let stems = |part: &[Token]| {
-        let mut v: Vec<u64> = part
+    // Each step's content stems and the concepts wholly inside it, so that
+    // "screening" and "background checks" (`background_check`) are one step.
+    let stems = |part: std::ops::Range<usize>| {
+        let mut v: Vec<u64> = tokens[part.clone()]
             .iter()
             .filter(|t| !t.stop)
             .map(|t| t.stem_hash)
             .collect();
+        v.extend(
+            found
+                .iter()
+                .filter(|(_, span)| part.start <= span.start && span.end <= part.end)
+                .map(|(concept, _)| super::normalize::stem_hash(&format!("#{concept}"))),
+        );
         v.sort_unstable();
         v.dedup();
         v
     };
-    let (head, tail) = (stems(&tokens[..at]), stems(&tokens[at + len..]));
+    let (head, tail) = (stems(0..at), stems(at + len..tokens.len()));
     if head.is_empty() || tail.is_empty() {
         return None;
     }

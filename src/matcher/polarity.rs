@@ -250,6 +250,25 @@ mod tests {
     }
 
     #[test]
+    fn steps_named_by_a_concept_cross_the_order_too() {
+        let t = Thesaurus::builtin();
+        let an = Analyzer::new(&t);
+        let flips = |q: &str, e: &str| {
+            opposite(&an.question(q).polarity, &an.question(e).polarity, &an).is_some()
+        };
+        // "screening" and "background checks" are one concept.
+        let entry = "Are background checks performed on new personnel before they are granted access to systems?";
+        assert!(flips(
+            "Are new hires given system access before their screening is complete?",
+            entry
+        ));
+        assert!(!flips(
+            "Is screening complete before new hires are given system access?",
+            entry
+        ));
+    }
+
+    #[test]
     fn a_privative_beside_its_own_base_is_no_opposite() {
         let t = Thesaurus::builtin();
         let an = Analyzer::new(&t);
