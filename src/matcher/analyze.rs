@@ -1128,6 +1128,7 @@ mod tests {
             "Can changes be deployed without testing?",
             "Do you refuse to sign a data processing agreement?",
             "Would you decline to share the penetration test report?",
+            "Are security alerts ignored outside business hours?",
         ] {
             assert_eq!(negations(q), 1, "{q}");
         }
