@@ -862,9 +862,17 @@ fn second_ask_start(tokens: &[Token]) -> usize {
 }
 
 /// A bound on a quantity: the minimum or maximum a text states, or a value
-/// below or above one it asks about.
+/// below or above one it asks about, and the unit it bounds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bound {
+    pub kind: BoundKind,
+    /// The unit of the bounded quantity ("year" for "at least one year" and
+    /// for "at least annually"), or None when the text names none.
+    pub unit: Option<String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Bound {
+pub enum BoundKind {
     /// "at least one year", "12 months or more".
     AtLeast,
     /// "within 72 hours", "no more than 30 days".
@@ -877,13 +885,16 @@ pub enum Bound {
 
 impl Bound {
     /// One text asks for less than the other's minimum, or more than its
-    /// maximum.
-    pub fn contradicts(self, other: Bound) -> bool {
-        use Bound::*;
-        matches!(
-            (self, other),
-            (Below, AtLeast) | (AtLeast, Below) | (Above, AtMost) | (AtMost, Above)
-        )
+    /// maximum, of a quantity in the same unit: "at least 12 characters"
+    /// says nothing against "in less than 30 minutes".
+    pub fn contradicts(&self, other: &Bound) -> bool {
+        use BoundKind::*;
+        self.unit.is_some()
+            && self.unit == other.unit
+            && matches!(
+                (self.kind, other.kind),
+                (Below, AtLeast) | (AtLeast, Below) | (Above, AtMost) | (AtMost, Above)
+            )
     }
 }
 
@@ -891,6 +902,7 @@ impl Bound {
 /// days", "12 months or more"); "within the EU" or "under NDA" bound
 /// nothing.
 fn first_bound(tokens: &[Token]) -> Option<Bound> {
+    use BoundKind::*;
     let lex = &Lexicon::get().polarity;
     let words: Vec<&str> = tokens.iter().map(|t| &*t.word).collect();
     let quantity = |i: usize| {
@@ -898,30 +910,39 @@ fn first_bound(tokens: &[Token]) -> Option<Bound> {
             w.bytes().any(|b| b.is_ascii_digit()) || lex.quantity_words.contains(w)
         })
     };
-    let before: [(&super::lexicon::Phrases, Bound); 4] = [
-        (&lex.bound_at_least, Bound::AtLeast),
-        (&lex.bound_at_most, Bound::AtMost),
-        (&lex.bound_below, Bound::Below),
-        (&lex.bound_above, Bound::Above),
+    // The unit among the three words from `at` ("a year", "30 days",
+    // "once a year", "annually").
+    let unit_from = |at: usize| {
+        (at..(at + 3).min(words.len())).find_map(|j| lex.quantity_units.get(words[j]).cloned())
+    };
+    let before: [(&super::lexicon::Phrases, BoundKind); 4] = [
+        (&lex.bound_at_least, AtLeast),
+        (&lex.bound_at_most, AtMost),
+        (&lex.bound_below, Below),
+        (&lex.bound_above, Above),
     ];
-    let after: [(&super::lexicon::Phrases, Bound); 2] = [
-        (&lex.bound_at_least_after, Bound::AtLeast),
-        (&lex.bound_at_most_after, Bound::AtMost),
+    let after: [(&super::lexicon::Phrases, BoundKind); 2] = [
+        (&lex.bound_at_least_after, AtLeast),
+        (&lex.bound_at_most_after, AtMost),
     ];
     (0..words.len()).find_map(|i| {
-        let longest = |list: &[(&super::lexicon::Phrases, Bound)]| {
+        let longest = |list: &[(&super::lexicon::Phrases, BoundKind)]| {
             list.iter()
-                .filter_map(|(phrases, bound)| phrases.at(&words, i).map(|len| (len, *bound)))
+                .filter_map(|(phrases, kind)| phrases.at(&words, i).map(|len| (len, *kind)))
                 .max_by_key(|(len, _)| *len)
         };
-        if let Some((len, bound)) = longest(&before) {
+        if let Some((len, kind)) = longest(&before) {
             if quantity(i + len) || quantity(i + len + 1) {
-                return Some(bound);
+                let unit = unit_from(i + len);
+                return Some(Bound { kind, unit });
             }
         }
         longest(&after)
             .filter(|_| i > 0 && (quantity(i - 1) || (i > 1 && quantity(i - 2))))
-            .map(|(_, bound)| bound)
+            .map(|(_, kind)| Bound {
+                kind,
+                unit: unit_from(i.saturating_sub(2)),
+            })
     })
 }
 

@@ -66,6 +66,7 @@ pub struct PolarityWords {
     pub bound_at_least_after: Phrases,
     pub bound_at_most_after: Phrases,
     pub quantity_words: WordSet,
+    pub quantity_units: Spellings,
     pub deny_words: WordSet,
     pub permit_words: WordSet,
     pub limiting_words: WordSet,

@@ -40,7 +40,7 @@ pub fn opposite(q: &Polarity, e: &Polarity, analyzer: &Analyzer) -> Option<Strin
         flips += 1;
         why.push(format!("the entry says {word}, the question does not"));
     }
-    if let (Some(qb), Some(eb)) = (q.bound, e.bound) {
+    if let (Some(qb), Some(eb)) = (&q.bound, &e.bound) {
         if qb.contradicts(eb) {
             flips += 1;
             why.push(
@@ -215,9 +215,15 @@ mod tests {
             "Do you retain security logs for less than a year?",
             kept
         ));
-        assert!(flips(
+        assert!(flips("Are security logs kept for under a year?", kept));
+        // Bounds on quantities in other units are not compared.
+        assert!(!flips(
             "Are security logs kept for fewer than 365 days?",
             kept
+        ));
+        assert!(!flips(
+            "Must passwords be at least 12 characters, and sessions end in less than a year?",
+            "Do sessions end in less than 30 minutes?"
         ));
         assert!(!flips(
             "Are security logs kept for 12 months or more?",
