@@ -25,7 +25,6 @@ pub struct Words {
     pub spelling: Spellings,
     pub ise_keep: Vec<String>,
     pub our_words: Vec<String>,
-    pub stems: Spellings,
 }
 
 #[derive(Debug, Deserialize)]

@@ -481,9 +481,6 @@ impl Normalizer {
         if word.chars().any(|c| c.is_ascii_digit()) {
             return word.to_string();
         }
-        if let Some(stem) = Lexicon::get().words.stems.get(word) {
-            return stem.clone();
-        }
         self.stemmer.stem(word).into_owned()
     }
 }
@@ -504,15 +501,6 @@ pub fn privative_base_word(word: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn listed_adjectives_keep_their_own_stem() {
-        let n = Normalizer::default();
-        assert_eq!(n.stem("optional"), "optional");
-        assert_ne!(n.stem("optional"), n.stem("option"));
-        assert_ne!(n.stem("informal"), n.stem("information"));
-        assert_eq!(n.stem("options"), n.stem("option"));
-    }
 
     #[test]
     fn strips_reference_numbers() {
