@@ -902,7 +902,13 @@ impl Bound {
 /// days", "12 months or more"); "within the EU" or "under NDA" bound
 /// nothing.
 fn first_bound(tokens: &[Token]) -> Option<Bound> {
+    use super::normalize::flags;
     use BoundKind::*;
+    // Most sentences bound nothing.
+    let starts = |i: usize| tokens[i].flags & flags::BOUND != 0;
+    if !(0..tokens.len()).any(starts) {
+        return None;
+    }
     let lex = &Lexicon::get().polarity;
     let words: Vec<&str> = tokens.iter().map(|t| &*t.word).collect();
     let quantity = |i: usize| {
@@ -925,7 +931,7 @@ fn first_bound(tokens: &[Token]) -> Option<Bound> {
         (&lex.bound_at_least_after, AtLeast),
         (&lex.bound_at_most_after, AtMost),
     ];
-    (0..words.len()).find_map(|i| {
+    (0..words.len()).filter(|&i| starts(i)).find_map(|i| {
         let longest = |list: &[(&super::lexicon::Phrases, BoundKind)]| {
             list.iter()
                 .filter_map(|(phrases, kind)| phrases.at(&words, i).map(|len| (len, *kind)))

@@ -54,6 +54,8 @@ pub mod flags {
     pub const PAIR_START: u8 = 32;
     /// The first word of a temporal order ("before", "prior" to).
     pub const ORDER: u8 = 64;
+    /// The first word of a bound on a quantity ("at" least, "within", "or" more).
+    pub const BOUND: u8 = 128;
 }
 
 /// The polarity roles of a word (see [`flags`]).
@@ -84,6 +86,17 @@ fn word_flags(word: &str) -> u8 {
     }
     if p.order_before.may_start(word) || p.order_after.may_start(word) {
         f |= flags::ORDER;
+    }
+    let bounds = [
+        &p.bound_at_least,
+        &p.bound_at_most,
+        &p.bound_below,
+        &p.bound_above,
+        &p.bound_at_least_after,
+        &p.bound_at_most_after,
+    ];
+    if bounds.iter().any(|list| list.may_start(word)) {
+        f |= flags::BOUND;
     }
     f
 }
